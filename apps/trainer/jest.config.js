@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'trainer', rootDir: __dirname, passWithNoTests: true };
+module.exports = { ...require('../../jest.preset.js'), displayName: 'trainer', rootDir: __dirname };

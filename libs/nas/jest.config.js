@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'nas', rootDir: __dirname, passWithNoTests: true };
+module.exports = { ...require('../../jest.preset.js'), displayName: 'nas', rootDir: __dirname };
