@@ -1,0 +1,155 @@
+/**
+ * Fills a frame cache from a manifest: every video decoded once (pool workers), its frames JPEG-encoded and
+ * written with its record in one LMDB transaction (this thread: LMDB has one writer). Resumable: videos
+ * already in the cache are skipped, so a killed run continues where it stopped. Bad videos are listed in the
+ * report and the run goes on.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { toFailedItem, type FailedItem } from '../errors';
+import type { Manifest, ManifestIssue } from '../manifest/types';
+import { createWorkerPool } from '../pool/worker-pool';
+import type { IngestVideoTask, TaskResult } from '../pool/worker';
+import { FrameCache, type CacheSettings } from './frame-cache';
+import type { IngestVideoResult } from './ingest-video';
+
+export interface BuildOptions {
+  manifest: Manifest;
+  /** The cache folder (an LMDB environment). */
+  out: string;
+  settings: CacheSettings;
+  workers: number;
+  /** Videos with fewer frames are refused as too short. */
+  minFrames?: number;
+  /** Stop scheduling new videos when this signal aborts (Ctrl-C); videos in flight are still written. */
+  signal?: AbortSignal;
+  onProgress?: (p: BuildProgress) => void;
+}
+
+export interface BuildProgress {
+  total: number;
+  /** Videos in the cache that this run did not have to decode. */
+  skipped: number;
+  written: number;
+  failed: number;
+  framesWritten: number;
+  elapsedSec: number;
+  /** The video just finished, or just failed. */
+  last?: string;
+}
+
+export interface BuildReport {
+  format: 'pvnas-ingest-report/1';
+  out: string;
+  settings: CacheSettings;
+  workers: number;
+  startedAt: string;
+  finishedAt: string;
+  elapsedSec: number;
+  /** True when a stop signal ended the run early; run again to continue. */
+  interrupted: boolean;
+  counts: { manifest: number; skippedCached: number; written: number; failed: number; inCache: number; pending: number };
+  framesWritten: number;
+  /** JPEG bytes written by this run, and the cache's size on disk. */
+  bytesWritten: number;
+  diskBytes: number;
+  framesPerSec: number;
+  failures: FailedItem[];
+  manifestIssues: ManifestIssue[];
+}
+
+export const REPORT_FILE = 'ingest-report.json';
+
+export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const cache = FrameCache.openWriter(opts.out, opts.settings);
+  const pool = createWorkerPool(opts.workers);
+  const records = opts.manifest.records;
+  const todo = records.filter((r) => !cache.has(r.id));
+  const progress: BuildProgress = {
+    total: records.length,
+    skipped: records.length - todo.length,
+    written: 0,
+    failed: 0,
+    framesWritten: 0,
+    elapsedSec: 0,
+  };
+  const failures: FailedItem[] = [];
+  let bytesWritten = 0;
+  const report = (last?: string): void => {
+    progress.elapsedSec = (Date.now() - started) / 1000;
+    progress.last = last;
+    opts.onProgress?.({ ...progress });
+  };
+  report();
+
+  // A bounded number of videos in flight (each holds its JPEGs until written): `lanes` loops pulling
+  // the next video in manifest order until none is left or the stop signal fires.
+  let next = 0;
+  const processOne = async (record: (typeof todo)[number]): Promise<void> => {
+    const task: IngestVideoTask = { kind: 'ingest-video', record, settings: opts.settings, minFrames: opts.minFrames ?? 8 };
+    try {
+      const res = (await pool.run(task)) as TaskResult<IngestVideoResult>;
+      if (res.ok) {
+        const { video, jpegs, offsets } = res.value;
+        await cache.putVideo(video, jpegs, offsets);
+        progress.written++;
+        progress.framesWritten += video.frames;
+        bytesWritten += video.bytes;
+      } else {
+        failures.push(res.failure);
+        progress.failed++;
+      }
+    } catch (err) {
+      failures.push(toFailedItem(record.path, err));
+      progress.failed++;
+    }
+    report(record.id);
+  };
+  const lane = async (): Promise<void> => {
+    while (next < todo.length && !opts.signal?.aborted) await processOne(todo[next++]);
+  };
+  try {
+    await Promise.all(Array.from({ length: opts.workers * 2 }, lane));
+  } finally {
+    await pool.destroy();
+  }
+  const interrupted = next < todo.length;
+
+  const elapsedSec = (Date.now() - started) / 1000;
+  const result: BuildReport = {
+    format: 'pvnas-ingest-report/1',
+    out: path.resolve(opts.out),
+    settings: opts.settings,
+    workers: opts.workers,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    elapsedSec,
+    interrupted,
+    counts: {
+      manifest: records.length,
+      skippedCached: progress.skipped,
+      written: progress.written,
+      failed: progress.failed,
+      inCache: cache.count(),
+      pending: todo.length - progress.written - progress.failed,
+    },
+    framesWritten: progress.framesWritten,
+    bytesWritten,
+    diskBytes: cache.diskBytes(),
+    framesPerSec: elapsedSec > 0 ? progress.framesWritten / elapsedSec : 0,
+    failures,
+    manifestIssues: opts.manifest.issues,
+  };
+  await cache.close();
+  writeJsonAtomic(path.join(opts.out, REPORT_FILE), result);
+  return result;
+}
+
+/** Writes JSON to a temp file and renames it into place, so a reader never sees half a file. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}

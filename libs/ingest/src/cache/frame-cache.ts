@@ -1,0 +1,171 @@
+/**
+ * Reads and writes the LMDB frame cache (layout and guarantees: ./schema.ts). Safe to open from several
+ * worker threads and processes at once (LMDB: one writer, many readers).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { IngestError } from '../errors';
+import type { FrameBatch } from '../video/types';
+import { decodeJpeg } from './jpeg';
+import { CACHE_FORMAT, CacheHeaderSchema, CachedVideoSchema, type CacheHeader, type CachedVideo } from './schema';
+
+export interface CacheSettings {
+  shortSide: number;
+  fps: number;
+  quality: number;
+}
+
+type FrameKey = [string, number];
+
+export class FrameCache {
+  private constructor(
+    readonly dir: string,
+    private readonly root: RootDatabase,
+    private readonly info: Database<unknown, string>,
+    private readonly videoDb: Database<unknown, string>,
+    private readonly frameDb: Database<Buffer, FrameKey>,
+    readonly header: CacheHeader,
+  ) {}
+
+  /**
+   * Opens an existing cache for reading. Throws an IngestError naming the folder when it is not a cache
+   * of this format.
+   */
+  static openReader(dir: string): FrameCache {
+    if (!fs.existsSync(path.join(dir, 'data.mdb'))) {
+      throw new IngestError('missing-file', dir, 'no frame cache here (data.mdb not found)', 'build one with `nx run ingest:kinetics -- --out DIR`');
+    }
+    return FrameCache.openEnv(dir, true, undefined);
+  }
+
+  /**
+   * Opens (creating if needed) a cache for writing with the given settings. An existing cache built with
+   * other settings is refused rather than mixed.
+   */
+  static openWriter(dir: string, settings: CacheSettings): FrameCache {
+    fs.mkdirSync(dir, { recursive: true });
+    return FrameCache.openEnv(dir, false, settings);
+  }
+
+  private static openEnv(dir: string, readOnly: boolean, settings: CacheSettings | undefined): FrameCache {
+    const root = open({ path: dir, maxDbs: 8, readOnly, compression: false });
+    const info = root.openDB<unknown, string>({ name: 'info', encoding: 'msgpack' });
+    const videoDb = root.openDB<unknown, string>({ name: 'videos', encoding: 'msgpack' });
+    const frameDb = root.openDB<Buffer, FrameKey>({ name: 'frames', encoding: 'binary' });
+    let raw = info.get('header');
+    if (raw === undefined) {
+      if (!settings) {
+        root.close();
+        throw new IngestError('cache', dir, 'frame cache has no header (it was never initialised)', 'rebuild it');
+      }
+      const header: CacheHeader = { format: CACHE_FORMAT, ...settings, createdAt: new Date().toISOString() };
+      info.putSync('header', header);
+      raw = header;
+    }
+    const parsed = CacheHeaderSchema.safeParse(raw);
+    if (!parsed.success) {
+      root.close();
+      throw new IngestError('cache', dir, `frame cache header is not ${CACHE_FORMAT}: ${parsed.error.issues[0]?.message}`, 'rebuild the cache in a new folder');
+    }
+    const header = parsed.data;
+    if (settings) {
+      const diff = (Object.keys(settings) as Array<keyof CacheSettings>).filter((k) => settings[k] !== header[k]);
+      if (diff.length > 0) {
+        root.close();
+        const was = diff.map((k) => `${k} ${header[k]}`).join(', ');
+        const now = diff.map((k) => `${k} ${settings[k]}`).join(', ');
+        throw new IngestError('cache', dir, `this cache was built with ${was}, not ${now}`, 'use another --out folder, or the same settings to resume');
+      }
+    }
+    return new FrameCache(dir, root, info, videoDb, frameDb, header);
+  }
+
+  /** True when the video is fully in the cache. */
+  has(id: string): boolean {
+    return this.videoDb.doesExist(id);
+  }
+
+  /** The video's record, or undefined when it is not (fully) cached. */
+  video(id: string): CachedVideo | undefined {
+    const raw = this.videoDb.get(id);
+    if (raw === undefined) return undefined;
+    const parsed = CachedVideoSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new IngestError('cache', `${this.dir}#${id}`, `bad video record: ${parsed.error.issues[0]?.message}`, 'rebuild the cache');
+    }
+    return parsed.data;
+  }
+
+  /** Every cached video record, in key order. */
+  *videos(): Generator<CachedVideo> {
+    for (const { key } of this.videoDb.getRange()) {
+      const v = this.video(key);
+      if (v) yield v;
+    }
+  }
+
+  count(): number {
+    return this.videoDb.getCount();
+  }
+
+  /** The JPEG bytes of the given frames (copies, safe to keep). Indices must be within the video. */
+  readJpegs(id: string, indices: readonly number[]): Buffer[] {
+    const meta = this.video(id);
+    if (!meta) throw new IngestError('cache', `${this.dir}#${id}`, 'video is not in the frame cache', 'ingest it first');
+    return indices.map((i) => {
+      if (!Number.isInteger(i) || i < 0 || i >= meta.frames) {
+        throw new IngestError('cache', `${this.dir}#${id}`, `frame ${i} is out of range (video has ${meta.frames} frames)`);
+      }
+      const buf = this.frameDb.getBinary([id, i]);
+      if (!buf) throw new IngestError('cache', `${this.dir}#${id}`, `frame ${i} is missing from the cache`, 'rebuild the cache');
+      return buf;
+    });
+  }
+
+  /** Decodes frames `indices` (any order, repeats allowed) to RGB `[T, H, W, 3]` at the cached size. */
+  async readClip(id: string, indices: readonly number[]): Promise<FrameBatch> {
+    const jpegs = this.readJpegs(id, indices);
+    const frames = await Promise.all(jpegs.map((j) => decodeJpeg(j)));
+    const { width, height } = frames[0];
+    const frameBytes = width * height * 3;
+    const data = new Uint8Array(frameBytes * frames.length);
+    frames.forEach((f, t) => {
+      if (f.width !== width || f.height !== height) {
+        throw new IngestError('cache', `${this.dir}#${id}`, `frame ${indices[t]} is ${f.width}x${f.height}, others ${width}x${height}`);
+      }
+      data.set(f.data, t * frameBytes);
+    });
+    return { data, frames: frames.length, height, width };
+  }
+
+  /**
+   * Stores a whole video: its record and all its JPEG frames, in one transaction. `jpegs` is one buffer
+   * holding the frames back to back, `offsets` its frame boundaries (length frames + 1).
+   */
+  async putVideo(video: CachedVideo, jpegs: Uint8Array, offsets: readonly number[]): Promise<void> {
+    CachedVideoSchema.parse(video);
+    if (offsets.length !== video.frames + 1) {
+      throw new IngestError('cache', `${this.dir}#${video.id}`, `got ${offsets.length - 1} frames for a record of ${video.frames}`);
+    }
+    await this.root.transaction(() => {
+      // Replace any earlier copy completely (a re-ingest with --force).
+      for (const { key } of this.frameDb.getRange({ start: [video.id, 0], end: [video.id, Number.MAX_SAFE_INTEGER] })) {
+        this.frameDb.remove(key);
+      }
+      for (let i = 0; i < video.frames; i++) {
+        this.frameDb.put([video.id, i], Buffer.from(jpegs.buffer, jpegs.byteOffset + offsets[i], offsets[i + 1] - offsets[i]));
+      }
+      this.videoDb.put(video.id, video);
+    });
+  }
+
+  /** Bytes used on disk by the environment. */
+  diskBytes(): number {
+    return fs.statSync(path.join(this.dir, 'data.mdb')).size;
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * `nx run ingest:kinetics | ingest:ssv2 | ingest:ucf101` (and `node libs/ingest/bin/ingest.js <dataset>`):
+ * fills an LMDB frame cache from a dataset's manifests. With no flags it ingests the bundled sample set
+ * (generating it if missing). Ctrl-C stops scheduling, writes what is in flight and the report; run the same
+ * command again to continue.
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { buildCache, REPORT_FILE, type BuildReport } from '../cache/build';
+import type { Manifest } from '../manifest/types';
+import { loadManifest } from '../manifest/spec';
+import { mergeManifests } from '../manifest/merge';
+import { defaultWorkerCount } from '../pool/worker-pool';
+import { createProgress } from './progress';
+
+type Dataset = 'kinetics' | 'ssv2' | 'ucf101';
+
+interface CommonFlags {
+  root?: string;
+  out?: string;
+  shortSide: number;
+  fps: number;
+  quality: number;
+  workers: number;
+  minFrames: number;
+}
+
+const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..');
+
+function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got "${v}"`);
+    return n;
+  };
+}
+
+function fpsArg(v: string): number {
+  if (v === 'native') return 0;
+  const n = Number(v);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`--fps must be a positive number or "native", got "${v}"`);
+  return n;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+async function sampleRoot(): Promise<string> {
+  // Imported lazily: only the no-flags default needs the generator.
+  const { ensureSampleDataset } = await import('../../../../tools/sample/src/index');
+  return ensureSampleDataset();
+}
+
+async function kineticsManifest(flags: CommonFlags & { csv?: string[] }): Promise<{ manifest: Manifest; name: string }> {
+  let root = flags.root;
+  let csvs = flags.csv;
+  if (!csvs || csvs.length === 0) {
+    if (root) throw new InvalidArgumentError('--root needs --csv (the Kinetics annotation CSVs)');
+    root = path.join(await sampleRoot(), 'kinetics');
+    csvs = ['train.csv', 'validate.csv'].map((f) => path.join(root!, 'annotations', f));
+  }
+  if (!root) throw new InvalidArgumentError('--csv needs --root (the folder holding the videos)');
+  // Classes come from the first CSV (train), so every split shares one label index.
+  const manifests = csvs.map((csv, i) =>
+    loadManifest({ format: 'kinetics', csv, root: root!, ...(i > 0 ? { classesFromCsv: csvs![0] } : {}) }),
+  );
+  return { manifest: mergeManifests(manifests), name: 'kinetics' };
+}
+
+async function ssv2Manifest(flags: CommonFlags & { labels?: string; annotations?: string[] }): Promise<{ manifest: Manifest; name: string }> {
+  let { root, labels, annotations } = flags;
+  if (!labels) {
+    const base = path.join(await sampleRoot(), 'ssv2');
+    root = root ?? path.join(base, '20bn-something-something-v2');
+    labels = path.join(base, 'labels', 'something-something-v2-labels.json');
+    annotations = ['train', 'validation'].map((s) => path.join(base, 'labels', `something-something-v2-${s}.json`));
+  }
+  if (!root || !annotations || annotations.length === 0) throw new InvalidArgumentError('--labels needs --annotations and --root');
+  const manifests = annotations.map((a) => loadManifest({ format: 'ssv2', labels: labels!, annotations: a, root: root! }));
+  return { manifest: mergeManifests(manifests), name: 'ssv2' };
+}
+
+async function ucf101Manifest(flags: CommonFlags & { splitsDir?: string; split: number }): Promise<{ manifest: Manifest; name: string }> {
+  if (!flags.root || !flags.splitsDir) throw new InvalidArgumentError('ucf101 needs --root (UCF-101 videos) and --splits-dir (ucfTrainTestlist)');
+  const manifests = (['train', 'test'] as const).map((subset) =>
+    loadManifest({ format: 'ucf101', root: flags.root!, splitsDir: flags.splitsDir!, split: flags.split, subset }),
+  );
+  return { manifest: mergeManifests(manifests), name: 'ucf101' };
+}
+
+function printSummary(r: BuildReport): void {
+  const c = r.counts;
+  const lines = [
+    `${r.interrupted ? 'stopped early' : 'done'}: ${c.written} written, ${c.skippedCached} already cached, ${c.failed} failed, ${c.inCache} videos in ${r.out}`,
+    `${r.framesWritten} frames, ${(r.bytesWritten / 1e6).toFixed(1)} MB JPEG, ${r.framesPerSec.toFixed(0)} frames/s, ${r.elapsedSec.toFixed(1)} s`,
+  ];
+  if (r.failures.length > 0) lines.push(`failed videos (${r.failures.length}):`, ...r.failures.map((f) => `  ${f.item}: ${f.reason}`));
+  if (r.manifestIssues.length > 0) {
+    lines.push(`manifest lines skipped (${r.manifestIssues.length}):`, ...r.manifestIssues.slice(0, 20).map((i) => `  ${i.file}:${i.line}: ${i.reason}`));
+    if (r.manifestIssues.length > 20) lines.push(`  ... ${r.manifestIssues.length - 20} more in the report`);
+  }
+  lines.push(`report: ${path.join(r.out, REPORT_FILE)}`);
+  if (r.interrupted) lines.push('run the same command again to continue');
+  process.stderr.write(lines.join('\n') + '\n');
+}
+
+async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown>): Promise<number> {
+  const { manifest, name } =
+    dataset === 'kinetics'
+      ? await kineticsManifest(flags)
+      : dataset === 'ssv2'
+        ? await ssv2Manifest(flags)
+        : await ucf101Manifest(flags as CommonFlags & { splitsDir?: string; split: number });
+  const out = path.resolve(flags.out ?? path.join(WORKSPACE, 'data', 'cache', `${flags.root ? name : `sample-${name}`}-s${flags.shortSide}`));
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\nstopping: finishing the videos in flight (Ctrl-C again to abort now)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  const progress = createProgress({ total: manifest.records.length, unit: 'videos', label: `ingest ${name}` });
+  try {
+    const report = await buildCache({
+      manifest,
+      out,
+      settings: { shortSide: flags.shortSide, fps: flags.fps, quality: flags.quality },
+      workers: flags.workers,
+      minFrames: flags.minFrames,
+      signal: controller.signal,
+      onProgress: (p) => progress.update(p.skipped + p.written + p.failed, { frames: p.framesWritten, failed: p.failed, rateBase: p.written + p.failed }),
+    });
+    progress.stop();
+    printSummary(report);
+    return report.interrupted ? 130 : 0;
+  } finally {
+    progress.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+export function ingestProgram(): Command {
+  const program = new Command('ingest').description('Decode a dataset once into an LMDB frame cache (resumable).').showHelpAfterError();
+  const common = (cmd: Command): Command =>
+    cmd
+      .option('--root <dir>', 'folder holding the videos (default: the bundled sample set)')
+      .option('--out <dir>', 'cache folder (default: data/cache/<dataset>-s<short side>)')
+      .addOption(new Option('--short-side <px>', 'stored frames have this short side').default(128).argParser(int('--short-side', 16, 4096)))
+      .addOption(new Option('--fps <n|native>', 'stored frame rate, or "native" to keep each video\'s').default(30).argParser(fpsArg))
+      .addOption(new Option('--quality <q>', 'JPEG quality').default(90).argParser(int('--quality', 1, 100)))
+      .addOption(new Option('--workers <n>', 'decode workers').default(defaultWorkerCount()).argParser(int('--workers', 1, 256)))
+      .addOption(new Option('--min-frames <n>', 'videos with fewer frames are refused').default(8).argParser(int('--min-frames', 1)));
+  common(program.command('kinetics').description('Kinetics: official CSVs (label,youtube_id,time_start,time_end,split)'))
+    .option('--csv <file>', 'annotation CSV (repeat: train first, then validate)', collect)
+    .action(async (flags) => {
+      process.exitCode = await run('kinetics', flags);
+    });
+  common(program.command('ssv2').description('Something-Something-V2: labels json + train/validation json, <id>.webm'))
+    .option('--labels <file>', 'something-something-v2-labels.json')
+    .option('--annotations <file>', 'something-something-v2-{train,validation}.json (repeat)', collect)
+    .action(async (flags) => {
+      process.exitCode = await run('ssv2', flags);
+    });
+  common(program.command('ucf101').description('UCF-101: classInd.txt + trainlist0N/testlist0N'))
+    .option('--splits-dir <dir>', 'folder with classInd.txt, trainlist01.txt, ...')
+    .addOption(new Option('--split <n>', 'split 1..3').default(1).argParser(int('--split', 1, 3)))
+    .action(async (flags) => {
+      process.exitCode = await run('ucf101', flags);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await ingestProgram().parseAsync(argv);
+}

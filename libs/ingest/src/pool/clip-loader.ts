@@ -1,0 +1,196 @@
+/**
+ * Batches of clips from a pool of workers, in a reproducible order, with bounded prefetch.
+ *
+ * - Reproducible: the epoch's order is a permutation seeded by (seed, epoch); clip `i` of the manifest in epoch
+ *   `e` is drawn from seed (seed, e, i). Results are consumed in order, so the same seed gives the same batches
+ *   whatever the worker count and whichever worker finishes first.
+ * - Backpressure: at most `prefetchBatches * batchSize` clips are in flight; nothing more is decoded until
+ *   the consumer takes a batch.
+ * - Bad clips: a clip that fails is skipped (the batch is filled from the following clips), listed in
+ *   `failures` once, and not tried again in later epochs.
+ * - Train batches hold `batchSize` clips `[B, T, S, S, 3]`. Test batches hold the 3 crops of each of `batchSize`
+ *   (video, temporal clip) items: `B = 3 * batchSize` views, with `videoIndex` and `view` (clip * 3 + crop).
+ */
+import { deriveSeed, createRng } from '../rng';
+import type { FailedItem } from '../errors';
+import { IngestError } from '../errors';
+import type { VideoRecord } from '../manifest/types';
+import { DEFAULT_TEMPORAL, DEFAULT_TEST_CLIPS, validateTemporalConfig, type TemporalConfig } from '../sampling/temporal';
+import { validateTrainConfig } from '../transforms/params';
+import type { TestTransformConfig, TrainTransformConfig } from '../transforms/types';
+import type { ClipResult, ClipTask } from './clip-task';
+import type { TaskResult } from './worker';
+import { createWorkerPool, type Piscina } from './worker-pool';
+
+export interface ClipLoaderOptions {
+  records: readonly VideoRecord[];
+  /** Read frames from this LMDB frame cache (ids = record ids) instead of decoding the videos. */
+  cacheDir?: string;
+  batchSize: number;
+  seed: number;
+  /** Worker threads (ignored when `pool` is given). */
+  workers: number;
+  /** Batches decoded ahead of the consumer (default 2). */
+  prefetchBatches?: number;
+  temporal?: TemporalConfig;
+  minFrames?: number;
+  /** Train clips (one random view each); give this or `test`. */
+  train?: TrainTransformConfig & { shuffle?: boolean; dropLast?: boolean };
+  /** Test views: `numClips` windows x 3 crops per video. */
+  test?: TestTransformConfig & { numClips?: number };
+  /** Share a pool with other loaders; the loader then leaves it open on close(). */
+  pool?: Piscina;
+}
+
+export interface ClipBatch {
+  /** float32 `[B, T, S, S, 3]`, normalised. */
+  data: Float32Array;
+  shape: [number, number, number, number, number];
+  labels: Int32Array;
+  ids: string[];
+  /** Index into the loader's `records` of each clip. */
+  videoIndex: Int32Array;
+  /** Test only: `clip * 3 + crop` of each view. */
+  view?: Int32Array;
+  /** Milliseconds the consumer waited for this batch after asking for it (0 when it was ready). */
+  waitMs: number;
+}
+
+interface Item {
+  record: number;
+  task: ClipTask;
+  /** For test batches: the temporal clip of the item. */
+  clip: number;
+}
+
+/** A seeded permutation of 0..n-1 (Fisher-Yates). */
+export function permutation(n: number, seed: number): number[] {
+  const rng = createRng(seed);
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+export class ClipLoader {
+  private readonly pool: Piscina;
+  private readonly ownsPool: boolean;
+  private readonly failed = new Map<number, FailedItem>();
+  private readonly temporal: TemporalConfig;
+
+  constructor(readonly opts: ClipLoaderOptions) {
+    if (!!opts.train === !!opts.test) {
+      throw new IngestError('bad-config', 'loader', 'give exactly one of `train` or `test` transform settings');
+    }
+    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) {
+      throw new IngestError('bad-config', 'batchSize', `must be a positive integer, got ${opts.batchSize}`);
+    }
+    if (opts.train) validateTrainConfig(opts.train);
+    this.temporal = validateTemporalConfig(opts.temporal ?? DEFAULT_TEMPORAL);
+    this.pool = opts.pool ?? createWorkerPool(opts.workers);
+    this.ownsPool = !opts.pool;
+  }
+
+  /** Clips that could not be loaded, one entry per video. */
+  get failures(): FailedItem[] {
+    return [...this.failed.values()];
+  }
+
+  /** Number of batches an epoch yields at most (fewer if clips fail). */
+  batchesPerEpoch(): number {
+    const items = this.opts.test ? this.opts.records.length * (this.opts.test.numClips ?? DEFAULT_TEST_CLIPS) : this.opts.records.length;
+    return this.opts.train?.dropLast ? Math.floor(items / this.opts.batchSize) : Math.ceil(items / this.opts.batchSize);
+  }
+
+  private items(epoch: number): Item[] {
+    const { records, seed, train, test } = this.opts;
+    const base = {
+      kind: 'clip' as const,
+      temporal: this.temporal,
+      minFrames: this.opts.minFrames ?? 8,
+    };
+    const source = (r: VideoRecord): ClipTask['source'] =>
+      this.opts.cacheDir ? { type: 'cache', dir: this.opts.cacheDir, id: r.id } : { type: 'video', path: r.path };
+    const item = (r: VideoRecord): string => (this.opts.cacheDir ? `${this.opts.cacheDir}#${r.id}` : r.path);
+    if (train) {
+      const order = train.shuffle === false ? records.map((_, i) => i) : permutation(records.length, deriveSeed(seed, 'order', epoch));
+      return order.map((i) => ({
+        record: i,
+        clip: 0,
+        task: { ...base, mode: 'train', item: item(records[i]), source: source(records[i]), seed: deriveSeed(seed, epoch, i), spatial: train },
+      }));
+    }
+    const numClips = test!.numClips ?? DEFAULT_TEST_CLIPS;
+    return records.flatMap((r, i) =>
+      Array.from({ length: numClips }, (_, clip) => ({
+        record: i,
+        clip,
+        task: { ...base, mode: 'test' as const, item: item(r), source: source(r), clip, numClips, spatial: test! },
+      })),
+    );
+  }
+
+  /** The batches of one epoch. Breaking out of the loop early is fine. */
+  async *epoch(epoch = 0): AsyncGenerator<ClipBatch> {
+    const items = this.items(epoch).filter((it) => !this.failed.has(it.record));
+    const { batchSize } = this.opts;
+    const limit = Math.max(1, (this.opts.prefetchBatches ?? 2) * batchSize);
+    const inFlight: Array<{ item: Item; result: Promise<TaskResult<ClipResult>> }> = [];
+    let next = 0;
+    const fill = (): void => {
+      while (inFlight.length < limit && next < items.length) {
+        const item = items[next++];
+        if (this.failed.has(item.record)) continue;
+        inFlight.push({ item, result: this.pool.run(item.task) as Promise<TaskResult<ClipResult>> });
+      }
+    };
+    let batch: Array<{ item: Item; clip: ClipResult }> = [];
+    let waitMs = 0;
+    fill();
+    while (inFlight.length > 0) {
+      const head = inFlight.shift()!;
+      const t0 = performance.now();
+      const res = await head.result;
+      waitMs += performance.now() - t0;
+      fill();
+      if (!res.ok) {
+        if (!this.failed.has(head.item.record)) this.failed.set(head.item.record, res.failure);
+        continue;
+      }
+      if (this.failed.has(head.item.record)) continue; // another window of this video failed earlier
+      batch.push({ item: head.item, clip: res.value });
+      if (batch.length === batchSize) {
+        yield this.assemble(batch, waitMs);
+        batch = [];
+        waitMs = 0;
+      }
+    }
+    if (batch.length > 0 && !this.opts.train?.dropLast) yield this.assemble(batch, waitMs);
+  }
+
+  private assemble(batch: Array<{ item: Item; clip: ClipResult }>, waitMs: number): ClipBatch {
+    const { frames, size } = batch[0].clip;
+    const viewLen = frames * size * size * 3;
+    const views = batch.flatMap((b) => b.clip.views.map((v, crop) => ({ b, v, crop })));
+    const data = new Float32Array(views.length * viewLen);
+    const labels = new Int32Array(views.length);
+    const videoIndex = new Int32Array(views.length);
+    const view = this.opts.test ? new Int32Array(views.length) : undefined;
+    const ids: string[] = [];
+    views.forEach(({ b, v, crop }, k) => {
+      data.set(v, k * viewLen);
+      const rec = this.opts.records[b.item.record];
+      labels[k] = rec.label;
+      videoIndex[k] = b.item.record;
+      ids.push(rec.id);
+      if (view) view[k] = b.item.clip * 3 + crop;
+    });
+    return { data, shape: [views.length, frames, size, size, 3], labels, ids, videoIndex, view, waitMs };
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.destroy();
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The piscina pool every parallel ingest job runs on (cache building, clip loading). Workers load the
+ * TypeScript task module through tsx (./worker-entry.js), so no build step is needed.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { IngestError } from '../errors';
+
+export type { Piscina };
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 0);
+}
+
+export function createWorkerPool(workers: number): Piscina {
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new IngestError('bad-config', 'workers', `must be a positive integer, got ${workers}`);
+  }
+  return new Piscina({
+    filename: path.join(__dirname, 'worker-entry.js'),
+    minThreads: workers,
+    maxThreads: workers,
+    // One task at a time per worker: the tasks are CPU-bound or wait on their own ffmpeg child.
+    concurrentTasksPerWorker: 2,
+    idleTimeout: 60_000,
+  });
+}
