@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { IngestError } from '../errors';
+import { FrameCache } from './frame-cache';
+import { encodeJpeg } from './jpeg';
+import type { CachedVideo } from './schema';
+
+const W = 32;
+const H = 24;
+const settings = { shortSide: 24, fps: 30, quality: 95 };
+
+/** A flat-colour frame whose red value encodes the frame index (JPEG keeps flat colours within a few levels). */
+function frame(i: number): Uint8Array {
+  const f = new Uint8Array(W * H * 3);
+  for (let p = 0; p < W * H; p++) {
+    f[p * 3] = (i * 20) % 256;
+    f[p * 3 + 1] = 128;
+    f[p * 3 + 2] = 255 - ((i * 20) % 256);
+  }
+  return f;
+}
+
+async function videoBlob(id: string, n: number): Promise<{ video: CachedVideo; jpegs: Uint8Array; offsets: number[] }> {
+  const list = await Promise.all(Array.from({ length: n }, (_, i) => encodeJpeg(frame(i), W, H, settings.quality)));
+  const offsets = [0];
+  for (const j of list) offsets.push(offsets[offsets.length - 1] + j.length);
+  const jpegs = new Uint8Array(offsets[n]);
+  list.forEach((j, i) => jpegs.set(j, offsets[i]));
+  const video: CachedVideo = {
+    id,
+    frames: n,
+    fps: 30,
+    width: W,
+    height: H,
+    label: 1,
+    labelName: 'b',
+    source: { path: `/x/${id}.mp4`, frames: n, fps: 30, width: W, height: H, codec: 'h264' },
+    bytes: jpegs.length,
+  };
+  return { video, jpegs, offsets };
+}
+
+describe('FrameCache', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-cache-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('stores a video and reads any frames back in the asked order', async () => {
+    const w = FrameCache.openWriter(dir, settings);
+    const v = await videoBlob('vid-a', 12);
+    await w.putVideo(v.video, v.jpegs, v.offsets);
+    expect(w.has('vid-a')).toBe(true);
+    expect(w.has('vid-b')).toBe(false);
+    await w.close();
+
+    const r = FrameCache.openReader(dir);
+    expect(r.header).toMatchObject(settings);
+    expect(r.video('vid-a')).toEqual(v.video);
+    const clip = await r.readClip('vid-a', [11, 0, 5, 5]);
+    expect([clip.frames, clip.height, clip.width]).toEqual([4, H, W]);
+    [11, 0, 5, 5].forEach((idx, t) => {
+      const red = clip.data[t * W * H * 3 + (H / 2) * W * 3 + (W / 2) * 3];
+      expect(Math.abs(red - ((idx * 20) % 256))).toBeLessThanOrEqual(3);
+    });
+    expect(() => r.readJpegs('vid-a', [12])).toThrow(/out of range/);
+    expect(() => r.readJpegs('nope', [0])).toThrow(IngestError);
+    await r.close();
+  });
+
+  it('refuses to mix settings into an existing cache', async () => {
+    const w = FrameCache.openWriter(dir, settings);
+    await w.close();
+    expect(() => FrameCache.openWriter(dir, { ...settings, shortSide: 128 })).toThrow(/built with shortSide 24, not shortSide 128/);
+  });
+
+  it('names a folder that is not a cache', () => {
+    expect(() => FrameCache.openReader(path.join(dir, 'none'))).toThrow(/no frame cache here/);
+  });
+
+  it('makes a video visible to a reader only once all its frames are committed', async () => {
+    const w = FrameCache.openWriter(dir, settings);
+    const r = FrameCache.openReader(dir);
+    const v = await videoBlob('vid-c', 30);
+    const writing = w.putVideo(v.video, v.jpegs, v.offsets);
+    // Until the transaction commits, the reader sees neither the record nor any frame.
+    expect(r.has('vid-c')).toBe(false);
+    await writing;
+    expect(r.has('vid-c')).toBe(true);
+    expect((await r.readClip('vid-c', [29])).frames).toBe(1);
+    await r.close();
+    await w.close();
+  });
+});
