@@ -1,0 +1,42 @@
+/**
+ * Reading manifest files as text: the one place that turns "file missing / unreadable" into an
+ * IngestError, strips a UTF-8 byte-order mark and splits lines whatever their ending (LF, CRLF, CR).
+ */
+import * as fs from 'node:fs';
+import { IngestError } from '../errors';
+
+/** Reads a manifest file as UTF-8 text without a leading BOM. Throws IngestError('missing-file') naming it. */
+export function readManifestText(file: string, what = 'manifest file'): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new IngestError('missing-file', file, `${what} not found`, 'check the path in the manifest spec');
+    }
+    if (code === 'EISDIR') {
+      throw new IngestError('missing-file', file, `${what} is a directory, expected a file`, 'point the spec at the file itself');
+    }
+    throw new IngestError('missing-file', file, `${what} cannot be read: ${(err as Error).message}`);
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Splits text into lines on LF, CRLF or CR; line i of the result is line i+1 of the file. */
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|\n|\r/);
+  // A trailing newline does not start another line.
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Parses a JSON manifest file. Throws IngestError('bad-manifest-line') naming the file when it is not JSON. */
+export function readManifestJson(file: string, what = 'manifest file'): unknown {
+  const text = readManifestText(file, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new IngestError('bad-manifest-line', file, `${what} is not valid JSON: ${(err as Error).message}`);
+  }
+}
