@@ -18,6 +18,8 @@ export interface FfmpegJob {
   inputOptions?: string[];
   /** Options placed after `-i` (filters, codec, format, `-vsync 0`, ...). */
   outputOptions: string[];
+  /** How many trailing stderr lines to keep (default 200; 0 keeps all, for jobs that log one line per frame). */
+  stderrLines?: number;
 }
 
 /** ffmpeg exited non-zero or could not start; `stderr` holds ffmpeg's own words. */
@@ -32,14 +34,16 @@ export class FfmpegError extends Error {
 }
 
 function command(job: FfmpegJob): ffmpeg.FfmpegCommand {
-  const cmd = ffmpeg({ stdoutLines: 0, stderrLines: 200 }).setFfmpegPath(FFMPEG_PATH);
+  // stdoutLines/stderrLines are fluent-ffmpeg options its type definitions leave out.
+  const options = { stdoutLines: 0, stderrLines: job.stderrLines ?? 200 } as ffmpeg.FfmpegCommandOptions;
+  const cmd = ffmpeg(options).setFfmpegPath(FFMPEG_PATH);
   cmd.input(job.input as string);
   cmd.inputOptions(['-nostdin', '-hide_banner', ...(job.inputOptions ?? [])]);
   cmd.outputOptions(job.outputOptions);
   return cmd;
 }
 
-function ffmpegFailure(err: Error, stderr: string | undefined): FfmpegError {
+function ffmpegFailure(err: Error, stderr: string | null | undefined): FfmpegError {
   const tail = (stderr ?? '').trim().split('\n').slice(-4).join(' | ');
   return new FfmpegError(tail || err.message, stderr ?? '');
 }
@@ -51,7 +55,7 @@ export function ffmpegToBuffer(job: FfmpegJob): Promise<{ stdout: Buffer; stderr
     const sink = new PassThrough();
     sink.on('data', (c: Buffer) => chunks.push(c));
     const cmd = command(job);
-    cmd.on('error', (err: Error, _out: string, stderr: string) => reject(ffmpegFailure(err, stderr)));
+    cmd.on('error', (err: Error, _out: string | null, stderr: string | null) => reject(ffmpegFailure(err, stderr)));
     cmd.on('end', (_out: string | null, stderr: string | null) => {
       // 'end' fires on process exit; stdout may still hold buffered bytes for a tick.
       if (sink.readableEnded) resolve({ stdout: Buffer.concat(chunks), stderr: stderr ?? '' });
@@ -79,7 +83,7 @@ export function ffmpegStream(job: FfmpegJob, onData: (chunk: Buffer) => void): P
       }
     });
     const cmd = command(job);
-    cmd.on('error', (err: Error, _out: string, stderr: string) => reject(failed ?? ffmpegFailure(err, stderr)));
+    cmd.on('error', (err: Error, _out: string | null, stderr: string | null) => reject(failed ?? ffmpegFailure(err, stderr)));
     cmd.on('end', (_out: string | null, stderr: string | null) => {
       const done = (): void => (failed ? reject(failed) : resolve({ stderr: stderr ?? '' }));
       if (sink.readableEnded) done();
@@ -93,7 +97,7 @@ export function ffmpegStream(job: FfmpegJob, onData: (chunk: Buffer) => void): P
 export function ffmpegToFile(job: FfmpegJob, outPath: string): Promise<{ stderr: string }> {
   return new Promise((resolve, reject) => {
     const cmd = command(job);
-    cmd.on('error', (err: Error, _out: string, stderr: string) => reject(ffmpegFailure(err, stderr)));
+    cmd.on('error', (err: Error, _out: string | null, stderr: string | null) => reject(ffmpegFailure(err, stderr)));
     cmd.on('end', (_out: string | null, stderr: string | null) => resolve({ stderr: stderr ?? '' }));
     cmd.output(outPath).outputOptions(['-y']).run();
   });
