@@ -109,7 +109,7 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
       ? await kineticsManifest(flags)
       : dataset === 'ssv2'
         ? await ssv2Manifest(flags)
-        : await ucf101Manifest(flags as CommonFlags & { splitsDir?: string; split: number });
+        : await ucf101Manifest(flags as unknown as CommonFlags & { splitsDir?: string; split: number });
   const out = path.resolve(flags.out ?? path.join(WORKSPACE, 'data', 'cache', `${flags.root ? name : `sample-${name}`}-s${flags.shortSide}`));
   const controller = new AbortController();
   const onSigint = (): void => {

@@ -79,6 +79,7 @@ export class ClipLoader {
   private readonly ownsPool: boolean;
   private readonly failed = new Map<number, FailedItem>();
   private readonly temporal: TemporalConfig;
+  private submitted = 0;
 
   constructor(readonly opts: ClipLoaderOptions) {
     if (!!opts.train === !!opts.test) {
@@ -96,6 +97,11 @@ export class ClipLoader {
   /** Clips that could not be loaded, one entry per video. */
   get failures(): FailedItem[] {
     return [...this.failed.values()];
+  }
+
+  /** Clips handed to workers so far (all epochs). */
+  stats(): { submitted: number; failed: number } {
+    return { submitted: this.submitted, failed: this.failed.size };
   }
 
   /** Number of batches an epoch yields at most (fewer if clips fail). */
@@ -144,6 +150,7 @@ export class ClipLoader {
         const item = items[next++];
         if (this.failed.has(item.record)) continue;
         inFlight.push({ item, result: this.pool.run(item.task) as Promise<TaskResult<ClipResult>> });
+        this.submitted++;
       }
     };
     let batch: Array<{ item: Item; clip: ClipResult }> = [];

@@ -36,17 +36,18 @@ async function expectRefused(file: string, kind: IngestErrorKind, reason?: RegEx
 }
 
 describe('bad input', () => {
-  const tmp = makeTempDir('bad-input');
+  let tmp: ReturnType<typeof makeTempDir>;
   const at = (name: string): string => path.join(tmp.dir, name);
   let sound = ''; // 160x120, 4 s, 30 fps, keyint 30, moov at the end
   let faststart = ''; // the same with the moov first
   beforeAll(async () => {
+    tmp = makeTempDir('bad-input');
     const source = 'testsrc=size=160x120:rate=30:duration=4';
     const encode = ['-c:v', 'libx264', '-g', '30', '-pix_fmt', 'yuv420p'];
     sound = await encodeVideo(tmp.dir, { name: 'sound.mp4', source, encode });
     faststart = await encodeVideo(tmp.dir, { name: 'faststart.mp4', source, encode: [...encode, '-movflags', '+faststart'] });
   });
-  afterAll(() => tmp.remove());
+  afterAll(() => tmp?.remove());
 
   it('missing file -> missing-file', async () => {
     await expectRefused(at('nope.mp4'), 'missing-file', /does not exist/);

@@ -109,8 +109,11 @@ function expectAdjacentFramesDiffer(all: FrameBatch): void {
 }
 
 describe('decodeFrames equals decodeAll, frame for frame', () => {
-  const tmp = makeTempDir('decode');
-  afterAll(() => tmp.remove());
+  let tmp: ReturnType<typeof makeTempDir>;
+  beforeAll(() => {
+    tmp = makeTempDir('decode');
+  });
+  afterAll(() => tmp?.remove());
 
   describe.each(CASES)('$label', (c) => {
     let file = '';
@@ -142,16 +145,17 @@ describe('decodeFrames equals decodeAll, frame for frame', () => {
 });
 
 describe('decodeFrames options, scaling, decodeStream and fps resampling', () => {
-  const tmp = makeTempDir('decode-opts');
+  let tmp: ReturnType<typeof makeTempDir>;
   let file = '';
   let info: VideoInfo;
   let all: FrameBatch;
   beforeAll(async () => {
+    tmp = makeTempDir('decode-opts');
     file = await encodeVideo(tmp.dir, { name: 'ntsc.mp4', source: 'testsrc=size=64x48:rate=30000/1001:duration=3', encode: ['-c:v', 'libx264', '-g', '15'] });
     info = await probeVideo(file);
     all = await decodeAll(file, { info });
   });
-  afterAll(() => tmp.remove());
+  afterAll(() => tmp?.remove());
 
   it('seeks without being given the probe result, and decodes from the start when told to, with the same bytes', async () => {
     const indices = [40, 47, 41, 89, 89];

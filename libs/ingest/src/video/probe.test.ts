@@ -4,8 +4,11 @@ import { probeVideo } from './probe';
 import { encodeVideo, makeTempDir, remux } from './test-videos';
 
 describe('probeVideo', () => {
-  const tmp = makeTempDir('probe');
-  afterAll(() => tmp.remove());
+  let tmp: ReturnType<typeof makeTempDir>;
+  beforeAll(() => {
+    tmp = makeTempDir('probe');
+  });
+  afterAll(() => tmp?.remove());
   const h264 = (name: string, source: string, extra: string[] = []): Promise<string> =>
     encodeVideo(tmp.dir, { name, source, encode: ['-c:v', 'libx264', '-g', '12', '-pix_fmt', 'yuv420p', ...extra] });
 

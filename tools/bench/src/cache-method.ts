@@ -1,0 +1,51 @@
+/**
+ * The cache path: `buildCache` over the distinct videos of the clip list (short side 128, 30 fps, JPEG quality 90,
+ * same worker count), timed as frames/s, then the loader reading that cache.
+ */
+import * as fs from 'node:fs';
+import { buildCache } from '../../../libs/ingest/src/cache/build';
+import type { ClipList } from './clip-list';
+import type { ClipSet } from './datasets';
+import { runLoader, type LoaderResult } from './loader-method';
+import { measure, type Measured } from './measure';
+import { CACHE_SETTINGS, type BenchOptions } from './options';
+
+export interface CacheBuildResult extends Measured {
+  videos: number;
+  frames: number;
+  framesPerSec: number;
+  /** The builder's own figure (its report). */
+  reportFramesPerSec: number;
+  diskBytes: number;
+  failed: number;
+}
+
+export async function buildSetCache(set: ClipSet, list: ClipList, dir: string, o: BenchOptions): Promise<CacheBuildResult> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  const { value: report, m } = await measure(() =>
+    buildCache({ manifest: { classes: set.classes, records: list.videos, issues: [] }, out: dir, settings: CACHE_SETTINGS, workers: o.workers }),
+  );
+  if (report.failures.length) {
+    throw new Error(`cache build for ${set.name} failed on ${report.failures.length} videos: ${report.failures.map((f) => `${f.item}: ${f.reason}`).join('; ')}`);
+  }
+  return {
+    ...m,
+    videos: report.counts.written,
+    frames: report.framesWritten,
+    framesPerSec: report.framesWritten / m.sec,
+    reportFramesPerSec: report.framesPerSec,
+    diskBytes: report.diskBytes,
+    failed: report.failures.length,
+  };
+}
+
+export function runCacheLoader(list: ClipList, dir: string, o: BenchOptions): Promise<LoaderResult> {
+  return runLoader({
+    records: list.records,
+    cacheDir: dir,
+    workers: o.workers,
+    batchSize: o.batchSize,
+    seed: o.seed,
+    replays: { minSec: o.minCacheSec },
+  });
+}
