@@ -1,0 +1,221 @@
+// pvnas_torch: the heavy kernels of the `torch` tfjs backend, computed by libtorch (ATen) on CPU.
+//
+// Every tensor crossing this boundary is a Float32Array owned by JavaScript (the tfjs cpu backend's
+// storage), channels-last: activations are [B, H, W, C], weights are [kh, kw, Cin/groups, Cout].
+// ATen sees them through zero-copy views: a [B, H, W, C] buffer is an NCHW tensor with channels-last
+// strides, which is the layout oneDNN convolutions, pooling and batch norm prefer on CPU. Results are
+// written into output arrays that JavaScript allocated (one strided copy per op).
+//
+// Padding follows PyTorch: symmetric `pad` rows/columns on each side (DARTS' convention).
+#include <napi.h>
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include <torch/version.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Shape = std::vector<int64_t>;
+
+Shape shapeOf(const Napi::Value& v, size_t rank, const char* what) {
+  if (!v.IsArray()) throw Napi::TypeError::New(v.Env(), std::string(what) + ": shape must be an array");
+  auto a = v.As<Napi::Array>();
+  if (a.Length() != rank) throw Napi::TypeError::New(v.Env(), std::string(what) + ": expected rank " + std::to_string(rank));
+  Shape s(rank);
+  for (uint32_t i = 0; i < rank; i++) s[i] = a.Get(i).As<Napi::Number>().Int64Value();
+  return s;
+}
+
+std::array<int64_t, 2> pairOf(const Napi::Value& v, const char* what) {
+  auto s = shapeOf(v, 2, what);
+  return {s[0], s[1]};
+}
+
+Napi::Float32Array floats(const Napi::Value& v, const char* what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw Napi::TypeError::New(v.Env(), std::string(what) + ": expected a Float32Array");
+  return v.As<Napi::Float32Array>();
+}
+
+int64_t numel(const Shape& s) {
+  int64_t n = 1;
+  for (auto d : s) n *= d;
+  return n;
+}
+
+// A raw view over a JS buffer with the given (row-major) shape; checks the element count.
+at::Tensor view(const Napi::Value& v, const Shape& shape, const char* what) {
+  auto a = floats(v, what);
+  if (static_cast<int64_t>(a.ElementLength()) != numel(shape))
+    throw Napi::RangeError::New(v.Env(), std::string(what) + ": buffer has " + std::to_string(a.ElementLength()) +
+                                             " elements, shape needs " + std::to_string(numel(shape)));
+  return at::from_blob(a.Data(), shape, at::TensorOptions().dtype(at::kFloat));
+}
+
+// [B, H, W, C] buffer -> NCHW tensor with channels-last strides (no copy).
+at::Tensor nhwc(const Napi::Value& v, const Shape& shape, const char* what) { return view(v, shape, what).permute({0, 3, 1, 2}); }
+
+// [kh, kw, Cin/g, Cout] buffer -> [Cout, Cin/g, kh, kw] (no copy).
+at::Tensor hwio(const Napi::Value& v, const Shape& shape, const char* what) { return view(v, shape, what).permute({3, 2, 0, 1}); }
+
+bool isNull(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
+
+template <typename F>
+Napi::Value guarded(const Napi::CallbackInfo& info, F&& body) {
+  try {
+    body();
+  } catch (const c10::Error& e) {
+    throw Napi::Error::New(info.Env(), std::string("libtorch: ") + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    if (dynamic_cast<const Napi::Error*>(&e) != nullptr) throw;
+    throw Napi::Error::New(info.Env(), std::string("pvnas_torch: ") + e.what());
+  }
+  return info.Env().Undefined();
+}
+
+// conv2d(x, xShape, w, wShape, y, yShape, stride, pad, dilation, groups)
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = nhwc(info[0], shapeOf(info[1], 4, "conv2d x"), "conv2d x");
+    auto w = hwio(info[2], shapeOf(info[3], 4, "conv2d w"), "conv2d w");
+    auto y = nhwc(info[4], shapeOf(info[5], 4, "conv2d y"), "conv2d y");
+    auto s = pairOf(info[6], "stride"), p = pairOf(info[7], "pad"), d = pairOf(info[8], "dilation");
+    int64_t g = info[9].As<Napi::Number>().Int64Value();
+    y.copy_(at::conv2d(x, w, {}, s, p, d, g));
+  });
+}
+
+// conv2dBackward(dy, dyShape, x, xShape, w, wShape, dx|null, dw|null, stride, pad, dilation, groups)
+Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto dy = nhwc(info[0], shapeOf(info[1], 4, "conv2d dy"), "conv2d dy");
+    auto xs = shapeOf(info[3], 4, "conv2d x");
+    auto ws = shapeOf(info[5], 4, "conv2d w");
+    auto x = nhwc(info[2], xs, "conv2d x");
+    auto w = hwio(info[4], ws, "conv2d w");
+    bool wantDx = !isNull(info[6]), wantDw = !isNull(info[7]);
+    auto s = pairOf(info[8], "stride"), p = pairOf(info[9], "pad"), d = pairOf(info[10], "dilation");
+    int64_t g = info[11].As<Napi::Number>().Int64Value();
+    auto grads = at::convolution_backward(dy, x, w, c10::nullopt, s, p, d, false, {0, 0}, g, {wantDx, wantDw, false});
+    if (wantDx) nhwc(info[6], xs, "conv2d dx").copy_(std::get<0>(grads));
+    if (wantDw) hwio(info[7], ws, "conv2d dw").copy_(std::get<1>(grads));
+  });
+}
+
+// avgPool(x, xShape, y, yShape, kernel, stride, pad): padding not counted in the average.
+Napi::Value AvgPool(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = nhwc(info[0], shapeOf(info[1], 4, "avgPool x"), "avgPool x");
+    auto y = nhwc(info[2], shapeOf(info[3], 4, "avgPool y"), "avgPool y");
+    auto k = pairOf(info[4], "kernel"), s = pairOf(info[5], "stride"), p = pairOf(info[6], "pad");
+    y.copy_(at::avg_pool2d(x, k, s, p, false, false));
+  });
+}
+
+// avgPoolBackward(dy, dyShape, x, xShape, dx, kernel, stride, pad)
+Napi::Value AvgPoolBackward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto dy = nhwc(info[0], shapeOf(info[1], 4, "avgPool dy"), "avgPool dy");
+    auto xs = shapeOf(info[3], 4, "avgPool x");
+    auto x = nhwc(info[2], xs, "avgPool x");
+    auto k = pairOf(info[5], "kernel"), s = pairOf(info[6], "stride"), p = pairOf(info[7], "pad");
+    nhwc(info[4], xs, "avgPool dx").copy_(at::avg_pool2d_backward(dy, x, k, s, p, false, false, c10::nullopt));
+  });
+}
+
+// maxPool(x, xShape, y, yShape, kernel, stride, pad): -inf padding.
+Napi::Value MaxPool(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = nhwc(info[0], shapeOf(info[1], 4, "maxPool x"), "maxPool x");
+    auto y = nhwc(info[2], shapeOf(info[3], 4, "maxPool y"), "maxPool y");
+    auto k = pairOf(info[4], "kernel"), s = pairOf(info[5], "stride"), p = pairOf(info[6], "pad");
+    y.copy_(at::max_pool2d(x, k, s, p, {1, 1}, false));
+  });
+}
+
+// maxPoolBackward(dy, dyShape, x, xShape, dx, kernel, stride, pad): the gradient of each window goes to
+// one arg-max (the first in scan order, as PyTorch), never split or lost on ties.
+Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto dy = nhwc(info[0], shapeOf(info[1], 4, "maxPool dy"), "maxPool dy");
+    auto xs = shapeOf(info[3], 4, "maxPool x");
+    auto x = nhwc(info[2], xs, "maxPool x");
+    auto k = pairOf(info[5], "kernel"), s = pairOf(info[6], "stride"), p = pairOf(info[7], "pad");
+    auto indices = std::get<1>(at::max_pool2d_with_indices(x, k, s, p, {1, 1}, false));
+    nhwc(info[4], xs, "maxPool dx").copy_(at::max_pool2d_with_indices_backward(dy, x, k, s, p, {1, 1}, false, indices));
+  });
+}
+
+// batchNorm(x, rows, channels, gamma|null, beta|null, y, mean, invstd, eps): training-mode batch norm of a
+// [rows, channels] buffer over its rows; writes y and the batch mean and 1/sqrt(biased var + eps).
+Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int64_t rows = info[1].As<Napi::Number>().Int64Value(), ch = info[2].As<Napi::Number>().Int64Value();
+    auto x = view(info[0], {rows, ch}, "batchNorm x");
+    c10::optional<at::Tensor> gamma, beta;
+    if (!isNull(info[3])) gamma = view(info[3], {ch}, "batchNorm gamma");
+    if (!isNull(info[4])) beta = view(info[4], {ch}, "batchNorm beta");
+    double eps = info[8].As<Napi::Number>().DoubleValue();
+    auto out = at::native_batch_norm(x, gamma, beta, c10::nullopt, c10::nullopt, true, 0.0, eps);
+    view(info[5], {rows, ch}, "batchNorm y").copy_(std::get<0>(out));
+    view(info[6], {ch}, "batchNorm mean").copy_(std::get<1>(out));
+    view(info[7], {ch}, "batchNorm invstd").copy_(std::get<2>(out));
+  });
+}
+
+// batchNormBackward(dy, x, rows, channels, mean, invstd, gamma|null, dx, dgamma|null, dbeta|null, eps)
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int64_t rows = info[2].As<Napi::Number>().Int64Value(), ch = info[3].As<Napi::Number>().Int64Value();
+    auto dy = view(info[0], {rows, ch}, "batchNorm dy");
+    auto x = view(info[1], {rows, ch}, "batchNorm x");
+    auto mean = view(info[4], {ch}, "batchNorm mean");
+    auto invstd = view(info[5], {ch}, "batchNorm invstd");
+    c10::optional<at::Tensor> gamma;
+    if (!isNull(info[6])) gamma = view(info[6], {ch}, "batchNorm gamma");
+    bool wantAffine = !isNull(info[8]);
+    double eps = info[10].As<Napi::Number>().DoubleValue();
+    auto g = at::native_batch_norm_backward(dy, x, gamma, c10::nullopt, c10::nullopt, mean, invstd, true, eps,
+                                            {true, wantAffine, wantAffine});
+    view(info[7], {rows, ch}, "batchNorm dx").copy_(std::get<0>(g));
+    if (wantAffine) {
+      view(info[8], {ch}, "batchNorm dgamma").copy_(std::get<1>(g));
+      view(info[9], {ch}, "batchNorm dbeta").copy_(std::get<2>(g));
+    }
+  });
+}
+
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  if (info.Length() > 0 && info[0].IsNumber()) at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value Version(const Napi::CallbackInfo& info) {
+  auto o = Napi::Object::New(info.Env());
+  o.Set("torch", std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                     std::to_string(TORCH_VERSION_PATCH));
+  o.Set("config", at::show_config());
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("conv2d", Napi::Function::New(env, Conv2d));
+  exports.Set("conv2dBackward", Napi::Function::New(env, Conv2dBackward));
+  exports.Set("avgPool", Napi::Function::New(env, AvgPool));
+  exports.Set("avgPoolBackward", Napi::Function::New(env, AvgPoolBackward));
+  exports.Set("maxPool", Napi::Function::New(env, MaxPool));
+  exports.Set("maxPoolBackward", Napi::Function::New(env, MaxPoolBackward));
+  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
+  exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
+  exports.Set("threads", Napi::Function::New(env, Threads));
+  exports.Set("version", Napi::Function::New(env, Version));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(pvnas_torch, Init)

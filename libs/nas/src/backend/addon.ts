@@ -1,0 +1,52 @@
+/**
+ * The optional native addon `pvnas_torch` (libs/nas/native): libtorch kernels over Float32Arrays. Built by
+ * `npm install` when libtorch is present (Debian: `apt-get install libtorch-dev`), otherwise absent; loading
+ * never throws, it says why the addon is not there.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Pair } from './geometry';
+
+type F32 = Float32Array;
+type Shape4 = readonly number[];
+
+/** The functions of `libs/nas/native/src/addon.cc`; shapes are channels-last, see there. */
+export interface TorchAddon {
+  conv2d(x: F32, xs: Shape4, w: F32, ws: Shape4, y: F32, ys: Shape4, stride: Pair, pad: Pair, dilation: Pair, groups: number): void;
+  conv2dBackward(dy: F32, dys: Shape4, x: F32, xs: Shape4, w: F32, ws: Shape4, dx: F32 | null, dw: F32 | null, stride: Pair, pad: Pair, dilation: Pair, groups: number): void;
+  avgPool(x: F32, xs: Shape4, y: F32, ys: Shape4, kernel: Pair, stride: Pair, pad: Pair): void;
+  avgPoolBackward(dy: F32, dys: Shape4, x: F32, xs: Shape4, dx: F32, kernel: Pair, stride: Pair, pad: Pair): void;
+  maxPool(x: F32, xs: Shape4, y: F32, ys: Shape4, kernel: Pair, stride: Pair, pad: Pair): void;
+  maxPoolBackward(dy: F32, dys: Shape4, x: F32, xs: Shape4, dx: F32, kernel: Pair, stride: Pair, pad: Pair): void;
+  batchNorm(x: F32, rows: number, channels: number, gamma: F32 | null, beta: F32 | null, y: F32, mean: F32, invstd: F32, eps: number): void;
+  batchNormBackward(dy: F32, x: F32, rows: number, channels: number, mean: F32, invstd: F32, gamma: F32 | null, dx: F32, dgamma: F32 | null, dbeta: F32 | null, eps: number): void;
+  /** Sets libtorch's intra-op thread count when given; returns the count in use. */
+  threads(n?: number): number;
+  version(): { torch: string; config: string };
+}
+
+export type AddonLoad = { ok: true; addon: TorchAddon; file: string } | { ok: false; reason: string };
+
+/** `libs/nas/native/build/Release/pvnas_torch.node`, or `PVNAS_TORCH_ADDON`. */
+export function addonPath(): string {
+  return process.env.PVNAS_TORCH_ADDON || path.resolve(__dirname, '..', '..', 'native', 'build', 'Release', 'pvnas_torch.node');
+}
+
+let cached: AddonLoad | undefined;
+
+export function loadTorchAddon(): AddonLoad {
+  if (cached) return cached;
+  const file = addonPath();
+  if (!fs.existsSync(file)) {
+    cached = { ok: false, reason: `${file} is not built (install libtorch: apt-get install libtorch-dev, then npm run build:native)` };
+    return cached;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const addon = require(file) as TorchAddon;
+    cached = { ok: true, addon, file };
+  } catch (e) {
+    cached = { ok: false, reason: `${file} does not load: ${(e as Error).message.split('\n')[0]} (rebuild it: npm run build:native)` };
+  }
+  return cached;
+}

@@ -1,0 +1,176 @@
+/**
+ * The `torch` backend: tfjs's `cpu` backend (JavaScript storage, every stock kernel) with our kernels of
+ * kernel-names.ts computed by libtorch through the native addon, in place on the cpu backend's Float32Arrays.
+ */
+import { engine, getKernelsForBackend, registerBackend, registerGradient, registerKernel, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { TorchAddon } from './addon';
+import { conv2dOutShape, pool2dOutShape, type Conv2dAttrs, type Pool2dAttrs } from './geometry';
+import {
+  PVNAS_AVG_POOL,
+  PVNAS_AVG_POOL_GRAD,
+  PVNAS_BATCH_NORM,
+  PVNAS_BATCH_NORM_AFFINE,
+  PVNAS_BATCH_NORM_GRAD,
+  PVNAS_CONV2D,
+  PVNAS_CONV2D_GRAD,
+  PVNAS_MAX_POOL,
+  PVNAS_MAX_POOL_GRAD,
+} from './kernel-names';
+
+export const TORCH_BACKEND = 'torch';
+
+type Inputs = Record<string, TensorInfo | undefined>;
+
+function f32(backend: MathBackendCPU, t: TensorInfo | undefined, what: string): Float32Array {
+  if (!t) throw new Error(`torch backend: missing input ${what}`);
+  if (t.dtype !== 'float32') throw new Error(`torch backend: ${what} must be float32, got ${t.dtype}`);
+  return backend.data.get(t.dataId).values as Float32Array;
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+function out(backend: MathBackendCPU, shape: number[]): { values: Float32Array; info: () => TensorInfo } {
+  const values = new Float32Array(size(shape));
+  return { values, info: () => backend.makeTensorInfo(shape, 'float32', values) };
+}
+
+type KernelFn = (args: { inputs: Inputs; attrs: NamedAttrMap; backend: MathBackendCPU }) => TensorInfo | TensorInfo[];
+
+function kernels(addon: TorchAddon): Record<string, KernelFn> {
+  const batchNorm = ({ x, gamma, beta }: Inputs, attrs: NamedAttrMap, backend: MathBackendCPU): TensorInfo[] => {
+    const [P, C] = x!.shape;
+    const y = out(backend, [P, C]), mean = out(backend, [C]), invstd = out(backend, [C]);
+    addon.batchNorm(f32(backend, x, 'x'), P, C, gamma ? f32(backend, gamma, 'gamma') : null, beta ? f32(backend, beta, 'beta') : null, y.values, mean.values, invstd.values, attrs.eps as number);
+    return [y.info(), mean.info(), invstd.info()];
+  };
+  return {
+    [PVNAS_CONV2D]: ({ inputs: { x, w }, attrs, backend }) => {
+      const a = attrs as unknown as Conv2dAttrs;
+      const y = out(backend, conv2dOutShape(x!.shape, w!.shape, a));
+      addon.conv2d(f32(backend, x, 'x'), x!.shape, f32(backend, w, 'w'), w!.shape, y.values, y.info().shape, a.stride, a.pad, a.dilation, a.groups);
+      return y.info();
+    },
+    [PVNAS_CONV2D_GRAD]: ({ inputs: { dy, x, w }, attrs, backend }) => {
+      const a = attrs as unknown as Conv2dAttrs;
+      const dx = out(backend, [...x!.shape]);
+      const dw = out(backend, [...w!.shape]);
+      addon.conv2dBackward(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, f32(backend, w, 'w'), w!.shape, dx.values, dw.values, a.stride, a.pad, a.dilation, a.groups);
+      return [dx.info(), dw.info()];
+    },
+    [PVNAS_AVG_POOL]: ({ inputs: { x }, attrs, backend }) => {
+      const a = attrs as unknown as Pool2dAttrs;
+      const yShape = pool2dOutShape(x!.shape, a);
+      const y = out(backend, yShape);
+      addon.avgPool(f32(backend, x, 'x'), x!.shape, y.values, yShape, a.kernel, a.stride, a.pad);
+      return y.info();
+    },
+    [PVNAS_AVG_POOL_GRAD]: ({ inputs: { dy, x }, attrs, backend }) => {
+      const a = attrs as unknown as Pool2dAttrs;
+      const dx = out(backend, [...x!.shape]);
+      addon.avgPoolBackward(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, dx.values, a.kernel, a.stride, a.pad);
+      return dx.info();
+    },
+    [PVNAS_MAX_POOL]: ({ inputs: { x }, attrs, backend }) => {
+      const a = attrs as unknown as Pool2dAttrs;
+      const yShape = pool2dOutShape(x!.shape, a);
+      const y = out(backend, yShape);
+      addon.maxPool(f32(backend, x, 'x'), x!.shape, y.values, yShape, a.kernel, a.stride, a.pad);
+      return y.info();
+    },
+    [PVNAS_MAX_POOL_GRAD]: ({ inputs: { dy, x }, attrs, backend }) => {
+      const a = attrs as unknown as Pool2dAttrs;
+      const dx = out(backend, [...x!.shape]);
+      addon.maxPoolBackward(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, dx.values, a.kernel, a.stride, a.pad);
+      return dx.info();
+    },
+    [PVNAS_BATCH_NORM]: ({ inputs, attrs, backend }) => batchNorm(inputs, attrs, backend),
+    [PVNAS_BATCH_NORM_AFFINE]: ({ inputs, attrs, backend }) => batchNorm(inputs, attrs, backend),
+    [PVNAS_BATCH_NORM_GRAD]: ({ inputs: { dy, x, mean, invstd, gamma }, attrs, backend }) => {
+      const [P, C] = x!.shape;
+      const dx = out(backend, [P, C]);
+      const affine = gamma ? { dgamma: out(backend, [C]), dbeta: out(backend, [C]) } : undefined;
+      addon.batchNormBackward(
+        f32(backend, dy, 'dy'), f32(backend, x, 'x'), P, C, f32(backend, mean, 'mean'), f32(backend, invstd, 'invstd'),
+        gamma ? f32(backend, gamma, 'gamma') : null, dx.values, affine?.dgamma.values ?? null, affine?.dbeta.values ?? null, attrs.eps as number,
+      );
+      return affine ? [dx.info(), affine.dgamma.info(), affine.dbeta.info()] : [dx.info()];
+    },
+  };
+}
+
+let gradientsRegistered = false;
+
+/** Gradients of our kernels, in tfjs's registry (backend independent: only backends with the kernels use them). */
+export function registerPvnasGradients(): void {
+  if (gradientsRegistered) return;
+  gradientsRegistered = true;
+  const run = (name: string, inputs: Record<string, Tensor>, attrs: NamedAttrMap): Tensor[] => {
+    const r = engine().runKernel(name, inputs, attrs) as Tensor | Tensor[];
+    return Array.isArray(r) ? r : [r];
+  };
+  // One backward kernel call serves every input's gradient. It runs here, not in the closures: tfjs calls
+  // each closure inside its own tidy, which would dispose the other inputs' gradients.
+  registerGradient({
+    kernelName: PVNAS_CONV2D,
+    inputsToSave: ['x', 'w'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, w] = saved;
+      const [dx, dw] = run(PVNAS_CONV2D_GRAD, { dy: dy as Tensor, x, w }, attrs);
+      return { x: () => dx, w: () => dw };
+    },
+  });
+  registerGradient({
+    kernelName: PVNAS_AVG_POOL,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => ({ x: () => run(PVNAS_AVG_POOL_GRAD, { dy: dy as Tensor, x: saved[0] }, attrs)[0] }),
+  });
+  registerGradient({
+    kernelName: PVNAS_MAX_POOL,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => ({ x: () => run(PVNAS_MAX_POOL_GRAD, { dy: dy as Tensor, x: saved[0] }, attrs)[0] }),
+  });
+  registerGradient({
+    kernelName: PVNAS_BATCH_NORM,
+    inputsToSave: ['x'],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, [x, mean, invstd], attrs) => {
+      const dy = (Array.isArray(dys) ? dys[0] : dys) as Tensor;
+      return { x: () => run(PVNAS_BATCH_NORM_GRAD, { dy, x, mean, invstd }, attrs)[0] };
+    },
+  });
+  registerGradient({
+    kernelName: PVNAS_BATCH_NORM_AFFINE,
+    inputsToSave: ['x', 'gamma'],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, [x, gamma, mean, invstd], attrs) => {
+      const dy = (Array.isArray(dys) ? dys[0] : dys) as Tensor;
+      const [dx, dgamma, dbeta] = run(PVNAS_BATCH_NORM_GRAD, { dy, x, mean, invstd, gamma }, attrs);
+      return { x: () => dx, gamma: () => dgamma, beta: () => dbeta };
+    },
+  });
+}
+
+/** Registers the `torch` backend (idempotent). Priority 0: it is chosen by selectBackend, never by default. */
+export function registerTorchBackend(addon: TorchAddon, threads: number): void {
+  registerPvnasGradients();
+  if (getKernelsForBackend(TORCH_BACKEND).length > 0) {
+    addon.threads(threads);
+    return;
+  }
+  registerBackend(
+    TORCH_BACKEND,
+    () => {
+      const backend = new MathBackendCPU();
+      // the cpu backend's first write advises installing tfjs-node; here libtorch does the heavy work
+      (backend as unknown as { firstUse: boolean }).firstUse = false;
+      return backend;
+    },
+    0,
+  );
+  for (const config of getKernelsForBackend('cpu')) registerKernel({ ...config, backendName: TORCH_BACKEND });
+  for (const [kernelName, kernelFunc] of Object.entries(kernels(addon))) {
+    registerKernel({ kernelName, backendName: TORCH_BACKEND, kernelFunc: kernelFunc as never });
+  }
+  addon.threads(threads);
+}
