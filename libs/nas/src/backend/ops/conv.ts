@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dOutShape, type Conv2dAttrs, type Pair } from '../geometry';
 import { PVNAS_CONV2D } from '../kernel-names';
 import { customOp } from './custom-op';
+import { freshOnWasm } from './linear';
 import { routeFor } from './route';
 import { channelSum, cropPad, dilateKernel, padSpatial, tapView, transposeInput } from './window';
 
@@ -53,7 +54,7 @@ function gradients(dy: tf.Tensor4D, x: tf.Tensor4D, w: tf.Tensor4D, a: Conv2dAtt
   const P = B * Ho * Wo;
   if (a.groups === 1) {
     const dxp = tf.conv2d(dyT, tf.transpose(wd, [0, 1, 3, 2]), 1, 'valid');
-    const dy2 = dy.reshape([P, Cout]);
+    const dy2 = freshOnWasm(dy.reshape<tf.Tensor2D>([P, Cout])); // a right operand of matMul: see linear.ts
     const taps: tf.Tensor2D[] = [];
     for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
       // transpose first: wasm's matMul with transposeA is several times slower

@@ -7,6 +7,7 @@
  *   kernels that exist and are right on `wasm` and `cpu`.
  */
 import { getBackend } from '@tensorflow/tfjs-core';
+import '../gradients'; // stock gradients and chained tensor methods (x.reshape) come with @tensorflow/tfjs
 import { hasKernel } from '../kernel-names';
 
 export type OpRoute = 'kernel' | 'stock' | 'composite';
