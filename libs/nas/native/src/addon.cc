@@ -189,6 +189,220 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- Generic kernels over any-rank buffers (the stock tfjs kernels of the torch backend) ----
+
+at::ScalarType dtypeOf(const Napi::TypedArray& a) {
+  switch (a.TypedArrayType()) {
+    case napi_float32_array: return at::kFloat;
+    case napi_int32_array: return at::kInt;
+    case napi_uint8_array: return at::kBool;  // tfjs bool: one byte, 0 or 1
+    default: throw Napi::TypeError::New(a.Env(), "expected a Float32Array, Int32Array or Uint8Array");
+  }
+}
+
+Shape anyShape(const Napi::Value& v) {
+  auto a = v.As<Napi::Array>();
+  Shape s(a.Length());
+  for (uint32_t i = 0; i < a.Length(); i++) s[i] = a.Get(i).As<Napi::Number>().Int64Value();
+  return s;
+}
+
+// A typed array of any supported dtype with the given shape (no copy).
+at::Tensor any(const Napi::Value& v, const Napi::Value& shapeValue, const char* what) {
+  if (!v.IsTypedArray()) throw Napi::TypeError::New(v.Env(), std::string(what) + ": expected a typed array");
+  auto a = v.As<Napi::TypedArray>();
+  auto shape = anyShape(shapeValue);
+  if (static_cast<int64_t>(a.ElementLength()) != numel(shape))
+    throw Napi::RangeError::New(v.Env(), std::string(what) + ": buffer has " + std::to_string(a.ElementLength()) +
+                                             " elements, shape needs " + std::to_string(numel(shape)));
+  void* data = static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
+  return at::from_blob(data, shape, at::TensorOptions().dtype(dtypeOf(a)));
+}
+
+std::vector<int64_t> ints(const Napi::Value& v) { return anyShape(v); }
+
+// unary(op, x, shape, y)
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto x = any(info[1], info[2], "unary x");
+    auto y = any(info[3], info[2], "unary y");
+    if (op == "relu") at::clamp_min_out(y, x, 0);
+    else if (op == "exp") at::exp_out(y, x);
+    else if (op == "log") at::log_out(y, x);
+    else if (op == "sqrt") at::sqrt_out(y, x);
+    else if (op == "rsqrt") at::rsqrt_out(y, x);
+    else if (op == "square") at::mul_out(y, x, x);
+    else if (op == "neg") at::neg_out(y, x);
+    else if (op == "abs") at::abs_out(y, x);
+    else if (op == "reciprocal") at::reciprocal_out(y, x);
+    else if (op == "sigmoid") at::sigmoid_out(y, x);
+    else if (op == "tanh") at::tanh_out(y, x);
+    else if (op == "step") y.copy_(at::gt(x, 0));  // tfjs Step with alpha 0: 1 where x > 0, else 0
+    else if (op == "copy") y.copy_(x);              // also casts between dtypes
+    else throw Napi::Error::New(info.Env(), "unary: unknown op " + op);
+  });
+}
+
+// binary(op, a, aShape, b, bShape, y, yShape): broadcasting as numpy.
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto a = any(info[1], info[2], "binary a");
+    auto b = any(info[3], info[4], "binary b");
+    auto y = any(info[5], info[6], "binary y");
+    if (op == "add") at::add_out(y, a, b);
+    else if (op == "sub") at::sub_out(y, a, b);
+    else if (op == "mul") at::mul_out(y, a, b);
+    else if (op == "div") at::div_out(y, a, b);
+    else if (op == "maximum") at::maximum_out(y, a, b);
+    else if (op == "minimum") at::minimum_out(y, a, b);
+    else if (op == "pow") at::pow_out(y, a, b);
+    else if (op == "sqdiff") { at::sub_out(y, a, b); y.mul_(y); }
+    else if (op == "equal") at::eq_out(y, a, b);
+    else if (op == "notEqual") at::ne_out(y, a, b);
+    else if (op == "greater") at::gt_out(y, a, b);
+    else if (op == "greaterEqual") at::ge_out(y, a, b);
+    else if (op == "less") at::lt_out(y, a, b);
+    else if (op == "lessEqual") at::le_out(y, a, b);
+    else throw Napi::Error::New(info.Env(), "binary: unknown op " + op);
+  });
+}
+
+// reduce(op, x, xShape, axes, y): over the given axes, without kept dims.
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto op = info[0].As<Napi::String>().Utf8Value();
+    auto x = any(info[1], info[2], "reduce x");
+    auto axes = ints(info[3]);
+    auto yArr = info[4].As<Napi::TypedArray>();
+    // y holds the reduced shape; view it with kept dims of size 1 so the out variants need no resize
+    auto kept = x.sizes().vec();
+    for (auto a : axes) kept[a] = 1;
+    if (static_cast<int64_t>(yArr.ElementLength()) != numel(kept)) throw Napi::RangeError::New(info.Env(), "reduce y: wrong element count");
+    auto y = at::from_blob(static_cast<uint8_t*>(yArr.ArrayBuffer().Data()) + yArr.ByteOffset(), kept, at::TensorOptions().dtype(dtypeOf(yArr)));
+    if (op == "sum") at::sum_out(y, x, axes, true);
+    else if (op == "mean") at::mean_out(y, x, axes, true);
+    else if (op == "max") at::amax_out(y, x, axes, true);
+    else if (op == "min") at::amin_out(y, x, axes, true);
+    else throw Napi::Error::New(info.Env(), "reduce: unknown op " + op);
+  });
+}
+
+// addN(inputs[], shape, y)
+Napi::Value AddN(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto list = info[0].As<Napi::Array>();
+    auto y = any(info[2], info[1], "addN y");
+    y.copy_(any(list.Get(0u), info[1], "addN x"));
+    for (uint32_t i = 1; i < list.Length(); i++) y.add_(any(list.Get(i), info[1], "addN x"));
+  });
+}
+
+// transpose(x, xShape, perm, y)
+Napi::Value Transpose(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = any(info[0], info[1], "transpose x");
+    auto perm = ints(info[2]);
+    auto permuted = x.permute(perm);
+    auto yArr = info[3].As<Napi::TypedArray>();
+    if (static_cast<int64_t>(yArr.ElementLength()) != x.numel()) throw Napi::RangeError::New(info.Env(), "transpose y: wrong element count");
+    auto y = at::from_blob(static_cast<uint8_t*>(yArr.ArrayBuffer().Data()) + yArr.ByteOffset(), permuted.sizes().vec(), x.options());
+    y.copy_(permuted);
+  });
+}
+
+// slice(x, xShape, begin, size, y)
+Napi::Value Slice(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = any(info[0], info[1], "slice x");
+    auto begin = ints(info[2]), size = ints(info[3]);
+    auto v = x;
+    for (size_t d = 0; d < begin.size(); d++) v = v.narrow(static_cast<int64_t>(d), begin[d], size[d]);
+    any(info[4], info[3], "slice y").copy_(v);
+  });
+}
+
+// pad(x, xShape, before, after, value, y, yShape)
+Napi::Value Pad(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = any(info[0], info[1], "pad x");
+    auto before = ints(info[2]), after = ints(info[3]);
+    double value = info[4].As<Napi::Number>().DoubleValue();
+    auto y = any(info[5], info[6], "pad y");
+    y.fill_(value);
+    auto inner = y;
+    for (size_t d = 0; d < before.size(); d++) inner = inner.narrow(static_cast<int64_t>(d), before[d], x.size(static_cast<int64_t>(d)));
+    inner.copy_(x);
+  });
+}
+
+// concat(inputs[], shapes[], axis, y, yShape)
+Napi::Value Concat(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto list = info[0].As<Napi::Array>();
+    auto shapes = info[1].As<Napi::Array>();
+    int64_t axis = info[2].As<Napi::Number>().Int64Value();
+    std::vector<at::Tensor> parts;
+    for (uint32_t i = 0; i < list.Length(); i++) parts.push_back(any(list.Get(i), shapes.Get(i), "concat x"));
+    auto y = any(info[3], info[4], "concat y");
+    at::cat_out(y, parts, axis);
+  });
+}
+
+// reverse(x, shape, axes, y)
+Napi::Value Reverse(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = any(info[0], info[1], "reverse x");
+    any(info[3], info[1], "reverse y").copy_(at::flip(x, ints(info[2])));
+  });
+}
+
+// tile(x, xShape, reps, y, yShape)
+Napi::Value Tile(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = any(info[0], info[1], "tile x");
+    any(info[3], info[4], "tile y").copy_(x.repeat(ints(info[2])));
+  });
+}
+
+// batchMatMul(a, [B, M, K] or [B, K, M], b, bShape, transposeA, transposeB, y, [B, M, N]); batch broadcast as tfjs.
+Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto a = any(info[0], info[1], "matMul a");
+    auto b = any(info[2], info[3], "matMul b");
+    if (info[4].As<Napi::Boolean>().Value()) a = a.transpose(1, 2);
+    if (info[5].As<Napi::Boolean>().Value()) b = b.transpose(1, 2);
+    auto y = any(info[6], info[7], "matMul y");
+    if (a.size(0) == b.size(0)) at::bmm_out(y, a, b);
+    else y.copy_(at::matmul(a, b));
+  });
+}
+
+// softmax(x, shape, y): over the last axis.
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto x = any(info[0], info[1], "softmax x");
+    auto y = any(info[2], info[1], "softmax y");
+    at::_softmax_out(y, x, -1, false);
+  });
+}
+
+// select(condition, cShape, t, e, shape, y): y = condition ? t : e (condition broadcast as tfjs: same shape or rank 1).
+Napi::Value Select(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto c = any(info[0], info[1], "select condition");
+    auto t = any(info[2], info[4], "select t");
+    auto e = any(info[3], info[4], "select e");
+    if (c.dim() == 1 && t.dim() > 1) {
+      std::vector<int64_t> s(t.dim(), 1);
+      s[0] = c.size(0);
+      c = c.view(s);
+    }
+    any(info[5], info[4], "select y").copy_(at::where(c, t, e));
+  });
+}
+
 Napi::Value Threads(const Napi::CallbackInfo& info) {
   if (info.Length() > 0 && info[0].IsNumber()) at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), at::get_num_threads());
@@ -211,6 +425,19 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolBackward", Napi::Function::New(env, MaxPoolBackward));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
   exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
+  exports.Set("unary", Napi::Function::New(env, Unary));
+  exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("reduce", Napi::Function::New(env, Reduce));
+  exports.Set("addN", Napi::Function::New(env, AddN));
+  exports.Set("transpose", Napi::Function::New(env, Transpose));
+  exports.Set("slice", Napi::Function::New(env, Slice));
+  exports.Set("pad", Napi::Function::New(env, Pad));
+  exports.Set("concat", Napi::Function::New(env, Concat));
+  exports.Set("reverse", Napi::Function::New(env, Reverse));
+  exports.Set("tile", Napi::Function::New(env, Tile));
+  exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
+  exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("select", Napi::Function::New(env, Select));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("version", Napi::Function::New(env, Version));
   return exports;

@@ -9,6 +9,8 @@ import type { Pair } from './geometry';
 
 type F32 = Float32Array;
 type Shape4 = readonly number[];
+/** float32, int32 or bool (one byte) storage. */
+type AnyValues = Float32Array | Int32Array | Uint8Array;
 
 /** The functions of `libs/nas/native/src/addon.cc`; shapes are channels-last, see there. */
 export interface TorchAddon {
@@ -20,6 +22,19 @@ export interface TorchAddon {
   maxPoolBackward(dy: F32, dys: Shape4, x: F32, xs: Shape4, dx: F32, kernel: Pair, stride: Pair, pad: Pair): void;
   batchNorm(x: F32, rows: number, channels: number, gamma: F32 | null, beta: F32 | null, y: F32, mean: F32, invstd: F32, eps: number): void;
   batchNormBackward(dy: F32, x: F32, rows: number, channels: number, mean: F32, invstd: F32, gamma: F32 | null, dx: F32, dgamma: F32 | null, dbeta: F32 | null, eps: number): void;
+  unary(op: string, x: AnyValues, shape: Shape4, y: AnyValues): void;
+  binary(op: string, a: AnyValues, as: Shape4, b: AnyValues, bs: Shape4, y: AnyValues, ys: Shape4): void;
+  reduce(op: string, x: AnyValues, xs: Shape4, axes: readonly number[], y: AnyValues): void;
+  addN(xs: F32[], shape: Shape4, y: F32): void;
+  transpose(x: AnyValues, xs: Shape4, perm: readonly number[], y: AnyValues): void;
+  slice(x: AnyValues, xs: Shape4, begin: readonly number[], size: readonly number[], y: AnyValues): void;
+  pad(x: AnyValues, xs: Shape4, before: readonly number[], after: readonly number[], value: number, y: AnyValues, ys: Shape4): void;
+  concat(xs: AnyValues[], shapes: Shape4[], axis: number, y: AnyValues, ys: Shape4): void;
+  reverse(x: AnyValues, xs: Shape4, axes: readonly number[], y: AnyValues): void;
+  tile(x: AnyValues, xs: Shape4, reps: readonly number[], y: AnyValues, ys: Shape4): void;
+  batchMatMul(a: F32, as: Shape4, b: F32, bs: Shape4, transposeA: boolean, transposeB: boolean, y: F32, ys: Shape4): void;
+  softmax(x: F32, xs: Shape4, y: F32): void;
+  select(condition: AnyValues, cs: Shape4, t: AnyValues, e: AnyValues, shape: Shape4, y: AnyValues): void;
   /** Sets libtorch's intra-op thread count when given; returns the count in use. */
   threads(n?: number): number;
   version(): { torch: string; config: string };

@@ -5,6 +5,7 @@
 import { engine, getKernelsForBackend, registerBackend, registerGradient, registerKernel, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TorchAddon } from './addon';
+import { torchStockKernels } from './torch-stock-kernels';
 import { conv2dOutShape, pool2dOutShape, type Conv2dAttrs, type Pool2dAttrs } from './geometry';
 import {
   PVNAS_AVG_POOL,
@@ -168,7 +169,9 @@ export function registerTorchBackend(addon: TorchAddon, threads: number): void {
     },
     0,
   );
-  for (const config of getKernelsForBackend('cpu')) registerKernel({ ...config, backendName: TORCH_BACKEND });
+  const cpuKernels = getKernelsForBackend('cpu');
+  const native = new Map(torchStockKernels(addon, TORCH_BACKEND, cpuKernels).map((k) => [k.kernelName, k]));
+  for (const config of cpuKernels) registerKernel(native.get(config.kernelName) ?? { ...config, backendName: TORCH_BACKEND });
   for (const [kernelName, kernelFunc] of Object.entries(kernels(addon))) {
     registerKernel({ kernelName, backendName: TORCH_BACKEND, kernelFunc: kernelFunc as never });
   }
