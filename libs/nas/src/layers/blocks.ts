@@ -1,0 +1,113 @@
+/**
+ * Parameterised blocks: the candidate operations and the cells' preprocessing. Each is a class holding its
+ * variables and BN state; forward passes call the op layer of ../backend/ops. x: [N, T, H, W, C].
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2Plus1d, dilConv, factorizedReduce, sepConv } from '../backend/ops/blocks';
+import { spatialAvgPool, spatialConv, spatialMaxPool } from '../backend/ops/video';
+import { BatchNorm } from './batch-norm';
+import type { Ctx } from './context';
+import type { Params } from './params';
+
+export interface Block {
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D;
+}
+
+/** `none`: zeros of the output shape (strided when reducing). */
+export class Zero implements Block {
+  constructor(readonly stride: number) {}
+  forward(x: tf.Tensor5D): tf.Tensor5D {
+    const [N, T, H, W, C] = x.shape;
+    return tf.zeros([N, T, Math.ceil(H / this.stride), Math.ceil(W / this.stride), C]);
+  }
+}
+
+export class Identity implements Block {
+  forward(x: tf.Tensor5D): tf.Tensor5D {
+    return x;
+  }
+}
+
+/** ReLU, 1x1x1 conv, BN: DARTS' preprocessing of a cell input. */
+export class ReLUConvBN implements Block {
+  private readonly w: tf.Variable;
+  private readonly bn: BatchNorm;
+  constructor(p: Params, cin: number, cout: number, affine: boolean) {
+    this.w = p.conv('conv', [1, 1, cin, cout]);
+    this.bn = new BatchNorm(p.scope('bn'), cout, affine);
+  }
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
+    return this.bn.forward(spatialConv(tf.relu(x), this.w as tf.Tensor4D), ctx);
+  }
+}
+
+export class FactorizedReduce implements Block {
+  private readonly path1: tf.Variable;
+  private readonly path2: tf.Variable;
+  private readonly bn: BatchNorm;
+  constructor(p: Params, cin: number, cout: number, affine: boolean) {
+    if (cout % 2 !== 0) throw new Error(`FactorizedReduce: output channels ${cout} must be even`);
+    this.path1 = p.conv('path1', [1, 1, cin, cout / 2]);
+    this.path2 = p.conv('path2', [1, 1, cin, cout / 2]);
+    this.bn = new BatchNorm(p.scope('bn'), cout, affine);
+  }
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
+    return factorizedReduce(x, { path1: this.path1 as tf.Tensor4D, path2: this.path2 as tf.Tensor4D }, (y) => this.bn.forward(y, ctx));
+  }
+}
+
+/** 1x3x3 pool; in a search edge followed by BN without affine, as DARTS' MixedOp. */
+export class Pool implements Block {
+  private readonly bn?: BatchNorm;
+  constructor(p: Params, readonly kind: 'avg' | 'max', readonly stride: number, channels: number, withBn: boolean) {
+    if (withBn) this.bn = new BatchNorm(p.scope('bn'), channels, false);
+  }
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
+    const y = this.kind === 'avg' ? spatialAvgPool(x, this.stride) : spatialMaxPool(x, this.stride);
+    return this.bn ? this.bn.forward(y, ctx) : y;
+  }
+}
+
+export class SepConv implements Block {
+  private readonly w: { depthwise1: tf.Variable; pointwise1: tf.Variable; depthwise2: tf.Variable; pointwise2: tf.Variable };
+  private readonly bn1: BatchNorm;
+  private readonly bn2: BatchNorm;
+  constructor(p: Params, cin: number, cout: number, readonly stride: number, affine: boolean) {
+    this.w = {
+      depthwise1: p.conv('depthwise1', [3, 3, 1, cin]),
+      pointwise1: p.conv('pointwise1', [1, 1, cin, cin]),
+      depthwise2: p.conv('depthwise2', [3, 3, 1, cin]),
+      pointwise2: p.conv('pointwise2', [1, 1, cin, cout]),
+    };
+    this.bn1 = new BatchNorm(p.scope('bn1'), cin, affine);
+    this.bn2 = new BatchNorm(p.scope('bn2'), cout, affine);
+  }
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
+    return sepConv(x, this.w as never, this.stride, (y) => this.bn1.forward(y, ctx), (y) => this.bn2.forward(y, ctx));
+  }
+}
+
+export class DilConv implements Block {
+  private readonly w: { depthwise: tf.Variable; pointwise: tf.Variable };
+  private readonly bn: BatchNorm;
+  constructor(p: Params, cin: number, cout: number, readonly stride: number, affine: boolean) {
+    this.w = { depthwise: p.conv('depthwise', [3, 3, 1, cin]), pointwise: p.conv('pointwise', [1, 1, cin, cout]) };
+    this.bn = new BatchNorm(p.scope('bn'), cout, affine);
+  }
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
+    return dilConv(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx));
+  }
+}
+
+/** (2+1)D conv: spatial 1xkxk (k = 3 or 1) then temporal 3x1x1. */
+export class Conv2Plus1d implements Block {
+  private readonly w: { spatial: tf.Variable; temporal: tf.Variable };
+  private readonly bn: BatchNorm;
+  constructor(p: Params, cin: number, cout: number, spatialKernel: 1 | 3, readonly stride: number, affine: boolean) {
+    this.w = { spatial: p.conv('spatial', [spatialKernel, spatialKernel, cin, cout]), temporal: p.conv('temporal', [3, 1, cout, cout]) };
+    this.bn = new BatchNorm(p.scope('bn'), cout, affine);
+  }
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
+    return conv2Plus1d(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx));
+  }
+}

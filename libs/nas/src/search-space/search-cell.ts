@@ -1,0 +1,49 @@
+/**
+ * A search cell (DARTS): two preprocessed inputs, 4 intermediate nodes, each the sum of mixed edges from
+ * every earlier state (14 edges), output the channel concatenation of the 4 nodes. Reduction cells use
+ * spatial stride 2 on the edges that leave the inputs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { concatChannels } from '../backend/ops/video';
+import { FactorizedReduce, ReLUConvBN, type Block } from '../layers/blocks';
+import type { Ctx } from '../layers/context';
+import type { CheckpointTape } from '../layers/checkpoint';
+import type { Params } from '../layers/params';
+import { MixedOp } from './mixed-op';
+import { isReduction, NODES, opsOf, type CellType } from './op-names';
+
+export class SearchCell {
+  private readonly preprocess0: Block;
+  private readonly preprocess1: Block;
+  private readonly edges: MixedOp[] = [];
+  readonly reduction: boolean;
+
+  constructor(p: Params, readonly type: CellType, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean) {
+    this.reduction = isReduction(type);
+    this.preprocess0 = reductionPrev ? new FactorizedReduce(p.scope('preprocess0'), Cpp, C, false) : new ReLUConvBN(p.scope('preprocess0'), Cpp, C, false);
+    this.preprocess1 = new ReLUConvBN(p.scope('preprocess1'), Cp, C, false);
+    for (let i = 0; i < NODES; i++) {
+      for (let j = 0; j < 2 + i; j++) {
+        const stride = this.reduction && j < 2 ? 2 : 1;
+        this.edges.push(new MixedOp(p.scope(`edges.${this.edges.length}`), opsOf(type), C, stride));
+      }
+    }
+  }
+
+  /** s0, s1: the two previous cells' outputs; weights [14, numOps]. With a tape, every block is a segment. */
+  forward(s0: tf.Tensor5D, s1: tf.Tensor5D, weights: tf.Tensor2D, ctx: Ctx, tape?: CheckpointTape): tf.Tensor5D {
+    const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
+    const states: tf.Tensor5D[] = [seg((x) => this.preprocess0.forward(x as tf.Tensor5D, ctx), [s0]), seg((x) => this.preprocess1.forward(x as tf.Tensor5D, ctx), [s1])];
+    let offset = 0;
+    for (let i = 0; i < NODES; i++) {
+      const terms = states.map((h, j) => {
+        const e = offset + j; // captured by value: segments run again in the backward pass
+        const w = seg((ws) => tf.reshape(tf.slice(ws, [e, 0], [1, -1]), [-1]), [weights]) as tf.Tensor1D;
+        return seg((x, we) => this.edges[e].forward(x as tf.Tensor5D, we as tf.Tensor1D, ctx), [h, w]);
+      });
+      offset += states.length;
+      states.push(seg((...ts) => tf.addN(ts as tf.Tensor5D[]), terms));
+    }
+    return seg((...ts) => concatChannels(ts as tf.Tensor5D[]), states.slice(2));
+  }
+}

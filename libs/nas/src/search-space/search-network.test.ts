@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadTorchAddon } from '../backend/addon';
+import { selectBackend } from '../backend/select';
+import { lossAndGradients, SearchNetwork } from './search-network';
+
+const BACKEND = loadTorchAddon().ok ? 'torch' : 'wasm';
+
+describe(`search network on ${BACKEND}`, () => {
+  beforeAll(async () => {
+    await selectBackend({ backend: BACKEND, log: null });
+  });
+
+  const tiny = { channels: 4, classes: 3, stemStride: 2, dropout: 0, seed: 1 };
+  const batch = () => ({ x: tf.randomNormal([2, 4, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor5D, labels: tf.tensor1d([0, 2], 'int32') });
+
+  it('maps [N, T, H, W, 3] to logits, with reduction cells halving space and doubling channels', () => {
+    const net = new SearchNetwork(tiny);
+    const { x } = batch();
+    const logits = net.forward(x, { training: true, updateStats: false });
+    expect(logits.shape).toEqual([2, 3]);
+    expect(net.alphaList().map((a) => a.shape)).toEqual([[14, 6], [14, 6], [14, 8], [14, 8]]);
+    tf.dispose([x, logits]);
+    net.dispose();
+  });
+
+  it('checkpointed gradients equal the plain ones, for weights and alphas', () => {
+    const net = new SearchNetwork(tiny);
+    const { x, labels } = batch();
+    const vars = [...net.weights(), ...net.alphaList()];
+    const plain = lossAndGradients(net, x, labels, vars, { checkpoint: false });
+    const ckpt = lossAndGradients(net, x, labels, vars, { checkpoint: true });
+    expect(ckpt.loss).toBeCloseTo(plain.loss, 5);
+    let worst = 0;
+    plain.grads.forEach((g, i) => {
+      const a = g.dataSync(), b = ckpt.grads[i].dataSync();
+      let scale = 1e-6;
+      for (let k = 0; k < a.length; k++) scale = Math.max(scale, Math.abs(a[k]));
+      for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]) / scale);
+    });
+    expect(worst).toBeLessThan(1e-4);
+    // the alphas do receive gradients
+    const alphaGrad = plain.grads.slice(-4).map((g) => tf.sum(tf.abs(g)).dataSync()[0]);
+    expect(alphaGrad.every((s) => s > 0)).toBe(true);
+    tf.dispose([...plain.grads, ...ckpt.grads, x, labels]);
+    net.dispose();
+  });
+
+  it('keeps tf.memory().numTensors flat over checkpointed steps', () => {
+    const net = new SearchNetwork(tiny);
+    const { x, labels } = batch();
+    const vars = net.weights();
+    const counts: number[] = [];
+    for (let step = 0; step < 4; step++) {
+      const { grads } = lossAndGradients(net, x, labels, vars, { checkpoint: true });
+      tf.tidy(() => vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(0.01, grads[i])))));
+      tf.dispose(grads);
+      counts.push(tf.memory().numTensors);
+    }
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    tf.dispose([x, labels]);
+    net.dispose();
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The search network (paper Fig. 5a): stem, S-NC, S-RC, T-NC, T-RC, global average pool, dropout, linear.
+ * Alphas: one [14, numOps] tensor per cell category, shared by every cell of that category.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { spatialConv, globalAvgPool } from '../backend/ops/video';
+import { linear } from '../backend/ops/linear';
+import { BatchNorm } from '../layers/batch-norm';
+import { CheckpointTape } from '../layers/checkpoint';
+import type { Ctx } from '../layers/context';
+import { Params } from '../layers/params';
+import { CELL_TYPES, EDGES, opsOf, type CellType } from './op-names';
+import { SearchCell } from './search-cell';
+
+export interface SearchNetworkConfig {
+  /** Initial channels (paper 64). */
+  channels: number;
+  classes: number;
+  /** Spatial stride of the 1x3x3 stem conv (2 halves the 112 search input). */
+  stemStride: number;
+  /** Dropout before the classifier. */
+  dropout: number;
+  seed: number;
+}
+
+export const STEM_MULTIPLIER = 3;
+
+export class SearchNetwork {
+  readonly params: Params;
+  readonly alphas: Record<CellType, tf.Variable>;
+  private readonly stem: { w: tf.Variable; bn: BatchNorm };
+  private readonly cells: SearchCell[] = [];
+  private readonly classifier: { w: tf.Variable; b: tf.Variable };
+
+  constructor(readonly config: SearchNetworkConfig) {
+    const p = (this.params = new Params(config.seed));
+    const C = config.channels;
+    const Cstem = STEM_MULTIPLIER * C;
+    this.stem = { w: p.scope('stem').conv('conv', [3, 3, 3, Cstem]), bn: new BatchNorm(p.scope('stem.bn'), Cstem, true) };
+    let [Cpp, Cp, Ccur] = [Cstem, Cstem, C];
+    let reductionPrev = false;
+    for (const type of CELL_TYPES) {
+      const reduction = type.endsWith('_reduce');
+      if (reduction) Ccur *= 2;
+      this.cells.push(new SearchCell(p.scope(`cells.${this.cells.length}`), type, Cpp, Cp, Ccur, reductionPrev));
+      [Cpp, Cp] = [Cp, 4 * Ccur];
+      reductionPrev = reduction;
+    }
+    this.classifier = p.scope('classifier').linear('fc', Cp, config.classes);
+    const arch = p.scope('alphas');
+    this.alphas = Object.fromEntries(CELL_TYPES.map((t) => [t, arch.alphas(t, [EDGES, opsOf(t).length])])) as Record<CellType, tf.Variable>;
+  }
+
+  /** Network weights (everything trainable but the alphas). */
+  weights(): tf.Variable[] {
+    const alphas = new Set<tf.Variable>(Object.values(this.alphas));
+    return this.params.trainable().filter((v) => !alphas.has(v));
+  }
+
+  alphaList(): tf.Variable[] {
+    return CELL_TYPES.map((t) => this.alphas[t]);
+  }
+
+  /** x [N, T, H, W, 3] -> logits [N, classes]. With a tape every block runs as a checkpointed segment. */
+  forward(x: tf.Tensor5D, ctx: Ctx, tape?: CheckpointTape, dropoutSeed = 0): tf.Tensor2D {
+    const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
+    const stem = seg((v) => this.stem.bn.forward(spatialConv(v as tf.Tensor5D, this.stem.w as tf.Tensor4D, { stride: this.config.stemStride }), ctx), [x]);
+    let [s0, s1] = [stem, stem];
+    for (const cell of this.cells) {
+      const weights = seg(() => tf.softmax(this.alphas[cell.type] as tf.Tensor2D), []);
+      [s0, s1] = [s1, cell.forward(s0, s1, weights, ctx, tape)];
+    }
+    const p = ctx.training ? this.config.dropout : 0;
+    const pooled = seg((v) => globalAvgPool(v as tf.Tensor5D), [s1]);
+    // the dropout mask is an input of the head segment, so a recomputation draws the same one
+    const mask = p > 0 ? tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', dropoutSeed), p), 'float32'), 1 - p) : undefined;
+    return seg((v, m) => linear((m ? tf.mul(v, m) : v) as tf.Tensor2D, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D), mask ? [pooled, mask] : [pooled]);
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
+
+/** Mean softmax cross-entropy of logits [N, K] against integer labels [N]. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const logp = tf.logSoftmax(logits);
+  return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, logits.shape[1]), logp), 1))) as tf.Scalar;
+}
+
+/**
+ * Loss and gradients w.r.t. `variables` of one batch. `checkpoint`: recompute block by block in the backward
+ * pass (memory of one block instead of the whole network).
+ */
+export function lossAndGradients(
+  net: SearchNetwork,
+  x: tf.Tensor5D,
+  labels: tf.Tensor1D,
+  variables: tf.Variable[],
+  options: { checkpoint: boolean; dropoutSeed?: number },
+): { loss: number; grads: tf.Tensor[] } {
+  if (!options.checkpoint) {
+    return tf.tidy(() => {
+      const ctx: Ctx = { training: true, updateStats: true };
+      const { value, grads } = tf.engine().gradients(() => crossEntropy(net.forward(x, ctx, undefined, options.dropoutSeed), labels), variables, undefined, true);
+      const loss = value.dataSync()[0];
+      return { loss, grads: grads.map((g, i) => g ?? tf.zerosLike(variables[i])) } as never;
+    }) as unknown as { loss: number; grads: tf.Tensor[] };
+  }
+  const tape = new CheckpointTape();
+  const ctx: Ctx = {
+    training: true,
+    get updateStats() {
+      return !tape.recomputing;
+    },
+  };
+  const loss = tape.run((logits) => crossEntropy(logits as tf.Tensor2D, labels), [net.forward(x, ctx, tape, options.dropoutSeed)]);
+  const value = loss.dataSync()[0];
+  const grads = tape.backward(loss as tf.Scalar, variables);
+  loss.dispose();
+  return { loss: value, grads };
+}
