@@ -1,0 +1,84 @@
+/**
+ * Genotype and alphas files (DESIGN.md), zod-checked on the way in. A genotype holds, per cell type, two
+ * [op, input] pairs per intermediate node (8 pairs, node by node) and the concatenated states.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { CELL_TYPES, EDGES, NODES, opsOf, SPATIAL_OPS, TEMPORAL_OPS, type CellType, type OpName } from './op-names';
+
+export const GENOTYPE_FORMAT = 'pvnas-genotype/1';
+
+const opName = z.enum(TEMPORAL_OPS);
+const cellGenotypeSchema = z.object({
+  edges: z.array(z.tuple([opName, z.number().int().min(0)])).length(2 * NODES),
+  concat: z.array(z.number().int().min(2)).min(1),
+});
+
+export const genotypeSchema = z
+  .object({
+    format: z.literal(GENOTYPE_FORMAT),
+    cells: z.object(Object.fromEntries(CELL_TYPES.map((t) => [t, cellGenotypeSchema])) as Record<CellType, typeof cellGenotypeSchema>),
+    source: z.object({ run: z.string().optional(), epoch: z.number().int().optional(), seed: z.number().int().optional(), from: z.string().optional() }).partial().optional(),
+  })
+  .superRefine((g, ctx) => {
+    for (const t of CELL_TYPES) {
+      const allowed = new Set<OpName>(opsOf(t));
+      g.cells[t].edges.forEach(([op, input], k) => {
+        const node = Math.floor(k / 2);
+        if (!allowed.has(op)) ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: `${op} is not a ${t.split('_')[0]} op (${[...allowed].join(', ')})` });
+        if (op === 'none') ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: 'a derived edge cannot be none' });
+        if (input > node + 1) ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: `node ${node + 2} can take states 0..${node + 1}, not ${input}` });
+      });
+      for (const s of g.cells[t].concat) if (s > NODES + 1) ctx.addIssue({ code: 'custom', path: ['cells', t, 'concat'], message: `state ${s} does not exist (2..${NODES + 1})` });
+    }
+  });
+
+export type Genotype = z.infer<typeof genotypeSchema>;
+export type CellGenotype = Genotype['cells'][CellType];
+
+const row = (n: number) => z.array(z.number().finite()).length(n);
+export const alphasSchema = z.object({
+  ops: z.object({ spatial: z.tuple(SPATIAL_OPS.map((o) => z.literal(o)) as never), temporal: z.tuple(TEMPORAL_OPS.map((o) => z.literal(o)) as never) }),
+  spatial_normal: z.array(row(SPATIAL_OPS.length)).length(EDGES),
+  spatial_reduce: z.array(row(SPATIAL_OPS.length)).length(EDGES),
+  temporal_normal: z.array(row(TEMPORAL_OPS.length)).length(EDGES),
+  temporal_reduce: z.array(row(TEMPORAL_OPS.length)).length(EDGES),
+  source: z.object({ run: z.string().optional(), epoch: z.number().int().optional() }).partial().optional(),
+});
+export type Alphas = z.infer<typeof alphasSchema>;
+
+function readJson(file: string, what: string): unknown {
+  if (!fs.existsSync(file)) throw new Error(`${what} ${file} does not exist`);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${what} ${file} is not JSON: ${(e as Error).message}`);
+  }
+}
+
+function parseOrExplain<T>(schema: z.ZodType<T>, value: unknown, file: string, what: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+  throw new Error(`${what} ${file} is not valid: ${issues}`);
+}
+
+export const readGenotype = (file: string): Genotype => parseOrExplain(genotypeSchema, readJson(file, 'genotype'), file, 'genotype');
+export const readAlphas = (file: string): Alphas => parseOrExplain(alphasSchema, readJson(file, 'alphas file'), file, 'alphas file');
+
+/** Writes atomically (temp file + rename), creating the folder. */
+export function writeJsonFile(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+export function writeGenotype(file: string, g: Genotype): void {
+  writeJsonFile(file, genotypeSchema.parse(g));
+}
+
+export function writeAlphas(file: string, a: Alphas): void {
+  writeJsonFile(file, alphasSchema.parse(a));
+}
