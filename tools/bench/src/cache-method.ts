@@ -1,12 +1,12 @@
 /**
- * The cache path: `buildCache` over the distinct videos of the clip list (short side 128, 30 fps, JPEG quality 90,
- * same worker count), timed as frames/s, then the loader reading that cache.
+ * The cache build: `buildCache` over the distinct videos of the clip list (short side 128, 30 fps, JPEG quality 90,
+ * the same worker count), timed on its own and reported as frames/s. The cache path itself is a LoaderRun on the
+ * built folder (loader-method.ts).
  */
 import * as fs from 'node:fs';
 import { buildCache } from '../../../libs/ingest/src/cache/build';
 import type { ClipList } from './clip-list';
 import type { ClipSet } from './datasets';
-import { runLoader, type LoaderResult } from './loader-method';
 import { measure, type Measured } from './measure';
 import { CACHE_SETTINGS, type BenchOptions } from './options';
 
@@ -37,15 +37,4 @@ export async function buildSetCache(set: ClipSet, list: ClipList, dir: string, o
     diskBytes: report.diskBytes,
     failed: report.failures.length,
   };
-}
-
-export function runCacheLoader(list: ClipList, dir: string, o: BenchOptions): Promise<LoaderResult> {
-  return runLoader({
-    records: list.records,
-    cacheDir: dir,
-    workers: o.workers,
-    batchSize: o.batchSize,
-    seed: o.seed,
-    replays: { minSec: o.minCacheSec },
-  });
 }

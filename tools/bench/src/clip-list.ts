@@ -57,11 +57,17 @@ export async function probeAll(videos: readonly VideoRecord[], concurrency: numb
 }
 
 export async function deriveClipList(videos: readonly VideoRecord[], count: number, seed: number, concurrency: number): Promise<ClipList> {
+  const used = videos.slice(0, Math.min(count, videos.length));
+  return clipListFromInfos(videos, count, seed, await probeAll(used, concurrency));
+}
+
+/** The clip list for probe results already at hand (`infos` by video path): pure, deterministic. */
+export function clipListFromInfos(videos: readonly VideoRecord[], count: number, seed: number, infos: Map<string, VideoInfo>): ClipList {
   const records = Array.from({ length: count }, (_, i) => videos[i % videos.length]);
   const used = videos.slice(0, Math.min(count, videos.length));
-  const infos = await probeAll(used, concurrency);
   const clips = records.map((record, n): BenchClip => {
-    const info = infos.get(record.path)!;
+    const info = infos.get(record.path);
+    if (!info) throw new Error(`no probe result for ${record.path}`);
     const s = deriveSeed(seed, 0, n);
     const rng = createRng(s);
     const indices = sampleTrainIndices(info.frames, info.fps, rng, TEMPORAL);

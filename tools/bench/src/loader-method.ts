@@ -2,11 +2,12 @@
  * The loader paths: `ClipLoader` over the clip list's records (epoch 0 = exactly the bench clips), either decoding the
  * videos (the pool path) or reading the LMDB frame cache (`cacheDir`). The worker pool is made and warmed up first
  * (worker start-up: tsx, lmdb, sharp), timed on its own, so a pass measures clips and nothing else; the loader runs
- * on that pool. Pass 1 is the cold epoch (each worker probes each video once, or opens the LMDB environment once);
- * later passes replay epoch 0 (the same clips again) on the same pool: the steady state.
+ * on that pool and stays open between passes, so the benchmark can interleave its passes with the other methods'.
+ * The first pass is cold (each worker probes each video once, or opens the LMDB environment once); later passes replay
+ * epoch 0 (the same clips again) on the same pool: the steady state.
  */
 import type { VideoRecord } from '../../../libs/ingest/src/manifest/types';
-import { ClipLoader, type ClipBatch } from '../../../libs/ingest/src/pool/clip-loader';
+import { ClipLoader } from '../../../libs/ingest/src/pool/clip-loader';
 import { createWorkerPool, type Piscina } from '../../../libs/ingest/src/pool/worker-pool';
 import { measure, type Measured } from './measure';
 import { TEMPORAL, TRAIN } from './options';
@@ -20,13 +21,12 @@ export interface PassResult extends Measured {
   cpuMsPerClip: number;
 }
 
-export interface LoaderResult {
-  /** Making the pool and waiting until every worker has loaded its task module. */
-  startSec: number;
-  passes: PassResult[];
-  failures: Array<{ item: string; reason: string }>;
-  /** The first batch of pass 1 (for the recipe check). */
-  firstBatch?: ClipBatch;
+export interface LoaderRunOptions {
+  records: VideoRecord[];
+  cacheDir?: string;
+  workers: number;
+  batchSize: number;
+  seed: number;
 }
 
 /** Makes a pool and waits until each worker has run a (no-op) task, i.e. has loaded its modules. */
@@ -39,73 +39,58 @@ async function warmPool(workers: number): Promise<Piscina> {
   return pool;
 }
 
-function toPass(m: Measured, clips: number, waitMs: number): PassResult {
-  return { ...m, clips, clipsPerSec: clips / m.sec, waitMs, cpuMsPerClip: (m.cpuSec * 1000) / clips };
-}
+/** A ClipLoader on its own warm pool, kept open for passes over epoch 0. */
+export class LoaderRun {
+  private constructor(
+    private readonly pool: Piscina,
+    private readonly loader: ClipLoader,
+    /** Seconds to make the pool and load every worker's modules. */
+    readonly startSec: number,
+  ) {}
 
-export interface LoaderRunOptions {
-  records: VideoRecord[];
-  cacheDir?: string;
-  workers: number;
-  batchSize: number;
-  seed: number;
-  /** Replays after pass 1: a fixed count, or until this many seconds of replays have run (at least one). */
-  replays: number | { minSec: number };
-  keepFirstBatch?: boolean;
-}
+  static async open(o: LoaderRunOptions): Promise<LoaderRun> {
+    const start = await measure(() => warmPool(o.workers));
+    const loader = new ClipLoader({
+      records: o.records,
+      cacheDir: o.cacheDir,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      workers: o.workers,
+      pool: start.value,
+      temporal: TEMPORAL,
+      train: { ...TRAIN },
+    });
+    return new LoaderRun(start.value, loader, start.m.sec);
+  }
 
-export async function runLoader(o: LoaderRunOptions): Promise<LoaderResult> {
-  const start = await measure(() => warmPool(o.workers));
-  const pool = start.value;
-  const loader = new ClipLoader({
-    records: o.records,
-    cacheDir: o.cacheDir,
-    batchSize: o.batchSize,
-    seed: o.seed,
-    workers: o.workers,
-    pool,
-    temporal: TEMPORAL,
-    train: { ...TRAIN },
-  });
-  let firstBatch: ClipBatch | undefined;
-  const pass = async (): Promise<PassResult> => {
+  get failures(): Array<{ item: string; reason: string }> {
+    return this.loader.failures.map((f) => ({ item: f.item, reason: f.reason }));
+  }
+
+  /** One pass over epoch 0: every clip of the list, batched, consumed in order. */
+  async pass(): Promise<PassResult> {
     let clips = 0;
     let waitMs = 0;
     const { m } = await measure(async () => {
-      for await (const b of loader.epoch(0)) {
+      for await (const b of this.loader.epoch(0)) {
         clips += b.shape[0];
         waitMs += b.waitMs;
-        if (o.keepFirstBatch && !firstBatch) firstBatch = b;
       }
     });
     return toPass(m, clips, waitMs);
-  };
-  const passes: PassResult[] = [];
-  try {
-    passes.push(await pass());
-    if (typeof o.replays === 'number') {
-      for (let r = 0; r < o.replays; r++) passes.push(await pass());
-    } else {
-      let sec = 0;
-      do {
-        const p = await pass();
-        passes.push(p);
-        sec += p.sec;
-      } while (sec < o.replays.minSec);
-    }
-  } finally {
-    await loader.close();
-    await pool.destroy();
   }
-  return {
-    startSec: start.m.sec,
-    passes,
-    failures: loader.failures.map((f) => ({ item: f.item, reason: f.reason })),
-    firstBatch,
-  };
+
+  async close(): Promise<void> {
+    await this.loader.close();
+    await this.pool.destroy();
+  }
 }
 
-/** Several replay passes as one steady-state figure (total clips over total time). */
+function toPass(m: Measured, clips: number, waitMs: number): PassResult {
+  return { ...m, clips, clipsPerSec: clips / m.sec, waitMs, cpuMsPerClip: (m.cpuSec * 1000) / Math.max(1, clips) };
+}
+
+/** Several passes as one figure (total clips over total time; machine load weighted by time). */
 export function combinePasses(passes: readonly PassResult[]): PassResult {
   const sum = (f: (p: PassResult) => number): number => passes.reduce((a, p) => a + f(p), 0);
   const sec = sum((p) => p.sec);

@@ -27,8 +27,15 @@ export interface BenchOptions {
   verifyClips: number;
   /** Clips of the single-thread stage breakdown, per set. */
   profileClips: number;
-  /** Minimum seconds of the cache path's steady-state measurement (whole passes over the clip list). */
+  /**
+   * Timed rounds after the cold one. A round runs one pass of every method over the clip list, the methods in an order
+   * that rotates from round to round, so that load from other processes on a shared machine falls on all of them.
+   */
+  rounds: number;
+  /** Minimum seconds of timed cache passes over all rounds (the cache path runs several passes per round). */
   minCacheSec: number;
+  /** Run the single-thread stage breakdown. */
+  profile: boolean;
   python: string;
 }
 
@@ -60,7 +67,9 @@ export function defaultOptions(quick: boolean): BenchOptions {
     batchSize: 8,
     verifyClips: quick ? 2 : 4,
     profileClips: quick ? 4 : 16,
+    rounds: quick ? 1 : 3,
     minCacheSec: quick ? 0.5 : 3,
+    profile: true,
     python: process.env.PVNAS_BENCH_PYTHON || '/usr/bin/python3',
   };
 }

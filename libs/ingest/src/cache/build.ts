@@ -21,7 +21,10 @@ export interface BuildOptions {
   workers: number;
   /** Videos with fewer frames are refused as too short. */
   minFrames?: number;
-  /** Stop scheduling new videos when this signal aborts (Ctrl-C); videos in flight are still written. */
+  /**
+   * Stop scheduling new videos when this signal aborts (Ctrl-C); videos in flight are still written when they finish.
+   * One that fails after the stop stays pending (not reported as bad): its ffmpeg may have been stopped by the same Ctrl-C.
+   */
   signal?: AbortSignal;
   onProgress?: (p: BuildProgress) => void;
 }
@@ -87,6 +90,13 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
   // A bounded number of videos in flight (each holds its JPEGs until written): `lanes` loops pulling
   // the next video in manifest order until none is left or the stop signal fires.
   let next = 0;
+  const fail = (failure: FailedItem): void => {
+    // After a stop a failure is not the video's fault: Ctrl-C in a terminal signals the whole process group, so the
+    // ffmpeg of a video in flight dies too. The video stays pending (not cached, not listed) and the next run does it.
+    if (opts.signal?.aborted) return;
+    failures.push(failure);
+    progress.failed++;
+  };
   const processOne = async (record: (typeof todo)[number]): Promise<void> => {
     const task: IngestVideoTask = { kind: 'ingest-video', record, settings: opts.settings, minFrames: opts.minFrames ?? 8 };
     try {
@@ -98,12 +108,10 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
         progress.framesWritten += video.frames;
         bytesWritten += video.bytes;
       } else {
-        failures.push(res.failure);
-        progress.failed++;
+        fail(res.failure);
       }
     } catch (err) {
-      failures.push(toFailedItem(record.path, err));
-      progress.failed++;
+      fail(toFailedItem(record.path, err));
     }
     report(record.id);
   };
@@ -115,7 +123,8 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
   } finally {
     await pool.destroy();
   }
-  const interrupted = next < todo.length;
+  const pending = todo.length - progress.written - progress.failed;
+  const interrupted = pending > 0;
 
   const elapsedSec = (Date.now() - started) / 1000;
   const result: BuildReport = {
@@ -133,7 +142,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
       written: progress.written,
       failed: progress.failed,
       inCache: cache.count(),
-      pending: todo.length - progress.written - progress.failed,
+      pending,
     },
     framesWritten: progress.framesWritten,
     bytesWritten,

@@ -138,6 +138,19 @@ describe('bad input', () => {
       }
     });
 
+    it('resampled to a frame rate (as the frame cache decodes), it is refused too: the fps filter would fill the gap with copies', async () => {
+      const info = await probeVideo(file);
+      for (const fps of [30, 24]) {
+        for (const run of [() => decodeAll(file, { info, fps }), () => decodeStream(file, { info, fps }, () => undefined)]) {
+          const e = await failure(run());
+          expect({ kind: e.kind, item: e.item }).toEqual({ kind: 'decode-failed', item: file });
+          expect(e.reason).toMatch(/^decoded \d+ of the 120 frames the container holds \(.*Invalid/);
+        }
+      }
+      // A sound file resampled the same way decodes without complaint.
+      expect((await decodeAll(faststart, { fps: 24 })).frames).toBe(96);
+    });
+
     it('decodeFrames returns the frames that decode and names the ones that do not', async () => {
       const info = await probeVideo(file);
       const failed: number[] = [];

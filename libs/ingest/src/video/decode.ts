@@ -24,7 +24,7 @@
  * Decoder threads default to 1 (one ffmpeg per loader worker; measured cheaper in CPU than ffmpeg's own choice).
  */
 import { IngestError } from '../errors';
-import { ffmpegStream, ffmpegToBuffer, type FfmpegJob } from './ffmpeg';
+import { FfmpegError, ffmpegStream, ffmpegToBuffer, type FfmpegJob } from './ffmpeg';
 import { parseShowinfo } from './ffmpeg-log';
 import { outputSize, scaleChain, seekSeconds, selectByNumber, selectByPts } from './frame-select';
 import { checkInputFile, ffmpegInput, stderrTail, toIngestError } from './input-errors';
@@ -208,20 +208,59 @@ function decodeAllJob(abs: string, info: VideoInfo, opts: DecodeAllOptions): { j
   const out = outputSize(opts.size, info.width, info.height);
   if (opts.fps !== undefined && !(opts.fps > 0)) throw new RangeError(`fps must be positive, got ${opts.fps}`);
   const chain = `${opts.fps ? `fps=fps=${opts.fps},` : ''}${scaleChain(out.width, out.height)}`;
+  // With fps resampling the output count says nothing about damage (the fps filter fills a gap with copies of the
+  // frame before it); its closing line, logged at verbose, counts the frames the decoder produced. See splitFpsLog.
+  const loglevel = opts.fps ? 'level+verbose' : 'error';
   return {
-    job: { input: ffmpegInput(abs), inputOptions: [...baseOptions(opts.threads), '-loglevel', 'error'], outputOptions: rawOutput(chain) },
+    job: { input: ffmpegInput(abs), inputOptions: [...baseOptions(opts.threads), '-loglevel', loglevel], outputOptions: rawOutput(chain) },
     width: out.width,
     height: out.height,
   };
 }
 
-/** Without fps resampling a full decode must show every frame the probe counted; fewer means the file is damaged. */
+/**
+ * Splits the stderr of a `-loglevel level+verbose` run: the lines `-loglevel error` would have printed (level tags
+ * removed), and the decoded-frame count from the fps filter's closing line `[Parsed_fps_0 @ 0x..] [verbose] 60 frames
+ * in, 120 frames out; ...` (undefined when that line is missing).
+ */
+export function splitFpsLog(stderr: string): { errors: string; framesIn: number | undefined } {
+  const TAG = /^(\[[^\]]* @ 0x[0-9a-f]+\] )?\[(quiet|panic|fatal|error|warning|info|verbose|debug|trace)\] /;
+  const errors: string[] = [];
+  let framesIn: number | undefined;
+  let level = 'info';
+  for (const line of stderr.split(/\r\n|\r|\n/)) {
+    const m = TAG.exec(line);
+    let text = line;
+    if (m) {
+      level = m[2];
+      text = (m[1] ?? '') + line.slice(m[0].length);
+    }
+    const fps = /^\[Parsed_fps_\d+ @ 0x[0-9a-f]+\] (\d+) frames in, \d+ frames out/.exec(text);
+    if (fps) framesIn = Number(fps[1]);
+    if (level === 'error' || level === 'fatal' || level === 'panic') errors.push(text);
+  }
+  return { errors: errors.join('\n'), framesIn };
+}
+
+/** The FfmpegError of a failed fps run with only the error lines, so toIngestError reads it as it reads the others. */
+function errorLinesOnly(err: unknown, fps: number | undefined): unknown {
+  if (!fps || !(err instanceof FfmpegError)) return err;
+  const { errors } = splitFpsLog(err.stderr);
+  return new FfmpegError(errors.split('\n').slice(-4).join(' | ') || err.message, errors);
+}
+
+/**
+ * A full decode must show every frame the probe counted; fewer means the file is damaged. `got` is the number of
+ * frames out of ffmpeg; with fps resampling the number the decoder produced is taken from the log instead.
+ */
 function checkFullCount(file: string, got: number, info: VideoInfo, fps: number | undefined, stderr: string): void {
-  if (fps || got === info.frames) return;
+  let decoded: number | undefined = got;
+  if (fps) ({ framesIn: decoded, errors: stderr } = splitFpsLog(stderr));
+  if (decoded === undefined || decoded === info.frames) return;
   throw new IngestError(
     'decode-failed',
     file,
-    `decoded ${got} of the ${info.frames} frames the container holds${stderr.trim() ? ` (${stderrTail(stderr)})` : ''}`,
+    `decoded ${decoded} of the ${info.frames} frames the container holds${stderr.trim() ? ` (${stderrTail(stderr)})` : ''}`,
     'the file is damaged; re-download it',
   );
 }
@@ -236,7 +275,7 @@ export async function decodeAll(file: string, opts: DecodeAllOptions = {}): Prom
   try {
     res = await ffmpegToBuffer(job);
   } catch (err) {
-    throw await toIngestError(file, abs, err, 'decode-failed', true);
+    throw await toIngestError(file, abs, errorLinesOnly(err, opts.fps), 'decode-failed', true);
   }
   if (res.stdout.length % frameBytes !== 0) {
     throw new IngestError('decode-failed', file, `ffmpeg output ${res.stdout.length} bytes, not a whole number of ${width}x${height} frames`);
@@ -292,7 +331,7 @@ export async function decodeStream(
   try {
     ({ stderr } = await ffmpegStream(job, onData));
   } catch (err) {
-    throw await toIngestError(file, abs, err, 'decode-failed', true);
+    throw await toIngestError(file, abs, errorLinesOnly(err, opts.fps), 'decode-failed', true);
   }
   if (partial) {
     throw new IngestError('decode-failed', file, `ffmpeg output ended inside frame ${index} (${filled} of ${frameBytes} bytes)`);

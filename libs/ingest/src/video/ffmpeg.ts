@@ -48,11 +48,21 @@ function ffmpegFailure(err: Error, stderr: string | null | undefined): FfmpegErr
   return new FfmpegError(tail || err.message, stderr ?? '');
 }
 
+/**
+ * The stream ffmpeg's stdout is piped to. It never emits 'close': fluent-ffmpeg kills ffmpeg and fails the job
+ * ("Output stream closed") when the process has not exited 20 ms after its output stream closed, which on a loaded
+ * machine happens to sound files (ffmpeg closes its output, then still prints stats and frees before exiting).
+ * The job ends with the process instead, as it does for file outputs.
+ */
+function outputSink(): PassThrough {
+  return new PassThrough({ emitClose: false });
+}
+
 /** Runs ffmpeg writing to stdout and resolves with everything it wrote (raw frames, usually) and its stderr. */
 export function ffmpegToBuffer(job: FfmpegJob): Promise<{ stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const sink = new PassThrough();
+    const sink = outputSink();
     sink.on('data', (c: Buffer) => chunks.push(c));
     const cmd = command(job);
     cmd.on('error', (err: Error, _out: string | null, stderr: string | null) => reject(ffmpegFailure(err, stderr)));
@@ -71,7 +81,7 @@ export function ffmpegToBuffer(job: FfmpegJob): Promise<{ stdout: Buffer; stderr
  */
 export function ffmpegStream(job: FfmpegJob, onData: (chunk: Buffer) => void): Promise<{ stderr: string }> {
   return new Promise((resolve, reject) => {
-    const sink = new PassThrough();
+    const sink = outputSink();
     let failed: Error | undefined;
     sink.on('data', (c: Buffer) => {
       if (failed) return;
