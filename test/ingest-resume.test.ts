@@ -1,0 +1,154 @@
+/**
+ * `ingest kinetics` stopped for real and resumed: a SIGKILL while videos are being written, a SIGINT to the
+ * process (`kill -INT`) and a Ctrl-C as a terminal sends it (SIGINT to the whole process group, ffmpeg children
+ * included). After each stop no partial video is visible in the LMDB cache (every record has all its frames,
+ * no frames without a record); the same command run again decodes only what is missing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { FrameCache, type BuildReport } from '@pvnas/ingest';
+import { auditCache, partialVideos, type CacheAudit } from './support/cache';
+import { INGEST_BIN, groupRuns, killTree, runCli, startCli, waitFor } from './support/cli';
+import { makeTempDir, testsrcVideo, writeFile } from './support/datasets';
+
+jest.setTimeout(90_000);
+
+const VIDEOS = 16;
+const FRAMES = 60; // 2 s at 30 fps
+
+describe('ingest kinetics: stop and resume', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let source = '';
+
+  beforeAll(async () => {
+    tmp = makeTempDir('e2e-resume');
+    source = await testsrcVideo(path.join(tmp.dir, 'source.mp4'), { width: 160, height: 120, seconds: 2 });
+  });
+  afterAll(() => tmp?.remove());
+
+  /** A Kinetics-layout dataset of VIDEOS copies of the source video under `name/`, and the ingest arguments for it (workers 1). */
+  function dataset(name: string): { root: string; out: string; args: string[]; ids: string[]; videoPath: (id: string) => string } {
+    const root = path.join(tmp.dir, name);
+    const ids = Array.from({ length: VIDEOS }, (_, i) => `clip${String(i).padStart(7, '0')}_000000_000002`);
+    const videoPath = (id: string): string => path.join(root, 'train', 'abseiling', `${id}.mp4`);
+    for (const id of ids) {
+      fs.mkdirSync(path.dirname(videoPath(id)), { recursive: true });
+      fs.copyFileSync(source, videoPath(id));
+    }
+    const rows = ids.map((id) => `abseiling,${id.slice(0, 11)},0,2,train`);
+    writeFile(path.join(root, 'annotations', 'train.csv'), ['label,youtube_id,time_start,time_end,split', ...rows].join('\n') + '\n');
+    const out = path.join(tmp.dir, `${name}-cache`);
+    return { root, out, ids, videoPath, args: ['kinetics', '--root', root, '--csv', path.join(root, 'annotations', 'train.csv'), '--out', out, '--workers', '1'] };
+  }
+
+  /** Waits until the cache written by another process holds at least `n` videos. */
+  const cacheHolds = (out: string, n: number): Promise<CacheAudit> =>
+    waitFor(`${n} videos in ${out}`, async () => {
+      const a = await auditCache(out);
+      return a && a.records.size >= n ? a : undefined;
+    });
+
+  const readReport = (out: string): BuildReport => JSON.parse(fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8')) as BuildReport;
+
+  /** The JPEG bytes of every frame of every cached video, by id. */
+  async function jpegsOf(out: string, ids: string[]): Promise<Map<string, Buffer>> {
+    const cache = FrameCache.openReader(out);
+    try {
+      return new Map(ids.map((id) => [id, Buffer.concat(cache.readJpegs(id, Array.from({ length: cache.video(id)!.frames }, (_, i) => i)))]));
+    } finally {
+      await cache.close();
+    }
+  }
+
+  it('SIGKILL mid-run: only whole videos are visible; the rerun decodes only the rest (the finished ones are not touched)', async () => {
+    const d = dataset('killed');
+    const running = startCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+    await cacheHolds(d.out, 3);
+    running.child.kill('SIGKILL');
+    const killed = await running.done;
+    expect({ code: killed.code, signal: killed.signal }).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(fs.existsSync(path.join(d.out, 'ingest-report.json'))).toBe(false); // it never got to the end
+
+    const audit = (await auditCache(d.out))!;
+    expect(partialVideos(audit)).toEqual([]);
+    const done = [...audit.records.keys()].sort();
+    expect(done.length).toBeGreaterThanOrEqual(3);
+    expect(done.length).toBeLessThan(VIDEOS);
+    for (const id of done) expect({ id, frames: audit.records.get(id) }).toEqual({ id, frames: FRAMES });
+    const before = await jpegsOf(d.out, done);
+
+    // Proof the rerun does not decode the finished videos again: their files are now garbage, so decoding one would
+    // list it as a failure.
+    for (const id of done) fs.writeFileSync(d.videoPath(id), 'this file was cached by the killed run; it must not be read again\n');
+
+    const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+    expect(rerun.code).toBe(0);
+    const report = readReport(d.out);
+    expect(report.failures).toEqual([]);
+    expect(report.counts).toEqual({ manifest: VIDEOS, skippedCached: done.length, written: VIDEOS - done.length, failed: 0, inCache: VIDEOS, pending: 0 });
+    expect(report.framesWritten).toBe((VIDEOS - done.length) * FRAMES);
+    expect(rerun.stderr).toContain(`done: ${VIDEOS - done.length} written, ${done.length} already cached, 0 failed, ${VIDEOS} videos in ${d.out}`);
+
+    const after = (await auditCache(d.out))!;
+    expect(partialVideos(after)).toEqual([]);
+    expect([...after.records.keys()].sort()).toEqual([...d.ids].sort());
+    const again = await jpegsOf(d.out, done);
+    for (const id of done) expect({ id, same: again.get(id)!.equals(before.get(id)!) }).toEqual({ id, same: true });
+  });
+
+  it.each([
+    ['SIGINT to the process (kill -INT)', false],
+    ['Ctrl-C in a terminal (SIGINT to the process group, ffmpeg included)', true],
+  ])('%s: stops gracefully, exit 130, says how to continue; the rerun finishes the rest', async (_label, group) => {
+    const d = dataset(group ? 'ctrl-c' : 'sigint');
+    const running = startCli(INGEST_BIN, d.args, { cwd: tmp.dir, detached: group });
+    try {
+      await cacheHolds(d.out, 2);
+      // A terminal's Ctrl-C reaches the ffmpeg decoding a video in flight: send it while one runs.
+      if (group) await waitFor('an ffmpeg child', () => (groupRuns(running.child.pid!, 'ffmpeg') ? true : undefined), 20_000, 2);
+      killTree(running.child, 'SIGINT');
+      const stopped = await running.done;
+      expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: 130, signal: null });
+      expect(stopped.stderr).toContain('stopping: finishing the videos in flight');
+      expect(stopped.stderr).toMatch(/stopped early: \d+ written, 0 already cached, 0 failed, \d+ videos in /);
+      expect(stopped.stderr.trimEnd().split('\n').pop()).toBe('run the same command again to continue');
+
+      const first = readReport(d.out);
+      const audit = (await auditCache(d.out))!;
+      expect(partialVideos(audit)).toEqual([]);
+      // Videos whose ffmpeg the Ctrl-C stopped are not bad videos: nothing is listed as failed, they stay pending.
+      expect(first.failures).toEqual([]);
+      expect(first.interrupted).toBe(true);
+      expect(first.counts.inCache).toBe(audit.records.size);
+      expect(first.counts).toEqual({
+        manifest: VIDEOS,
+        skippedCached: 0,
+        written: audit.records.size,
+        failed: 0,
+        inCache: audit.records.size,
+        pending: VIDEOS - audit.records.size,
+      });
+      expect(first.counts.pending).toBeGreaterThan(0);
+
+      const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+      expect(rerun.code).toBe(0);
+      expect(rerun.stderr).not.toContain('run the same command again');
+      const second = readReport(d.out);
+      expect(second.failures).toEqual([]);
+      expect(second.interrupted).toBe(false);
+      expect(second.counts).toEqual({
+        manifest: VIDEOS,
+        skippedCached: audit.records.size,
+        written: VIDEOS - audit.records.size,
+        failed: 0,
+        inCache: VIDEOS,
+        pending: 0,
+      });
+      const after = (await auditCache(d.out))!;
+      expect(partialVideos(after)).toEqual([]);
+      expect([...after.records.values()]).toEqual(Array(VIDEOS).fill(FRAMES));
+    } finally {
+      killTree(running.child, 'SIGKILL');
+    }
+  });
+});
