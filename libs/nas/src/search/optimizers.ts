@@ -1,0 +1,86 @@
+/**
+ * The one-level search's optimisers, written out (PyTorch semantics, so runs compare with DARTS code):
+ * SGD with momentum and L2 weight decay added to the gradient for the weights; Adam for the alphas.
+ * State tensors are kept per variable and updated in place; nothing else survives a step.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface SgdConfig {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+}
+
+export class Sgd {
+  private readonly buffers = new Map<tf.Variable, tf.Variable>();
+  constructor(public config: SgdConfig) {}
+
+  step(vars: tf.Variable[], grads: tf.Tensor[]): void {
+    const { lr, momentum, weightDecay } = this.config;
+    tf.tidy(() => {
+      vars.forEach((v, i) => {
+        const g = weightDecay ? tf.add(grads[i], tf.mul(weightDecay, v)) : grads[i];
+        let buf = this.buffers.get(v);
+        if (!buf) {
+          buf = tf.variable(g, false); // PyTorch: the first step's buffer is the gradient itself
+          this.buffers.set(v, buf);
+        } else buf.assign(tf.add(tf.mul(momentum, buf), g));
+        v.assign(tf.sub(v, tf.mul(lr, buf)));
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const b of this.buffers.values()) b.dispose();
+    this.buffers.clear();
+  }
+}
+
+export interface AdamConfig {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+}
+
+export class Adam {
+  private readonly state = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable }>();
+  private t = 0;
+  constructor(public config: AdamConfig) {}
+
+  step(vars: tf.Variable[], grads: tf.Tensor[]): void {
+    const { lr, beta1, beta2, eps, weightDecay } = this.config;
+    this.t++;
+    const c1 = 1 - beta1 ** this.t, c2 = 1 - beta2 ** this.t;
+    tf.tidy(() => {
+      vars.forEach((p, i) => {
+        const g = weightDecay ? tf.add(grads[i], tf.mul(weightDecay, p)) : grads[i];
+        let s = this.state.get(p);
+        if (!s) {
+          s = { m: tf.variable(tf.zerosLike(p), false), v: tf.variable(tf.zerosLike(p), false) };
+          this.state.set(p, s);
+        }
+        s.m.assign(tf.add(tf.mul(beta1, s.m), tf.mul(1 - beta1, g)));
+        s.v.assign(tf.add(tf.mul(beta2, s.v), tf.mul(1 - beta2, tf.square(g))));
+        const update = tf.div(tf.div(s.m, c1), tf.add(tf.sqrt(tf.div(s.v, c2)), eps));
+        p.assign(tf.sub(p, tf.mul(lr, update)));
+      });
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.state.values()) tf.dispose([s.m, s.v]);
+    this.state.clear();
+  }
+}
+
+/** Scales gradients so their global L2 norm is at most `maxNorm` (torch.nn.utils.clip_grad_norm_); returns the norm. */
+export function clipGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
+  const norm = Math.sqrt(tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+  if (!(norm > maxNorm)) return { grads, norm };
+  const scale = maxNorm / (norm + 1e-6);
+  const scaled = grads.map((g) => tf.mul(g, scale));
+  tf.dispose(grads);
+  return { grads: scaled, norm };
+}
