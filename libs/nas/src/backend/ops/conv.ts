@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dOutShape, type Conv2dAttrs, type Pair } from '../geometry';
 import { PVNAS_CONV2D } from '../kernel-names';
 import { customOp } from './custom-op';
+import { addMacs } from './mac-counter';
 import { freshOnWasm } from './linear';
 import { routeFor } from './route';
 import { channelSum, cropPad, dilateKernel, padSpatial, tapView, transposeInput } from './window';
@@ -71,7 +72,8 @@ function gradients(dy: tf.Tensor4D, x: tf.Tensor4D, w: tf.Tensor4D, a: Conv2dAtt
 
 export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, options: Conv2dOptions = {}): tf.Tensor4D {
   const a = conv2dAttrs(w.shape, options);
-  conv2dOutShape(x.shape, w.shape, a); // validates, naming the shapes
+  const [B, Ho, Wo] = conv2dOutShape(x.shape, w.shape, a); // validates, naming the shapes
+  addMacs(B * Ho * Wo * w.shape[0] * w.shape[1] * w.shape[2] * w.shape[3]);
   if (a.groups !== 1 && !isDepthwise(x.shape, w.shape, a.groups)) {
     throw new Error(`conv2d: groups ${a.groups} with x [${x.shape}] and w [${w.shape}] is neither dense nor depthwise (w [kh, kw, 1, C], groups C)`);
   }

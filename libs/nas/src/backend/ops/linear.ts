@@ -5,6 +5,7 @@
  * operand is therefore copied to a fresh buffer first.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { addMacs } from './mac-counter';
 import './route';
 
 /** A copy with its own data id on wasm; the tensor itself elsewhere. */
@@ -14,6 +15,7 @@ export function freshOnWasm<T extends tf.Tensor>(t: T): T {
 
 /** a [M, K] x b [K, N]. */
 export function matMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  addMacs(a.shape[0] * a.shape[1] * b.shape[1]);
   return tf.matMul(a, freshOnWasm(b));
 }
 

@@ -1,0 +1,57 @@
+/**
+ * A derived cell (DARTS' evaluation cell): the genotype's two ops per node, affine BN, drop-path on every
+ * op that is not an identity (per sample, scaled by 1 / keep, training only).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { concatChannels } from '../backend/ops/video';
+import { FactorizedReduce, Identity, ReLUConvBN, type Block } from '../layers/blocks';
+import type { Ctx } from '../layers/context';
+import type { Params } from '../layers/params';
+import type { CellGenotype } from '../search-space/genotype';
+import { OPS } from '../search-space/ops';
+import { isReduction, NODES, type CellType } from '../search-space/op-names';
+
+/** Per-sample drop-path: x [N, ...] times a [N, 1, 1, 1, 1] mask of Bernoulli(keep) / keep. */
+export function dropPath(x: tf.Tensor5D, dropProb: number, seed: number): tf.Tensor5D {
+  if (dropProb <= 0) return x;
+  const keep = 1 - dropProb;
+  const mask = tf.div(tf.cast(tf.less(tf.randomUniform([x.shape[0], 1, 1, 1, 1], 0, 1, 'float32', seed), keep), 'float32'), keep);
+  return tf.mul(x, mask);
+}
+
+export interface DropPath {
+  prob: number;
+  /** Seeds this step's masks (one per op, derived in order). */
+  seed: number;
+}
+
+export class DerivedCell {
+  private readonly preprocess0: Block;
+  private readonly preprocess1: Block;
+  private readonly ops: Array<{ block: Block; input: number }> = [];
+  readonly reduction: boolean;
+  readonly multiplier: number;
+
+  constructor(p: Params, readonly type: CellType, private readonly genotype: CellGenotype, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean) {
+    this.reduction = isReduction(type);
+    this.preprocess0 = reductionPrev ? new FactorizedReduce(p.scope('preprocess0'), Cpp, C, true) : new ReLUConvBN(p.scope('preprocess0'), Cpp, C, true);
+    this.preprocess1 = new ReLUConvBN(p.scope('preprocess1'), Cp, C, true);
+    genotype.edges.forEach(([name, input], k) => {
+      const stride = this.reduction && input < 2 ? 2 : 1;
+      this.ops.push({ block: OPS[name](p.scope(`ops.${k}.${name}`), C, stride, true), input });
+    });
+    this.multiplier = genotype.concat.length;
+  }
+
+  forward(s0: tf.Tensor5D, s1: tf.Tensor5D, ctx: Ctx, drop?: DropPath): tf.Tensor5D {
+    const states = [this.preprocess0.forward(s0, ctx), this.preprocess1.forward(s1, ctx)];
+    for (let node = 0; node < NODES; node++) {
+      const [a, b] = [this.ops[2 * node], this.ops[2 * node + 1]].map(({ block, input }, k) => {
+        const h = block.forward(states[input], ctx);
+        return ctx.training && drop && !(block instanceof Identity) ? dropPath(h, drop.prob, drop.seed * 64 + 2 * node + k) : h;
+      });
+      states.push(tf.add(a, b));
+    }
+    return concatChannels(this.genotype.concat.map((i) => states[i]));
+  }
+}

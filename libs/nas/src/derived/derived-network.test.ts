@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadTorchAddon } from '../backend/addon';
+import { countMacs } from '../backend/ops/mac-counter';
+import { selectBackend } from '../backend/select';
+import { deriveGenotype } from '../search-space/derive';
+import type { Alphas } from '../search-space/genotype';
+import { SPATIAL_OPS, TEMPORAL_OPS } from '../search-space/op-names';
+import { networkCost } from './cost';
+import { DerivedNetwork, dropPathProb } from './derived-network';
+import { defaultLayout } from './layout';
+
+/** Alphas whose genotype uses every op kind somewhere, strided and not. */
+function richAlphas(): Alphas {
+  const rows = (n: number, seed: number) => Array.from({ length: 14 }, (_, i) => Array.from({ length: n }, (_, k) => Math.sin(seed * 13 + i * 7 + k * 3)));
+  return { ops: { spatial: [...SPATIAL_OPS], temporal: [...TEMPORAL_OPS] } as never, spatial_normal: rows(6, 1), spatial_reduce: rows(6, 2), temporal_normal: rows(8, 3), temporal_reduce: rows(8, 4) };
+}
+
+describe('derived network', () => {
+  beforeAll(async () => {
+    await selectBackend({ backend: loadTorchAddon().ok ? 'torch' : 'wasm', log: null });
+  });
+  const genotype = deriveGenotype(richAlphas());
+
+  it.each([1, 2])('K=%i: layout length, clips to logits, measured MACs and params equal the closed form', (K) => {
+    const layout = defaultLayout(K);
+    expect(layout).toHaveLength(K === 1 ? 7 : 11);
+    const config = { channels: 4, classes: 5, layout, stemStride: 2, dropout: 0.4, seed: 1 };
+    const net = new DerivedNetwork(genotype, config);
+    const { result, macs } = countMacs(() => tf.tidy(() => net.forward(tf.randomNormal([1, 4, 24, 24, 3]) as tf.Tensor5D, { training: false, updateStats: false }).shape));
+    expect(result).toEqual([1, 5]);
+    const closed = networkCost(genotype, { ...config, frames: 4, size: 24 });
+    expect(macs).toBe(closed.macs);
+    const params = net.params.list().filter((p) => p.trainable).reduce((s, p) => s + p.variable.size, 0);
+    expect(params).toBe(closed.params);
+    net.dispose();
+  });
+
+  it('drop-path and dropout act in training only; eval is deterministic', () => {
+    const net = new DerivedNetwork(genotype, { channels: 4, classes: 3, layout: defaultLayout(1), stemStride: 2, dropout: 0.4, seed: 2 });
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 4, 16, 16, 3], 0, 1, 'float32', 4) as tf.Tensor5D;
+      const evalA = net.forward(x, { training: false, updateStats: false }, { prob: 0.5, seed: 1 });
+      const evalB = net.forward(x, { training: false, updateStats: false }, { prob: 0.5, seed: 2 });
+      expect(tf.max(tf.abs(tf.sub(evalA, evalB))).dataSync()[0]).toBe(0);
+      const trainA = net.forward(x, { training: true, updateStats: false }, { prob: 0.5, seed: 1 });
+      const trainB = net.forward(x, { training: true, updateStats: false }, { prob: 0.5, seed: 2 });
+      const trainA2 = net.forward(x, { training: true, updateStats: false }, { prob: 0.5, seed: 1 });
+      expect(tf.max(tf.abs(tf.sub(trainA, trainB))).dataSync()[0]).toBeGreaterThan(0);
+      expect(tf.max(tf.abs(tf.sub(trainA, trainA2))).dataSync()[0]).toBe(0);
+    });
+    expect(dropPathProb(0.2, 0, 100)).toBe(0);
+    expect(dropPathProb(0.2, 50, 100)).toBeCloseTo(0.1, 12);
+    net.dispose();
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The derived network (paper Fig. 5b): stem, the layout's cells built from a genotype, global average pool,
+ * dropout 0.4, linear. Drop-path probability ramps linearly with the epoch as DARTS.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { globalAvgPool, spatialConv } from '../backend/ops/video';
+import { linear } from '../backend/ops/linear';
+import { BatchNorm } from '../layers/batch-norm';
+import type { Ctx } from '../layers/context';
+import { Params } from '../layers/params';
+import type { Genotype } from '../search-space/genotype';
+import type { CellType } from '../search-space/op-names';
+import { DerivedCell, type DropPath } from './derived-cell';
+
+export interface DerivedNetworkConfig {
+  channels: number;
+  classes: number;
+  layout: CellType[];
+  stemStride: number;
+  dropout: number;
+  seed: number;
+}
+
+export const STEM_MULTIPLIER = 3;
+
+export class DerivedNetwork {
+  readonly params: Params;
+  private readonly stem: { w: tf.Variable; bn: BatchNorm };
+  readonly cells: DerivedCell[] = [];
+  private readonly classifier: { w: tf.Variable; b: tf.Variable };
+
+  constructor(readonly genotype: Genotype, readonly config: DerivedNetworkConfig) {
+    const p = (this.params = new Params(config.seed));
+    const Cstem = STEM_MULTIPLIER * config.channels;
+    this.stem = { w: p.scope('stem').conv('conv', [3, 3, 3, Cstem]), bn: new BatchNorm(p.scope('stem.bn'), Cstem, true) };
+    let [Cpp, Cp, Ccur] = [Cstem, Cstem, config.channels];
+    let reductionPrev = false;
+    config.layout.forEach((type, i) => {
+      const reduction = type.endsWith('_reduce');
+      if (reduction) Ccur *= 2;
+      const cell = new DerivedCell(p.scope(`cells.${i}`), type, genotype.cells[type], Cpp, Cp, Ccur, reductionPrev);
+      this.cells.push(cell);
+      [Cpp, Cp] = [Cp, cell.multiplier * Ccur];
+      reductionPrev = reduction;
+    });
+    this.classifier = p.scope('classifier').linear('fc', Cp, config.classes);
+  }
+
+  /** x [N, T, H, W, 3] -> logits [N, classes]. */
+  forward(x: tf.Tensor5D, ctx: Ctx, drop?: DropPath): tf.Tensor2D {
+    let s0 = this.stem.bn.forward(spatialConv(x, this.stem.w as tf.Tensor4D, { stride: this.config.stemStride }), ctx);
+    let s1 = s0;
+    this.cells.forEach((cell, i) => {
+      [s0, s1] = [s1, cell.forward(s0, s1, ctx, drop ? { prob: drop.prob, seed: drop.seed * 1024 + i } : undefined)];
+    });
+    let pooled = globalAvgPool(s1);
+    const p = this.config.dropout;
+    if (ctx.training && p > 0) {
+      const seed = drop ? drop.seed : 0;
+      pooled = tf.mul(pooled, tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', seed ^ 0x5bd1e995), p), 'float32'), 1 - p));
+    }
+    return linear(pooled, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D);
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}
+
+/** DARTS: drop_path_prob * epoch / epochs. */
+export function dropPathProb(max: number, epoch: number, epochs: number): number {
+  return (max * epoch) / epochs;
+}
