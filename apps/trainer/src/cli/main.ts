@@ -4,6 +4,7 @@
  *   pvnas sample VIDEO --seed N [--test]       {"indices": [[...8], ...]} (1 train clip, or the 10 test clips)
  *   pvnas frames VIDEO --indices 0,10 --out D  writes D/frames.rgb (rgb24, native size, in the given order)
  *                                              and D/frames.json {"indices", "width", "height"}
+ * Search-space subcommands (space, derive, count, random-arch): see nas-commands.ts.
  * Training subcommands (search, retrain, evaluate) arrive with the trainer (issue 5).
  */
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import {
   sampleTestIndices,
   sampleTrainIndices,
 } from '@pvnas/ingest';
+import { addNasCommands } from './nas-commands';
 
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
@@ -81,6 +83,8 @@ export function program(): Command {
       fs.writeFileSync(path.join(flags.out, 'frames.json'), JSON.stringify(meta) + '\n');
       printJson({ ...meta, out: path.resolve(flags.out) });
     });
+
+  addNasCommands(cli);
 
   cli
     .command('search')

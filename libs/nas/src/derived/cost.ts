@@ -48,7 +48,7 @@ export interface NetworkShape {
 
 export function networkCost(g: Genotype, n: NetworkShape): Cost & { cells: Cost[] } {
   const Cs = STEM_MULTIPLIER * n.channels;
-  let H = n.stemStride === 2 ? half(n.size) : n.size;
+  let H = Math.ceil(n.size / n.stemStride);
   const T = n.frames;
   let total: Cost = { params: 27 * Cs + bn(Cs), macs: T * H * H * 27 * Cs };
   let [Cpp, Cp, C] = [Cs, Cs, n.channels];

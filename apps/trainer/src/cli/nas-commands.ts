@@ -1,0 +1,95 @@
+/**
+ * Search-space commands of `pvnas` (issue 4's CLI contract), each printing JSON to stdout:
+ *   pvnas space                                  {"spatial", "temporal", "network"} (strings above 2^53)
+ *   pvnas derive --alphas FILE --out FILE        the genotype of an alphas file
+ *   pvnas count --genotype FILE [--layout L|M] [--frames 8 --size 224 --classes 400]
+ *   pvnas random-arch --seed N --out FILE        a random genotype (>= 4 convolutions per cell)
+ */
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  defaultLayout,
+  deriveGenotype,
+  exactJson,
+  networkCost,
+  PRESETS,
+  randomGenotype,
+  readAlphas,
+  readGenotype,
+  spaceSize,
+  writeGenotype,
+  type PresetName,
+} from '@pvnas/nas';
+
+function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+function intArg(name: string, min = 0) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
+    return n;
+  };
+}
+
+export function addNasCommands(cli: Command): void {
+  cli
+    .command('space')
+    .description('print the exact size of the search space: cells per spatial and temporal category, and networks')
+    .action(() => {
+      const s = spaceSize();
+      printJson({ spatial: exactJson(s.spatial), temporal: exactJson(s.temporal), network: exactJson(s.network) });
+    });
+
+  cli
+    .command('derive')
+    .description('derive a genotype from an alphas file (best non-none op per edge, two strongest edges per node)')
+    .requiredOption('--alphas <file>', 'alphas file (*.alphas.json)')
+    .requiredOption('--out <file>', 'genotype file to write (*.genotype.json)')
+    .action((flags: { alphas: string; out: string }) => {
+      const alphas = readAlphas(path.resolve(flags.alphas));
+      const genotype = deriveGenotype(alphas, { ...alphas.source, from: path.resolve(flags.alphas) });
+      writeGenotype(path.resolve(flags.out), genotype);
+      printJson({ out: path.resolve(flags.out), cells: genotype.cells });
+    });
+
+  cli
+    .command('count')
+    .description('parameters and GFLOPs per view (multiply-adds of convolutions and classifier, as fvcore) of a derived network')
+    .requiredOption('--genotype <file>', 'genotype file')
+    .addOption(new Option('--layout <preset>', 'PV-NAS-L (K=1, C=64) or PV-NAS-M (K=2, C=100)').choices(['L', 'M']).default('L'))
+    .addOption(new Option('--frames <n>', 'frames per view').default(8).argParser(intArg('--frames', 1)))
+    .addOption(new Option('--size <n>', 'crop size').default(224).argParser(intArg('--size', 8)))
+    .addOption(new Option('--classes <n>', 'classes').default(400).argParser(intArg('--classes', 1)))
+    .addOption(new Option('--channels <n>', 'initial channels (default: the preset\'s)').argParser(intArg('--channels', 2)))
+    .addOption(new Option('--stem-stride <n>', 'spatial stride of the stem').choices(['1', '2', '4']).default('2'))
+    .action((flags: { genotype: string; layout: PresetName; frames: number; size: number; classes: number; channels?: number; stemStride: string }) => {
+      const genotype = readGenotype(path.resolve(flags.genotype));
+      const preset = PRESETS[flags.layout];
+      const channels = flags.channels ?? preset.channels;
+      const cost = networkCost(genotype, { channels, classes: flags.classes, layout: defaultLayout(preset.repeats), stemStride: Number(flags.stemStride), frames: flags.frames, size: flags.size });
+      printJson({
+        layout: flags.layout,
+        repeats: preset.repeats,
+        channels,
+        input: [flags.frames, flags.size, flags.size, 3],
+        classes: flags.classes,
+        stemStride: Number(flags.stemStride),
+        params: cost.params,
+        paramsM: +(cost.params / 1e6).toFixed(3),
+        gflops: +(cost.macs / 1e9).toFixed(3),
+      });
+    });
+
+  cli
+    .command('random-arch')
+    .description('write a random genotype (seeded; at least 4 convolutions per cell)')
+    .requiredOption('--seed <n>', 'seed', intArg('--seed'))
+    .requiredOption('--out <file>', 'genotype file to write')
+    .action((flags: { seed: number; out: string }) => {
+      const genotype = randomGenotype(flags.seed);
+      writeGenotype(path.resolve(flags.out), genotype);
+      printJson({ out: path.resolve(flags.out), cells: genotype.cells });
+    });
+}

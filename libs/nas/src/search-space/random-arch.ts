@@ -1,0 +1,42 @@
+/**
+ * Random architectures from the search space (paper Tab. 3's baselines): each node takes two distinct
+ * inputs and a non-`none` op each, uniformly; cells with fewer than `minConvOps` convolutions are drawn again.
+ */
+import { CELL_TYPES, NODES, opsOf, type CellType, type OpName } from './op-names';
+import { GENOTYPE_FORMAT, type CellGenotype, type Genotype } from './genotype';
+
+export const CONV_OPS: readonly OpName[] = ['sep_conv_1x3x3', 'dil_conv_1x3x3', 'temporal_conv_3+3x3', 'temporal_conv_3+1x1'];
+
+/** mulberry32: small, seeded, and the same in every runtime. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomCell(type: CellType, random: () => number, minConvOps = 4): CellGenotype {
+  const ops = opsOf(type).filter((o) => o !== 'none');
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const edges: Array<[OpName, number]> = [];
+    for (let node = 0; node < NODES; node++) {
+      const first = Math.floor(random() * (node + 2));
+      let second = Math.floor(random() * (node + 1));
+      if (second >= first) second++;
+      for (const input of [first, second].sort((a, b) => a - b)) edges.push([pick(ops), input]);
+    }
+    if (edges.filter(([op]) => CONV_OPS.includes(op)).length >= minConvOps) return { edges, concat: [2, 3, 4, 5] };
+  }
+  throw new Error(`no ${type} cell with ${minConvOps} convolutions found`);
+}
+
+export function randomGenotype(seed: number, minConvOps = 4): Genotype {
+  const random = seededRandom(seed);
+  const cells = Object.fromEntries(CELL_TYPES.map((t) => [t, randomCell(t, random, minConvOps)])) as Genotype['cells'];
+  return { format: GENOTYPE_FORMAT, cells, source: { from: 'random', seed } };
+}
