@@ -53,3 +53,32 @@ describe('derived network', () => {
     net.dispose();
   });
 });
+
+describe('saving and loading a derived network', () => {
+  it('gives identical eval outputs (weights, BN statistics, genotype, config)', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { saveDerived, loadDerived } = await import('./model-file');
+    const genotype = deriveGenotype(richAlphas());
+    const net = new DerivedNetwork(genotype, { channels: 4, classes: 3, layout: defaultLayout(1), stemStride: 2, dropout: 0.4, seed: 5 });
+    const x = tf.randomNormal([2, 4, 16, 16, 3], 0, 1, 'float32', 6) as tf.Tensor5D;
+    tf.tidy(() => net.forward(x, { training: true, updateStats: true })); // moves the running statistics
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-model-'));
+    try {
+      await saveDerived(net, dir);
+      const back = loadDerived(dir);
+      const a = tf.tidy(() => net.forward(x, { training: false, updateStats: false }).dataSync());
+      const b = tf.tidy(() => back.forward(x, { training: false, updateStats: false }).dataSync());
+      expect(Array.from(b)).toEqual(Array.from(a));
+      expect(back.genotype).toEqual(genotype);
+      back.dispose();
+      fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.alloc(16));
+      expect(() => loadDerived(dir)).toThrow();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      net.dispose();
+      x.dispose();
+    }
+  });
+});

@@ -18,6 +18,9 @@ export interface Param {
   trainable: boolean;
 }
 
+/** tfjs variable names are global: a counter keeps two live networks apart. */
+let variableCounter = 0;
+
 export class Params {
   private readonly all: Param[];
 
@@ -37,7 +40,7 @@ export class Params {
   private add(name: string, init: tf.Tensor, trainable = true): tf.Variable {
     const full = this.prefix ? `${this.prefix}.${name}` : name;
     if (this.all.some((p) => p.name === full)) throw new Error(`parameter ${full} is defined twice`);
-    const variable = tf.variable(init, trainable, `${full}#${this.all.length}`);
+    const variable = tf.variable(init, trainable, `${full}#${variableCounter++}`);
     init.dispose();
     this.all.push({ name: full, variable, trainable });
     return variable;
