@@ -14,3 +14,5 @@ export { DerivedNetwork, dropPathProb, type DerivedNetworkConfig } from './deriv
 export { defaultLayout, PRESETS, type PresetName } from './derived/layout';
 export { networkCost, opCost } from './derived/cost';
 export { TRAIN, EVAL, type Ctx } from './layers/context';
+export { alphasOf, loadAlphasInto } from './search-space/alphas-io';
+export { saveDerived, loadDerived, MODEL_FORMAT } from './derived/model-file';

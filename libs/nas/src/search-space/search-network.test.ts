@@ -61,3 +61,19 @@ describe(`search network on ${BACKEND}`, () => {
     net.dispose();
   });
 });
+
+describe('alpha snapshots', () => {
+  it('round-trip through an alphas file and derive', async () => {
+    const { alphasOf, loadAlphasInto } = await import('./alphas-io');
+    const { alphasSchema } = await import('./genotype');
+    const { deriveGenotype } = await import('./derive');
+    const a = new SearchNetwork({ channels: 2, classes: 2, stemStride: 2, dropout: 0, seed: 11 });
+    const b = new SearchNetwork({ channels: 2, classes: 2, stemStride: 2, dropout: 0, seed: 12 });
+    const snap = alphasSchema.parse(alphasOf(a, { run: 'x', epoch: 2 }));
+    loadAlphasInto(b, snap);
+    expect(alphasOf(b, { run: 'x', epoch: 2 })).toEqual(snap);
+    expect(deriveGenotype(snap).cells.temporal_reduce.edges).toHaveLength(8);
+    a.dispose();
+    b.dispose();
+  });
+});
