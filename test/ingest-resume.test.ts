@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FrameCache, type BuildReport } from '@pvnas/ingest';
 import { auditCache, partialVideos, type CacheAudit } from './support/cache';
-import { INGEST_BIN, groupRuns, killTree, runCli, startCli, waitFor } from './support/cli';
+import { INGEST_BIN, groupPids, killTree, runCli, startCli, waitFor } from './support/cli';
 import { makeTempDir, testsrcVideo, writeFile } from './support/datasets';
 
 jest.setTimeout(90_000);
@@ -82,9 +82,8 @@ describe('ingest kinetics: stop and resume', () => {
     for (const id of done) fs.writeFileSync(d.videoPath(id), 'this file was cached by the killed run; it must not be read again\n');
 
     const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
-    expect(rerun.code).toBe(0);
     const report = readReport(d.out);
-    expect(report.failures).toEqual([]);
+    expect({ code: rerun.code, failures: report.failures }).toEqual({ code: 0, failures: [] });
     expect(report.counts).toEqual({ manifest: VIDEOS, skippedCached: done.length, written: VIDEOS - done.length, failed: 0, inCache: VIDEOS, pending: 0 });
     expect(report.framesWritten).toBe((VIDEOS - done.length) * FRAMES);
     expect(rerun.stderr).toContain(`done: ${VIDEOS - done.length} written, ${done.length} already cached, 0 failed, ${VIDEOS} videos in ${d.out}`);
@@ -105,10 +104,10 @@ describe('ingest kinetics: stop and resume', () => {
     try {
       await cacheHolds(d.out, 2);
       // A terminal's Ctrl-C reaches the ffmpeg decoding a video in flight: send it while one runs.
-      if (group) await waitFor('an ffmpeg child', () => (groupRuns(running.child.pid!, 'ffmpeg') ? true : undefined), 20_000, 2);
+      if (group) await waitFor('an ffmpeg child', () => (groupPids(running.child.pid!, 'ffmpeg')?.length !== 0 ? true : undefined), 20_000, 2);
       killTree(running.child, 'SIGINT');
       const stopped = await running.done;
-      expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: 130, signal: null });
+      expect({ code: stopped.code, signal: stopped.signal, failures: readReport(d.out).failures }).toEqual({ code: 130, signal: null, failures: [] });
       expect(stopped.stderr).toContain('stopping: finishing the videos in flight');
       expect(stopped.stderr).toMatch(/stopped early: \d+ written, 0 already cached, 0 failed, \d+ videos in /);
       expect(stopped.stderr.trimEnd().split('\n').pop()).toBe('run the same command again to continue');
@@ -131,10 +130,9 @@ describe('ingest kinetics: stop and resume', () => {
       expect(first.counts.pending).toBeGreaterThan(0);
 
       const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
-      expect(rerun.code).toBe(0);
-      expect(rerun.stderr).not.toContain('run the same command again');
       const second = readReport(d.out);
-      expect(second.failures).toEqual([]);
+      expect({ code: rerun.code, failures: second.failures }).toEqual({ code: 0, failures: [] });
+      expect(rerun.stderr).not.toContain('run the same command again');
       expect(second.interrupted).toBe(false);
       expect(second.counts).toEqual({
         manifest: VIDEOS,
@@ -147,6 +145,44 @@ describe('ingest kinetics: stop and resume', () => {
       const after = (await auditCache(d.out))!;
       expect(partialVideos(after)).toEqual([]);
       expect([...after.records.values()]).toEqual(Array(VIDEOS).fill(FRAMES));
+    } finally {
+      killTree(running.child, 'SIGKILL');
+    }
+  });
+
+  // The Ctrl-C race made deterministic: ffmpeg gets the SIGINT and its failure reaches the cache builder with no stop
+  // signal at all. Nothing is wrong with the video: it must stay pending for the next run, not be listed as bad.
+  (process.platform === 'linux' ? it : it.skip)('an ffmpeg stopped by SIGINT on its own: its video is left pending, not reported as failed', async () => {
+    const d = dataset('ffmpeg-sigint');
+    const running = startCli(INGEST_BIN, d.args, { cwd: tmp.dir, detached: true });
+    try {
+      await cacheHolds(d.out, 1);
+      // For 0.4 s, SIGINT every ffmpeg the run starts (probes and decodes of several videos).
+      const stopped = new Set<number>();
+      for (const until = Date.now() + 400; Date.now() < until; await new Promise((r) => setTimeout(r, 1))) {
+        for (const pid of groupPids(running.child.pid!, 'ffmpeg')!) {
+          if (stopped.has(pid)) continue;
+          stopped.add(pid);
+          try {
+            process.kill(pid, 'SIGINT');
+          } catch {
+            // already done
+          }
+        }
+      }
+      expect(stopped.size).toBeGreaterThan(0);
+      const r = await running.done;
+      const report = readReport(d.out);
+      expect({ failures: report.failures, failedLines: r.stderr.includes('failed videos') }).toEqual({ failures: [], failedLines: false });
+      expect(report.counts.pending).toBeGreaterThanOrEqual(1);
+      expect(report.counts).toEqual({ manifest: VIDEOS, skippedCached: 0, written: VIDEOS - report.counts.pending, failed: 0, inCache: VIDEOS - report.counts.pending, pending: report.counts.pending });
+      expect({ code: r.code, interrupted: report.interrupted, last: r.stderr.trimEnd().split('\n').pop() }).toEqual({ code: 130, interrupted: true, last: 'run the same command again to continue' });
+
+      const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+      const second = readReport(d.out);
+      expect({ code: rerun.code, failures: second.failures }).toEqual({ code: 0, failures: [] });
+      expect(second.counts).toMatchObject({ skippedCached: VIDEOS - report.counts.pending, written: report.counts.pending, inCache: VIDEOS, pending: 0 });
+      expect(partialVideos((await auditCache(d.out))!)).toEqual([]);
     } finally {
       killTree(running.child, 'SIGKILL');
     }

@@ -100,11 +100,12 @@ export async function waitFor<T>(what: string, check: () => T | undefined | Prom
 }
 
 /**
- * Linux: true when a process named `comm` (e.g. "ffmpeg") runs in process group `pgid` (read from /proc/<pid>/stat).
- * Elsewhere: always true (the caller then cannot aim its signal at a moment when one runs).
+ * Linux: the ids of the processes named `comm` (e.g. "ffmpeg") in process group `pgid`, read from /proc/<pid>/stat.
+ * Elsewhere: undefined (the caller cannot aim a signal at them).
  */
-export function groupRuns(pgid: number, comm: string): boolean {
-  if (process.platform !== 'linux') return true;
+export function groupPids(pgid: number, comm: string): number[] | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -116,7 +117,7 @@ export function groupRuns(pgid: number, comm: string): boolean {
     const open = stat.indexOf('(');
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' '); // state ppid pgrp ...
-    if (stat.slice(open + 1, close) === comm && Number(fields[2]) === pgid) return true;
+    if (stat.slice(open + 1, close) === comm && Number(fields[2]) === pgid) pids.push(Number(entry));
   }
-  return false;
+  return pids;
 }

@@ -14,7 +14,9 @@ export type IngestErrorKind =
   | 'bad-manifest-line'
   | 'unknown-label'
   | 'bad-config'
-  | 'cache';
+  | 'cache'
+  /** ffmpeg was stopped by a signal (Ctrl-C): nothing is known to be wrong with the item; do it again. */
+  | 'interrupted';
 
 export class IngestError extends Error {
   override readonly name = 'IngestError';

@@ -23,7 +23,8 @@ export interface BuildOptions {
   minFrames?: number;
   /**
    * Stop scheduling new videos when this signal aborts (Ctrl-C); videos in flight are still written when they finish.
-   * One that fails after the stop stays pending (not reported as bad): its ffmpeg may have been stopped by the same Ctrl-C.
+   * One that fails after the stop, or whose ffmpeg a signal stopped, stays pending (not reported as bad): the same
+   * Ctrl-C reaches ffmpeg. A run that leaves videos pending is `interrupted`.
    */
   signal?: AbortSignal;
   onProgress?: (p: BuildProgress) => void;
@@ -92,8 +93,9 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
   let next = 0;
   const fail = (failure: FailedItem): void => {
     // After a stop a failure is not the video's fault: Ctrl-C in a terminal signals the whole process group, so the
-    // ffmpeg of a video in flight dies too. The video stays pending (not cached, not listed) and the next run does it.
-    if (opts.signal?.aborted) return;
+    // ffmpeg of a video in flight dies too (and its failure may come back just before the stop signal does). The
+    // video stays pending (not cached, not listed) and the next run does it.
+    if (opts.signal?.aborted || failure.kind === 'interrupted') return;
     failures.push(failure);
     progress.failed++;
   };

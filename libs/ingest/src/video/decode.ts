@@ -246,7 +246,7 @@ export function splitFpsLog(stderr: string): { errors: string; framesIn: number 
 function errorLinesOnly(err: unknown, fps: number | undefined): unknown {
   if (!fps || !(err instanceof FfmpegError)) return err;
   const { errors } = splitFpsLog(err.stderr);
-  return new FfmpegError(errors.split('\n').slice(-4).join(' | ') || err.message, errors);
+  return new FfmpegError(errors.split('\n').slice(-4).join(' | ') || err.message, errors, err.stoppedBy);
 }
 
 /**

@@ -28,6 +28,11 @@ export class FfmpegError extends Error {
   constructor(
     message: string,
     readonly stderr: string,
+    /**
+     * Set when a signal stopped ffmpeg (Ctrl-C in a terminal reaches it too): the signal's name when ffmpeg died of
+     * it, "a signal" when ffmpeg caught it and exited with its code for that, 255. Nothing is known about the file then.
+     */
+    readonly stoppedBy?: string,
   ) {
     super(message);
   }
@@ -45,7 +50,21 @@ function command(job: FfmpegJob): ffmpeg.FfmpegCommand {
 
 function ffmpegFailure(err: Error, stderr: string | null | undefined): FfmpegError {
   const tail = (stderr ?? '').trim().split('\n').slice(-4).join(' | ');
-  return new FfmpegError(tail || err.message, stderr ?? '');
+  // A signal that stops ffmpeg: it dies of it (fluent-ffmpeg's words), or it catches it and exits, with code 255 after
+  // a decode and code 1 while it opens the input, saying "Exiting normally, received signal N." (at log level info).
+  // Dying of another signal (SIGSEGV, SIGABRT, the OOM killer's SIGKILL) is a failure like any other.
+  const STOP_SIGNALS: Record<string, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 15: 'SIGTERM' };
+  const killedBy = /was killed with signal (\w+)/.exec(err.message)?.[1];
+  const caught = /Exiting normally, received signal (\d+)\./.exec(`${err.message}\n${stderr ?? ''}`)?.[1];
+  const stoppedBy =
+    killedBy && Object.values(STOP_SIGNALS).includes(killedBy)
+      ? killedBy
+      : caught
+        ? (STOP_SIGNALS[caught] ?? `signal ${caught}`)
+        : /exited with code 255\b/.test(err.message)
+          ? 'a signal'
+          : undefined;
+  return new FfmpegError(tail || err.message, stderr ?? '', stoppedBy);
 }
 
 /**
