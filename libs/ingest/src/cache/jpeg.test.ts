@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { VideoRecord } from '../manifest/types';
+import { ffmpegToFile } from '../video/ffmpeg';
+import { buildCache } from './build';
+import { FrameCache } from './frame-cache';
+import { decodeJpeg, decodeJpegSharp, decodeJpegWasmSync, encodeJpeg, jpegDecoderStatus } from './jpeg';
+
+// The benchmark's cache settings: short side 128, 30 fps, JPEG q90 (4:2:0).
+const settings = { shortSide: 128, fps: 30, quality: 90 };
+
+let dir: string;
+let jpegs: Buffer[];
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-jpeg-'));
+  // Two real videos through the real cache build: a 166x124 one (cached at 171x128: odd width, partial MCUs)
+  // and a 340x256 textured one (170x128, like the benchmark's sets and Kinetics after a short-side-256 resize).
+  const sources = [
+    { id: 'small', input: 'testsrc2=size=166x124:rate=30:duration=1', vf: 'hue=h=40' },
+    { id: 'textured', input: 'mandelbrot=size=340x256:rate=30', vf: 'noise=alls=24:allf=t,trim=duration=1' },
+  ];
+  const records: VideoRecord[] = await Promise.all(
+    sources.map(async (s, i) => {
+      const file = path.join(dir, `${s.id}.mp4`);
+      await ffmpegToFile(
+        {
+          input: s.input,
+          inputOptions: ['-f', 'lavfi'],
+          outputOptions: ['-vf', s.vf, '-frames:v', '30', '-c:v', 'libx264', '-g', '15', '-pix_fmt', 'yuv420p', '-threads', '1'],
+        },
+        file,
+      );
+      return { id: s.id, path: file, label: i, labelName: `c${i}` };
+    }),
+  );
+  const out = path.join(dir, 'cache');
+  const report = await buildCache({ manifest: { classes: ['c0', 'c1'], records, issues: [] }, out, settings, workers: 1 });
+  expect(report.failures).toEqual([]);
+  const cache = FrameCache.openReader(out);
+  try {
+    jpegs = [...cache.videos()].flatMap((v) => cache.readJpegs(v.id, Array.from({ length: v.frames }, (_, i) => i)));
+  } finally {
+    await cache.close();
+  }
+}, 120_000);
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('decodeJpeg', () => {
+  it('uses libjpeg-turbo in WebAssembly here, not the sharp fallback', async () => {
+    expect(await jpegDecoderStatus()).toEqual({ decoder: 'wasm-libjpeg-turbo' });
+  });
+
+  it('gives exactly the pixels of the sharp fallback on real cache frames', async () => {
+    expect(jpegs.length).toBeGreaterThanOrEqual(50);
+    const sizes = new Set<string>();
+    for (const j of jpegs) {
+      const fast = decodeJpegWasmSync(j);
+      const ref = await decodeJpegSharp(j);
+      expect(fast).toBeDefined();
+      sizes.add(`${fast!.width}x${fast!.height}`);
+      expect([fast!.width, fast!.height]).toEqual([ref.width, ref.height]);
+      expect(fast!.data.length).toBe(ref.width * ref.height * 3);
+      // Same libjpeg defaults (accurate integer IDCT, fancy upsampling): equal to the last bit, not merely close.
+      expect(Buffer.from(fast!.data).equals(Buffer.from(ref.data))).toBe(true);
+      const viaApi = await decodeJpeg(j);
+      expect(Buffer.from(viaApi.data).equals(Buffer.from(ref.data))).toBe(true);
+    }
+    expect([...sizes].sort()).toEqual(['170x128', '171x128']);
+  });
+
+  it('returns a copy that the next decode does not overwrite', async () => {
+    const a = await decodeJpeg(jpegs[0]);
+    const before = Buffer.from(a.data);
+    await decodeJpeg(jpegs[jpegs.length - 1]);
+    expect(Buffer.from(a.data).equals(before)).toBe(true);
+  });
+
+  it('falls back to sharp for what the fast decoder rejects, and keeps working afterwards', async () => {
+    const truncated = jpegs[0].subarray(0, jpegs[0].length >> 1);
+    expect(decodeJpegWasmSync(truncated)).toBeUndefined();
+    expect(decodeJpegWasmSync(Buffer.from('not a jpeg'))).toBeUndefined();
+    // sharp's own errors, as before the fast decoder existed.
+    await expect(decodeJpeg(truncated)).rejects.toThrow(/premature end/i);
+    await expect(decodeJpeg(Buffer.from('not a jpeg'))).rejects.toThrow(/unsupported image format/);
+    const again = await decodeJpeg(jpegs[1]);
+    expect(Buffer.from(again.data).equals(Buffer.from((await decodeJpegSharp(jpegs[1])).data))).toBe(true);
+  });
+
+  it('leaves a greyscale JPEG to sharp, which expands it to RGB as before', async () => {
+    const grey = await sharp(Buffer.alloc(16 * 8, 100), { raw: { width: 16, height: 8, channels: 1 } }).toColourspace('b-w').jpeg().toBuffer();
+    expect((await sharp(grey).metadata()).channels).toBe(1);
+    expect(decodeJpegWasmSync(grey)).toBeUndefined();
+    const d = await decodeJpeg(grey);
+    expect([d.width, d.height, d.data.length]).toEqual([16, 8, 16 * 8 * 3]);
+    expect(Buffer.from(d.data).equals(Buffer.from((await decodeJpegSharp(grey)).data))).toBe(true);
+  });
+
+  it('round-trips what encodeJpeg writes', async () => {
+    const w = 24;
+    const h = 16;
+    const rgb = new Uint8Array(w * h * 3).fill(0);
+    for (let p = 0; p < w * h; p++) rgb.set([200, 60, 20], p * 3);
+    const d = await decodeJpeg(await encodeJpeg(rgb, w, h, 90));
+    expect([d.width, d.height]).toEqual([w, h]);
+    const c = (h / 2) * w * 3 + (w / 2) * 3;
+    expect(Array.from(d.data.subarray(c, c + 3)).map((v, k) => Math.abs(v - [200, 60, 20][k]) <= 3)).toEqual([true, true, true]);
+  });
+
+  it('PVNAS_JPEG_DECODER=sharp forces the fallback', async () => {
+    const saved = process.env.PVNAS_JPEG_DECODER;
+    process.env.PVNAS_JPEG_DECODER = 'sharp';
+    try {
+      let mod!: typeof import('./jpeg');
+      jest.isolateModules(() => {
+        mod = require('./jpeg');
+      });
+      expect(await mod.jpegDecoderStatus()).toEqual({ decoder: 'sharp', reason: 'PVNAS_JPEG_DECODER=sharp' });
+      expect(mod.decodeJpegWasmSync(jpegs[0])).toBeUndefined();
+      const d = await mod.decodeJpeg(jpegs[0]);
+      expect(Buffer.from(d.data).equals(Buffer.from((await decodeJpegSharp(jpegs[0])).data))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.PVNAS_JPEG_DECODER;
+      else process.env.PVNAS_JPEG_DECODER = saved;
+    }
+  });
+});
