@@ -14,4 +14,5 @@ module.exports = {
   },
   testMatch: ['**/*.test.ts'],
   testTimeout: 60000,
+  setupFiles: [path.join(root, 'tools/jest/setup-env.js')],
 };

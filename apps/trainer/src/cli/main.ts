@@ -19,19 +19,9 @@ import {
   sampleTestIndices,
   sampleTrainIndices,
 } from '@pvnas/ingest';
+import { intArg, printJson } from './args';
 import { addNasCommands } from './nas-commands';
 
-function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n');
-}
-
-function intArg(name: string, min = 0) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-}
 
 function indexList(v: string): number[] {
   const parts = v.split(',').map((s) => s.trim());

@@ -6,7 +6,8 @@
  *   pvnas random-arch --seed N --out FILE        a random genotype (>= 4 convolutions per cell)
  */
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { intArg, printJson } from './args';
 import {
   defaultLayout,
   deriveGenotype,
@@ -21,17 +22,6 @@ import {
   type PresetName,
 } from '@pvnas/nas';
 
-function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value) + '\n');
-}
-
-function intArg(name: string, min = 0) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-}
 
 export function addNasCommands(cli: Command): void {
   cli

@@ -38,6 +38,23 @@ function out(backend: MathBackendCPU, shape: number[]): { values: Float32Array; 
 
 type KernelFn = (args: { inputs: Inputs; attrs: NamedAttrMap; backend: MathBackendCPU }) => TensorInfo | TensorInfo[];
 
+type KernelArgs = Parameters<KernelFn>[0];
+
+function pool(fn: TorchAddon['avgPool'], { inputs: { x }, attrs, backend }: KernelArgs): TensorInfo {
+  const a = attrs as unknown as Pool2dAttrs;
+  const yShape = pool2dOutShape(x!.shape, a);
+  const y = out(backend, yShape);
+  fn(f32(backend, x, 'x'), x!.shape, y.values, yShape, a.kernel, a.stride, a.pad);
+  return y.info();
+}
+
+function poolGrad(fn: TorchAddon['avgPoolBackward'], { inputs: { dy, x }, attrs, backend }: KernelArgs): TensorInfo {
+  const a = attrs as unknown as Pool2dAttrs;
+  const dx = out(backend, [...x!.shape]);
+  fn(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, dx.values, a.kernel, a.stride, a.pad);
+  return dx.info();
+}
+
 function kernels(addon: TorchAddon): Record<string, KernelFn> {
   const batchNorm = ({ x, gamma, beta }: Inputs, attrs: NamedAttrMap, backend: MathBackendCPU): TensorInfo[] => {
     const [P, C] = x!.shape;
@@ -59,32 +76,10 @@ function kernels(addon: TorchAddon): Record<string, KernelFn> {
       addon.conv2dBackward(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, f32(backend, w, 'w'), w!.shape, dx.values, dw.values, a.stride, a.pad, a.dilation, a.groups);
       return [dx.info(), dw.info()];
     },
-    [PVNAS_AVG_POOL]: ({ inputs: { x }, attrs, backend }) => {
-      const a = attrs as unknown as Pool2dAttrs;
-      const yShape = pool2dOutShape(x!.shape, a);
-      const y = out(backend, yShape);
-      addon.avgPool(f32(backend, x, 'x'), x!.shape, y.values, yShape, a.kernel, a.stride, a.pad);
-      return y.info();
-    },
-    [PVNAS_AVG_POOL_GRAD]: ({ inputs: { dy, x }, attrs, backend }) => {
-      const a = attrs as unknown as Pool2dAttrs;
-      const dx = out(backend, [...x!.shape]);
-      addon.avgPoolBackward(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, dx.values, a.kernel, a.stride, a.pad);
-      return dx.info();
-    },
-    [PVNAS_MAX_POOL]: ({ inputs: { x }, attrs, backend }) => {
-      const a = attrs as unknown as Pool2dAttrs;
-      const yShape = pool2dOutShape(x!.shape, a);
-      const y = out(backend, yShape);
-      addon.maxPool(f32(backend, x, 'x'), x!.shape, y.values, yShape, a.kernel, a.stride, a.pad);
-      return y.info();
-    },
-    [PVNAS_MAX_POOL_GRAD]: ({ inputs: { dy, x }, attrs, backend }) => {
-      const a = attrs as unknown as Pool2dAttrs;
-      const dx = out(backend, [...x!.shape]);
-      addon.maxPoolBackward(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, dx.values, a.kernel, a.stride, a.pad);
-      return dx.info();
-    },
+    [PVNAS_AVG_POOL]: (args) => pool(addon.avgPool, args),
+    [PVNAS_AVG_POOL_GRAD]: (args) => poolGrad(addon.avgPoolBackward, args),
+    [PVNAS_MAX_POOL]: (args) => pool(addon.maxPool, args),
+    [PVNAS_MAX_POOL_GRAD]: (args) => poolGrad(addon.maxPoolBackward, args),
     [PVNAS_BATCH_NORM]: ({ inputs, attrs, backend }) => batchNorm(inputs, attrs, backend),
     [PVNAS_BATCH_NORM_AFFINE]: ({ inputs, attrs, backend }) => batchNorm(inputs, attrs, backend),
     [PVNAS_BATCH_NORM_GRAD]: ({ inputs: { dy, x, mean, invstd, gamma }, attrs, backend }) => {
