@@ -1,33 +1,25 @@
 #!/usr/bin/env node
-// Builds libs/nas/native (the `torch` backend's libtorch kernels) when libtorch is installed; otherwise says
-// how to get it and exits 0, so `npm install` always succeeds and the backend falls back to wasm/cpu.
-// Runs as the workspace's postinstall and as `npm run build:native`. PVNAS_SKIP_NATIVE=1 skips it.
+// Builds the workspace's optional native addons, each only when its system library is installed; otherwise says
+// how to get it and goes on, so `npm install` always succeeds and the code falls back:
+//  - libs/nas/native (`pvnas_torch`, the `torch` backend's libtorch kernels; fallback: tfjs wasm/cpu)
+//    needs libtorch (Debian: apt-get install libtorch-dev);
+//  - libs/ingest/native (`pvnas_turbojpeg`, the frame cache's JPEG decoder; fallback: libjpeg-turbo in
+//    WebAssembly, then sharp) needs libturbojpeg (Debian: apt-get install libturbojpeg0-dev).
+// Runs as the workspace's postinstall and as `npm run build:native` (--strict: exit 1 unless every addon built).
+// `--only torch` / `--only turbojpeg` builds one. PVNAS_SKIP_NATIVE=1 skips all of them.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..', '..');
-const dir = path.join(root, 'libs', 'nas', 'native');
-const include = process.env.PVNAS_TORCH_INCLUDE || '/usr/include';
-const libDirs = [process.env.PVNAS_TORCH_LIB, '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib'].filter(Boolean);
 const strict = process.argv.includes('--strict');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const stdLibDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib'];
 
 function say(line) {
   process.stderr.write(`pvnas native: ${line}\n`);
-}
-
-function done(ok, line) {
-  say(line);
-  process.exit(ok || !strict ? 0 : 1);
-}
-
-if (process.env.PVNAS_SKIP_NATIVE === '1') done(true, 'skipped (PVNAS_SKIP_NATIVE=1)');
-const header = path.join(include, 'ATen', 'ATen.h');
-const lib = libDirs.find((d) => fs.existsSync(path.join(d, 'libtorch_cpu.so')));
-if (!fs.existsSync(header) || !lib) {
-  done(false, `libtorch not found (${fs.existsSync(header) ? 'no libtorch_cpu.so' : `no ${header}`}); the fast CPU backend is off. ` +
-    'To get it: apt-get install libtorch-dev, then npm run build:native');
 }
 
 function nodeGyp() {
@@ -39,16 +31,93 @@ function nodeGyp() {
   return candidates.find((c) => c && fs.existsSync(c));
 }
 
-const gyp = nodeGyp();
-if (!gyp) done(false, 'node-gyp not found (it ships with npm); cannot build the fast CPU backend');
-const args = [gyp, 'rebuild'];
-const nodedir = process.env.npm_config_nodedir || (fs.existsSync('/usr/include/node/node_api.h') ? '/usr' : undefined);
-if (nodedir) args.push(`--nodedir=${nodedir}`);
-say(`building libs/nas/native against libtorch in ${lib} ...`);
-const t0 = Date.now();
-const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, PVNAS_TORCH_LIB: process.env.PVNAS_TORCH_LIB || lib } });
-if (r.status !== 0) {
+/** Runs `node-gyp rebuild` in `dir`; returns undefined when it worked, else the first error lines. */
+function gypRebuild(dir, env) {
+  const gyp = nodeGyp();
+  if (!gyp) return 'node-gyp not found (it ships with npm)';
+  const args = [gyp, 'rebuild'];
+  const nodedir = process.env.npm_config_nodedir || (fs.existsSync('/usr/include/node/node_api.h') ? '/usr' : undefined);
+  if (nodedir) args.push(`--nodedir=${nodedir}`);
+  const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status === 0) return undefined;
   const tail = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /error|Error/.test(l)).slice(0, 12).join('\n');
-  done(false, `build failed; the fast CPU backend is off. First errors:\n${tail}\n(rerun: npm run build:native)`);
+  return `First errors:\n${tail || `(node-gyp exited with ${r.status}${r.error ? `: ${r.error.message}` : ''})`}`;
 }
-done(true, `built libs/nas/native/build/Release/pvnas_torch.node in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+/**
+ * Each addon: `find()` returns { env } when its library is there, or { missing } saying what is not;
+ * `off` is what the code does without it.
+ */
+const addons = [
+  {
+    key: 'torch',
+    dir: path.join(root, 'libs', 'nas', 'native'),
+    file: 'pvnas_torch.node',
+    off: 'the fast CPU backend is off',
+    get: 'apt-get install libtorch-dev',
+    find() {
+      const include = process.env.PVNAS_TORCH_INCLUDE || '/usr/include';
+      const header = path.join(include, 'ATen', 'ATen.h');
+      const lib = [process.env.PVNAS_TORCH_LIB, ...stdLibDirs].filter(Boolean).find((d) => fs.existsSync(path.join(d, 'libtorch_cpu.so')));
+      if (!fs.existsSync(header) || !lib) return { missing: `libtorch not found (${fs.existsSync(header) ? 'no libtorch_cpu.so' : `no ${header}`})` };
+      return { env: { PVNAS_TORCH_LIB: process.env.PVNAS_TORCH_LIB || lib }, where: `libtorch in ${lib}` };
+    },
+  },
+  {
+    key: 'turbojpeg',
+    dir: path.join(root, 'libs', 'ingest', 'native'),
+    file: 'pvnas_turbojpeg.node',
+    off: 'frame-cache JPEGs decode with libjpeg-turbo in WebAssembly instead (~3x the CPU per frame)',
+    get: 'apt-get install libturbojpeg0-dev',
+    find() {
+      const include = process.env.PVNAS_TURBOJPEG_INCLUDE || '/usr/include';
+      const header = path.join(include, 'turbojpeg.h');
+      const dirs = [process.env.PVNAS_TURBOJPEG_LIB, ...stdLibDirs].filter(Boolean);
+      const lib = dirs.find((d) => fs.existsSync(path.join(d, 'libturbojpeg.so')));
+      if (!fs.existsSync(header) || !lib) return { missing: `libturbojpeg not found (${fs.existsSync(header) ? 'no libturbojpeg.so' : `no ${header}`})` };
+      return { env: {}, where: `libturbojpeg in ${lib}` };
+    },
+  },
+];
+
+function buildOne(a) {
+  const found = a.find();
+  if (found.missing) {
+    say(`${found.missing}; ${a.off}. To get it: ${a.get}, then npm run build:native`);
+    return false;
+  }
+  say(`building ${path.relative(root, a.dir)} against ${found.where} ...`);
+  const t0 = Date.now();
+  const error = gypRebuild(a.dir, found.env);
+  if (error) {
+    say(`${path.relative(root, a.dir)}: build failed; ${a.off}. ${error}\n(rerun: npm run build:native)`);
+    return false;
+  }
+  say(`built ${path.relative(root, path.join(a.dir, 'build', 'Release', a.file))} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return true;
+}
+
+function main() {
+  if (process.env.PVNAS_SKIP_NATIVE === '1') {
+    say('skipped (PVNAS_SKIP_NATIVE=1)');
+    return 0;
+  }
+  const chosen = addons.filter((a) => !only || a.key === only);
+  if (chosen.length === 0) {
+    say(`--only ${only}: no such addon (${addons.map((a) => a.key).join(', ')})`);
+    return strict ? 1 : 0;
+  }
+  let ok = true;
+  for (const a of chosen) {
+    // One addon's failure (or a throw while building it) never stops the others, nor `npm install`.
+    try {
+      ok = buildOne(a) && ok;
+    } catch (e) {
+      say(`${a.key}: ${e && e.message ? e.message : e}; ${a.off}`);
+      ok = false;
+    }
+  }
+  return ok || !strict ? 0 : 1;
+}
+
+process.exit(main());

@@ -6,13 +6,30 @@ import type { VideoRecord } from '../manifest/types';
 import { ffmpegToFile } from '../video/ffmpeg';
 import { buildCache } from './build';
 import { FrameCache } from './frame-cache';
-import { decodeJpeg, decodeJpegSharp, decodeJpegWasmSync, encodeJpeg, jpegDecoderStatus } from './jpeg';
+import {
+  decodeJpeg,
+  decodeJpegNativeSync,
+  decodeJpegSharp,
+  decodeJpegWasmSync,
+  encodeJpeg,
+  jpegDecoderStatus,
+  loadNativeJpeg,
+  loadWasmJpeg,
+  turboJpegAddonPath,
+  type RgbImage,
+} from './jpeg';
 
 // The benchmark's cache settings: short side 128, 30 fps, JPEG q90 (4:2:0).
 const settings = { shortSide: 128, fps: 30, quality: 90 };
+// The native addon is optional (built by `npm install` when libturbojpeg0-dev is installed); its tests run when it is.
+const nativeBuilt = fs.existsSync(turboJpegAddonPath());
+const withNative = nativeBuilt ? it : it.skip;
 
 let dir: string;
 let jpegs: Buffer[];
+
+const same = (a: RgbImage | undefined, b: RgbImage): boolean =>
+  a !== undefined && a.width === b.width && a.height === b.height && Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data));
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-jpeg-'));
@@ -45,64 +62,90 @@ beforeAll(async () => {
   } finally {
     await cache.close();
   }
+  expect(await loadWasmJpeg()).toEqual({ ok: true });
 }, 120_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('decodeJpeg', () => {
-  it('uses libjpeg-turbo in WebAssembly here, not the sharp fallback', async () => {
-    expect(await jpegDecoderStatus()).toEqual({ decoder: 'wasm-libjpeg-turbo' });
+  it('uses the native addon when it is built, else libjpeg-turbo in WebAssembly, never sharp here', async () => {
+    const status = await jpegDecoderStatus();
+    if (nativeBuilt) {
+      expect(loadNativeJpeg()).toEqual({ ok: true, file: turboJpegAddonPath() });
+      expect(status).toEqual({ decoder: 'native', skipped: [] });
+    } else {
+      expect(status.decoder).toBe('wasm');
+      expect(status.skipped).toEqual([expect.stringMatching(/^native: .* is not built \(apt-get install libturbojpeg0-dev/)]);
+    }
   });
 
-  it('gives exactly the pixels of the sharp fallback on real cache frames', async () => {
+  it('WebAssembly decoder: exactly the pixels of the sharp fallback on real cache frames', async () => {
     expect(jpegs.length).toBeGreaterThanOrEqual(50);
     const sizes = new Set<string>();
     for (const j of jpegs) {
-      const fast = decodeJpegWasmSync(j);
       const ref = await decodeJpegSharp(j);
+      const fast = decodeJpegWasmSync(j);
       expect(fast).toBeDefined();
       sizes.add(`${fast!.width}x${fast!.height}`);
-      expect([fast!.width, fast!.height]).toEqual([ref.width, ref.height]);
       expect(fast!.data.length).toBe(ref.width * ref.height * 3);
       // Same libjpeg defaults (accurate integer IDCT, fancy upsampling): equal to the last bit, not merely close.
-      expect(Buffer.from(fast!.data).equals(Buffer.from(ref.data))).toBe(true);
-      const viaApi = await decodeJpeg(j);
-      expect(Buffer.from(viaApi.data).equals(Buffer.from(ref.data))).toBe(true);
+      expect(same(fast, ref)).toBe(true);
+      expect(same(await decodeJpeg(j), ref)).toBe(true);
     }
     expect([...sizes].sort()).toEqual(['170x128', '171x128']);
   });
 
-  it('returns a copy that the next decode does not overwrite', async () => {
-    const a = await decodeJpeg(jpegs[0]);
-    const before = Buffer.from(a.data);
-    await decodeJpeg(jpegs[jpegs.length - 1]);
-    expect(Buffer.from(a.data).equals(before)).toBe(true);
+  withNative('native addon: exactly the pixels of the sharp fallback on real cache frames', async () => {
+    for (const j of jpegs) {
+      const ref = await decodeJpegSharp(j);
+      const fast = decodeJpegNativeSync(j);
+      expect(fast).toBeDefined();
+      expect(fast!.data.length).toBe(ref.width * ref.height * 3);
+      expect(same(fast, ref)).toBe(true);
+    }
   });
 
-  it('falls back to sharp for what the fast decoder rejects, and keeps working afterwards', async () => {
+  it('returns a copy that the next decode does not overwrite', async () => {
+    const a = await decodeJpeg(jpegs[0]);
+    const w = decodeJpegWasmSync(jpegs[0])!;
+    const before = Buffer.from(a.data);
+    const beforeW = Buffer.from(w.data);
+    await decodeJpeg(jpegs[jpegs.length - 1]);
+    decodeJpegWasmSync(jpegs[jpegs.length - 1]);
+    expect(Buffer.from(a.data).equals(before)).toBe(true);
+    expect(Buffer.from(w.data).equals(beforeW)).toBe(true);
+  });
+
+  it('falls back to sharp for what the fast decoders reject, and they keep working afterwards', async () => {
     const truncated = jpegs[0].subarray(0, jpegs[0].length >> 1);
-    expect(decodeJpegWasmSync(truncated)).toBeUndefined();
-    expect(decodeJpegWasmSync(Buffer.from('not a jpeg'))).toBeUndefined();
-    // sharp's own errors, as before the fast decoder existed.
+    const junk = Buffer.from('not a jpeg');
+    for (const bad of [truncated, junk]) {
+      expect(decodeJpegWasmSync(bad)).toBeUndefined();
+      expect(decodeJpegNativeSync(bad)).toBeUndefined();
+    }
+    // sharp's own errors, as before the fast decoders existed.
     await expect(decodeJpeg(truncated)).rejects.toThrow(/premature end/i);
-    await expect(decodeJpeg(Buffer.from('not a jpeg'))).rejects.toThrow(/unsupported image format/);
-    const again = await decodeJpeg(jpegs[1]);
-    expect(Buffer.from(again.data).equals(Buffer.from((await decodeJpegSharp(jpegs[1])).data))).toBe(true);
+    await expect(decodeJpeg(junk)).rejects.toThrow(/unsupported image format/);
+    const ref = await decodeJpegSharp(jpegs[1]);
+    expect(same(await decodeJpeg(jpegs[1]), ref)).toBe(true);
+    expect(same(decodeJpegWasmSync(jpegs[1]), ref)).toBe(true);
+    if (nativeBuilt) expect(same(decodeJpegNativeSync(jpegs[1]), ref)).toBe(true);
   });
 
   it('leaves a greyscale JPEG to sharp, which expands it to RGB as before', async () => {
     const grey = await sharp(Buffer.alloc(16 * 8, 100), { raw: { width: 16, height: 8, channels: 1 } }).toColourspace('b-w').jpeg().toBuffer();
     expect((await sharp(grey).metadata()).channels).toBe(1);
     expect(decodeJpegWasmSync(grey)).toBeUndefined();
+    expect(decodeJpegNativeSync(grey)).toBeUndefined();
     const d = await decodeJpeg(grey);
     expect([d.width, d.height, d.data.length]).toEqual([16, 8, 16 * 8 * 3]);
-    expect(Buffer.from(d.data).equals(Buffer.from((await decodeJpegSharp(grey)).data))).toBe(true);
+    expect(same(d, await decodeJpegSharp(grey))).toBe(true);
   });
 
   it('round-trips what encodeJpeg writes', async () => {
     const w = 24;
     const h = 16;
-    const rgb = new Uint8Array(w * h * 3).fill(0);
+    const rgb = new Uint8Array(w * h * 3);
     for (let p = 0; p < w * h; p++) rgb.set([200, 60, 20], p * 3);
     const d = await decodeJpeg(await encodeJpeg(rgb, w, h, 90));
     expect([d.width, d.height]).toEqual([w, h]);
@@ -110,21 +153,39 @@ describe('decodeJpeg', () => {
     expect(Array.from(d.data.subarray(c, c + 3)).map((v, k) => Math.abs(v - [200, 60, 20][k]) <= 3)).toEqual([true, true, true]);
   });
 
-  it('PVNAS_JPEG_DECODER=sharp forces the fallback', async () => {
+  it.each([
+    ['wasm', 'wasm', ['native: PVNAS_JPEG_DECODER=wasm']],
+    ['sharp', 'sharp', ['native: PVNAS_JPEG_DECODER=sharp', 'wasm: PVNAS_JPEG_DECODER=sharp']],
+  ])('PVNAS_JPEG_DECODER=%s picks %s', async (value, decoder, skipped) => {
     const saved = process.env.PVNAS_JPEG_DECODER;
-    process.env.PVNAS_JPEG_DECODER = 'sharp';
+    process.env.PVNAS_JPEG_DECODER = value;
     try {
       let mod!: typeof import('./jpeg');
       jest.isolateModules(() => {
         mod = require('./jpeg');
       });
-      expect(await mod.jpegDecoderStatus()).toEqual({ decoder: 'sharp', reason: 'PVNAS_JPEG_DECODER=sharp' });
-      expect(mod.decodeJpegWasmSync(jpegs[0])).toBeUndefined();
-      const d = await mod.decodeJpeg(jpegs[0]);
-      expect(Buffer.from(d.data).equals(Buffer.from((await decodeJpegSharp(jpegs[0])).data))).toBe(true);
+      expect(await mod.jpegDecoderStatus()).toEqual({ decoder, skipped });
+      expect(same(await mod.decodeJpeg(jpegs[0]), await decodeJpegSharp(jpegs[0]))).toBe(true);
     } finally {
       if (saved === undefined) delete process.env.PVNAS_JPEG_DECODER;
       else process.env.PVNAS_JPEG_DECODER = saved;
+    }
+  });
+
+  it('names the missing addon and still decodes when PVNAS_TURBOJPEG_ADDON points nowhere', async () => {
+    const saved = process.env.PVNAS_TURBOJPEG_ADDON;
+    process.env.PVNAS_TURBOJPEG_ADDON = path.join(dir, 'none.node');
+    try {
+      let mod!: typeof import('./jpeg');
+      jest.isolateModules(() => {
+        mod = require('./jpeg');
+      });
+      expect(mod.loadNativeJpeg()).toEqual({ ok: false, reason: expect.stringContaining(`${path.join(dir, 'none.node')} is not built`) });
+      expect((await mod.jpegDecoderStatus()).decoder).toBe('wasm');
+      expect(same(await mod.decodeJpeg(jpegs[2]), await decodeJpegSharp(jpegs[2]))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.PVNAS_TURBOJPEG_ADDON;
+      else process.env.PVNAS_TURBOJPEG_ADDON = saved;
     }
   });
 });

@@ -6,14 +6,22 @@
  *
  * Decoding is the cache path's hot loop (8 frames a clip), and there sharp's per-call overhead dominates: ~0.6-1 ms
  * a frame whatever its size (a libuv thread hop, libvips' object set-up, locks, allocations; a 16x16 JPEG costs as
- * much as a 170x128 one). So frames are decoded synchronously in the calling thread by libjpeg-turbo compiled to
- * WebAssembly (`@cornerstonejs/codec-libjpeg-turbo-8bit`, a plain npm package: no native build, no download at
- * install): ~0.17-0.19 ms CPU a 170x128 q90 frame against sharp's ~0.6-0.7 ms, with pixels equal to sharp's
- * (both run libjpeg's default accurate integer IDCT and fancy upsampling; checked on real cache frames by
- * jpeg.test.ts). sharp remains the fallback: when the WebAssembly module cannot load, when a JPEG is anything but
- * 8-bit 3-component, and when the fast decoder rejects one (sharp then decodes it or throws its usual error).
- * `PVNAS_JPEG_DECODER=sharp` forces the fallback (for comparisons).
+ * much as a 170x128 one). So `decodeJpeg` decodes synchronously in the calling thread with the first of:
+ *  1. `native`: the optional addon libs/ingest/native (`pvnas_turbojpeg`, TurboJPEG API of the system's
+ *     libjpeg-turbo with its SIMD code), built by `npm install` when libturbojpeg is installed (Debian:
+ *     `apt-get install libturbojpeg0-dev`): ~0.06 ms CPU a 170x128 q90 frame;
+ *  2. `wasm`: libjpeg-turbo compiled to WebAssembly (`@cornerstonejs/codec-libjpeg-turbo-8bit`, a plain npm
+ *     dependency, nothing to build): ~0.16-0.19 ms once V8 has tiered the module up (the first few hundred
+ *     frames of a thread run slower);
+ *  3. sharp: ~0.6-0.7 ms (and the reference).
+ * All three give the same pixels (libjpeg's defaults: accurate integer IDCT, fancy upsampling; checked on real
+ * cache frames by jpeg.test.ts). sharp also takes whatever the fast decoders leave: a JPEG that is not 3-component
+ * colour, and one they reject (truncated, corrupt; sharp then throws its usual error).
+ * `PVNAS_JPEG_DECODER=wasm` or `=sharp` skips the faster ones (for comparisons); `PVNAS_TURBOJPEG_ADDON` points
+ * at another build of the addon.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import sharp from 'sharp';
 
 // One libvips thread per call: parallelism comes from our worker pool, not from libvips inside a call.
@@ -32,14 +40,59 @@ export async function encodeJpeg(rgb: Uint8Array, width: number, height: number,
     .toBuffer();
 }
 
-/** The decoder behind `decodeJpeg`: sharp's libvips (async, thread hop) — the fallback, and the reference for tests. */
+/** sharp's libvips (async, a thread hop per call): `decodeJpeg`'s last fallback, and the reference in tests. */
 export async function decodeJpegSharp(jpeg: Uint8Array): Promise<RgbImage> {
   const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected an RGB JPEG, got ${info.channels} channels`);
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 }
 
-// --- libjpeg-turbo in WebAssembly (the package's embind API; it ships no types) ---
+// --- tier 1: the native addon (libs/ingest/native/src/turbojpeg.c) ---
+
+interface TurboJpegAddon {
+  /** Packed RGB; undefined for a JPEG that is not 3-component colour; throws on any libjpeg error or warning. */
+  decode(jpeg: Uint8Array): { data: Buffer; width: number; height: number } | undefined;
+}
+
+export type NativeJpegLoad = { ok: true; file: string } | { ok: false; reason: string };
+
+let native: { load: NativeJpegLoad; addon?: TurboJpegAddon } | undefined;
+
+/** `libs/ingest/native/build/Release/pvnas_turbojpeg.node`, or `PVNAS_TURBOJPEG_ADDON`. */
+export function turboJpegAddonPath(): string {
+  return process.env.PVNAS_TURBOJPEG_ADDON || path.resolve(__dirname, '..', '..', 'native', 'build', 'Release', 'pvnas_turbojpeg.node');
+}
+
+/** Loads the native addon once per thread; never throws, says why it is not there. */
+export function loadNativeJpeg(): NativeJpegLoad {
+  if (native) return native.load;
+  const file = turboJpegAddonPath();
+  if (!fs.existsSync(file)) {
+    native = { load: { ok: false, reason: `${file} is not built (apt-get install libturbojpeg0-dev, then npm run build:native)` } };
+    return native.load;
+  }
+  try {
+    const addon = require(file) as TurboJpegAddon;
+    native = { load: { ok: true, file }, addon };
+  } catch (e) {
+    native = { load: { ok: false, reason: `${file} does not load: ${(e as Error).message.split('\n')[0]} (rebuild it: npm run build:native)` } };
+  }
+  return native.load;
+}
+
+/** The native decoder: undefined when the addon is absent, or leaves this JPEG to sharp (see TurboJpegAddon). */
+export function decodeJpegNativeSync(jpeg: Uint8Array): RgbImage | undefined {
+  if (!loadNativeJpeg().ok) return undefined;
+  try {
+    const r = native!.addon!.decode(jpeg);
+    if (!r) return undefined;
+    return { data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), width: r.width, height: r.height };
+  } catch {
+    return undefined;
+  }
+}
+
+// --- tier 2: libjpeg-turbo in WebAssembly (the package's embind API; it ships no types) ---
 
 interface WasmFrameInfo {
   width: number;
@@ -64,46 +117,30 @@ interface WasmModule {
 
 type WasmFactory = (overrides?: Record<string, unknown>) => Promise<WasmModule>;
 
-/** Which decoder `decodeJpeg` uses in this thread, and why not the fast one when it doesn't. */
-export interface JpegDecoderStatus {
-  decoder: 'wasm-libjpeg-turbo' | 'sharp';
-  reason?: string;
-}
+export type WasmJpegLoad = { ok: true } | { ok: false; reason: string };
 
-let loading: Promise<WasmJpegDecoder | null> | undefined;
-let wasm: WasmJpegDecoder | null | undefined;
-let fallbackReason: string | undefined;
+let wasmLoading: Promise<WasmJpegLoad> | undefined;
+let wasm: WasmJpegDecoder | undefined;
 
-function loadWasm(): Promise<WasmJpegDecoder | null> {
-  if (!loading) {
-    loading = (async () => {
-      if (process.env.PVNAS_JPEG_DECODER === 'sharp') {
-        fallbackReason = 'PVNAS_JPEG_DECODER=sharp';
-        return null;
-      }
-      try {
-        const factory = require('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as WasmFactory;
-        // libjpeg's warnings go to printErr; a bad stream is reported by a throw, which falls back to sharp.
-        const mod = await factory({ print: () => {}, printErr: () => {} });
-        return new mod.JPEGDecoder();
-      } catch (err) {
-        fallbackReason = `WebAssembly libjpeg-turbo did not load: ${(err as Error)?.message ?? String(err)}`;
-        return null;
-      }
-    })().then((d) => (wasm = d));
-  }
-  return loading;
-}
-
-/** Loads the fast decoder if it is not yet (once per thread) and says which decoder `decodeJpeg` uses. */
-export async function jpegDecoderStatus(): Promise<JpegDecoderStatus> {
-  const d = await loadWasm();
-  return d ? { decoder: 'wasm-libjpeg-turbo' } : { decoder: 'sharp', reason: fallbackReason };
+/** Instantiates the WebAssembly decoder once per thread; never rejects, says why it is not there. */
+export function loadWasmJpeg(): Promise<WasmJpegLoad> {
+  wasmLoading ??= (async (): Promise<WasmJpegLoad> => {
+    try {
+      const factory = require('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as WasmFactory;
+      // libjpeg's warnings go to printErr; a bad stream is reported by a throw, which falls back to sharp.
+      const mod = await factory({ print: () => {}, printErr: () => {} });
+      wasm = new mod.JPEGDecoder();
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: `WebAssembly libjpeg-turbo did not load: ${(err as Error)?.message ?? String(err)}` };
+    }
+  })();
+  return wasmLoading;
 }
 
 /**
- * The fast decoder, synchronous: undefined when it is not loaded (call `jpegDecoderStatus` first), or when it cannot
- * or will not decode this JPEG (not 8-bit 3-component, or a stream it rejects); the caller then uses sharp.
+ * The WebAssembly decoder: undefined when it is not loaded (await `loadWasmJpeg` first), or when it leaves this
+ * JPEG to sharp (not 8-bit 3-component, or a stream it rejects).
  */
 export function decodeJpegWasmSync(jpeg: Uint8Array): RgbImage | undefined {
   const d = wasm;
@@ -122,7 +159,54 @@ export function decodeJpegWasmSync(jpeg: Uint8Array): RgbImage | undefined {
   }
 }
 
+// --- the choice ---
+
+export type JpegDecoderName = 'native' | 'wasm' | 'sharp';
+
+/** Which decoder `decodeJpeg` uses in this thread, and why each faster one is not in use. */
+export interface JpegDecoderStatus {
+  decoder: JpegDecoderName;
+  skipped: string[];
+}
+
+let chosen: Promise<JpegDecoderStatus> | undefined;
+let fast: ((jpeg: Uint8Array) => RgbImage | undefined) | null | undefined;
+
+function choose(): Promise<JpegDecoderStatus> {
+  chosen ??= (async (): Promise<JpegDecoderStatus> => {
+    const want = process.env.PVNAS_JPEG_DECODER;
+    const skipped: string[] = [];
+    if (want === 'wasm' || want === 'sharp') skipped.push(`native: PVNAS_JPEG_DECODER=${want}`);
+    else {
+      const n = loadNativeJpeg();
+      if (n.ok) {
+        fast = decodeJpegNativeSync;
+        return { decoder: 'native', skipped };
+      }
+      skipped.push(`native: ${n.reason}`);
+    }
+    if (want === 'sharp') skipped.push('wasm: PVNAS_JPEG_DECODER=sharp');
+    else {
+      const w = await loadWasmJpeg();
+      if (w.ok) {
+        fast = decodeJpegWasmSync;
+        return { decoder: 'wasm', skipped };
+      }
+      skipped.push(`wasm: ${w.reason}`);
+    }
+    fast = null;
+    return { decoder: 'sharp', skipped };
+  })();
+  return chosen;
+}
+
+/** Picks the decoder if not yet (once per thread: loads the addon or instantiates the WebAssembly module). */
+export function jpegDecoderStatus(): Promise<JpegDecoderStatus> {
+  return choose();
+}
+
+/** Decodes a JPEG to packed RGB with the fastest decoder available (see the top of this file). */
 export async function decodeJpeg(jpeg: Uint8Array): Promise<RgbImage> {
-  if (wasm === undefined) await loadWasm();
-  return decodeJpegWasmSync(jpeg) ?? decodeJpegSharp(jpeg);
+  if (fast === undefined) await choose();
+  return fast?.(jpeg) ?? decodeJpegSharp(jpeg);
 }
