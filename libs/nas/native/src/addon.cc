@@ -150,18 +150,25 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+// A [rows, channels] buffer as an NCHW tensor [1, channels, rows, 1] with channels-last strides: ATen's batch
+// norm then takes its vectorised channels-last kernels (a plain 2-D [rows, channels] input walks each channel
+// with stride `channels`, several times slower).
+at::Tensor rowsAsChannelsLast(const Napi::Value& v, int64_t rows, int64_t ch, const char* what) {
+  return view(v, {1, rows, 1, ch}, what).permute({0, 3, 1, 2});
+}
+
 // batchNorm(x, rows, channels, gamma|null, beta|null, y, mean, invstd, eps): training-mode batch norm of a
 // [rows, channels] buffer over its rows; writes y and the batch mean and 1/sqrt(biased var + eps).
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     int64_t rows = info[1].As<Napi::Number>().Int64Value(), ch = info[2].As<Napi::Number>().Int64Value();
-    auto x = view(info[0], {rows, ch}, "batchNorm x");
+    auto x = rowsAsChannelsLast(info[0], rows, ch, "batchNorm x");
     c10::optional<at::Tensor> gamma, beta;
     if (!isNull(info[3])) gamma = view(info[3], {ch}, "batchNorm gamma");
     if (!isNull(info[4])) beta = view(info[4], {ch}, "batchNorm beta");
     double eps = info[8].As<Napi::Number>().DoubleValue();
     auto out = at::native_batch_norm(x, gamma, beta, c10::nullopt, c10::nullopt, true, 0.0, eps);
-    view(info[5], {rows, ch}, "batchNorm y").copy_(std::get<0>(out));
+    rowsAsChannelsLast(info[5], rows, ch, "batchNorm y").copy_(std::get<0>(out));
     view(info[6], {ch}, "batchNorm mean").copy_(std::get<1>(out));
     view(info[7], {ch}, "batchNorm invstd").copy_(std::get<2>(out));
   });
@@ -171,8 +178,8 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     int64_t rows = info[2].As<Napi::Number>().Int64Value(), ch = info[3].As<Napi::Number>().Int64Value();
-    auto dy = view(info[0], {rows, ch}, "batchNorm dy");
-    auto x = view(info[1], {rows, ch}, "batchNorm x");
+    auto dy = rowsAsChannelsLast(info[0], rows, ch, "batchNorm dy");
+    auto x = rowsAsChannelsLast(info[1], rows, ch, "batchNorm x");
     auto mean = view(info[4], {ch}, "batchNorm mean");
     auto invstd = view(info[5], {ch}, "batchNorm invstd");
     c10::optional<at::Tensor> gamma;
@@ -181,7 +188,7 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
     double eps = info[10].As<Napi::Number>().DoubleValue();
     auto g = at::native_batch_norm_backward(dy, x, gamma, c10::nullopt, c10::nullopt, mean, invstd, true, eps,
                                             {true, wantAffine, wantAffine});
-    view(info[7], {rows, ch}, "batchNorm dx").copy_(std::get<0>(g));
+    rowsAsChannelsLast(info[7], rows, ch, "batchNorm dx").copy_(std::get<0>(g));
     if (wantAffine) {
       view(info[8], {ch}, "batchNorm dgamma").copy_(std::get<1>(g));
       view(info[9], {ch}, "batchNorm dbeta").copy_(std::get<2>(g));
@@ -238,7 +245,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
     else if (op == "reciprocal") at::reciprocal_out(y, x);
     else if (op == "sigmoid") at::sigmoid_out(y, x);
     else if (op == "tanh") at::tanh_out(y, x);
-    else if (op == "step") y.copy_(at::gt(x, 0));  // tfjs Step with alpha 0: 1 where x > 0, else 0
+    else if (op == "step") at::gt_out(y, x, 0);      // tfjs Step with alpha 0: 1 where x > 0, else 0
     else if (op == "copy") y.copy_(x);              // also casts between dtypes
     else throw Napi::Error::New(info.Env(), "unary: unknown op " + op);
   });
@@ -259,6 +266,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     else if (op == "minimum") at::minimum_out(y, a, b);
     else if (op == "pow") at::pow_out(y, a, b);
     else if (op == "sqdiff") { at::sub_out(y, a, b); y.mul_(y); }
+    else if (op == "reluGrad") at::threshold_backward_out(y, a, b, 0);  // a = dy, b = x: dy where x > 0
     else if (op == "equal") at::eq_out(y, a, b);
     else if (op == "notEqual") at::ne_out(y, a, b);
     else if (op == "greater") at::gt_out(y, a, b);
@@ -403,6 +411,34 @@ Napi::Value Select(const Napi::CallbackInfo& info) {
   });
 }
 
+// weightedSum(ys[], shape, weights[], y): y = sum_k weights[k] * ys[k] (a mixed edge's output).
+Napi::Value WeightedSum(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto list = info[0].As<Napi::Array>();
+    auto w = info[2].As<Napi::Array>();
+    auto y = any(info[3], info[1], "weightedSum y");
+    y.zero_();
+    for (uint32_t k = 0; k < list.Length(); k++) y.add_(any(list.Get(k), info[1], "weightedSum x"), w.Get(k).As<Napi::Number>().DoubleValue());
+  });
+}
+
+// weightedSumBackward(dy, ys[], shape, weights[], dys[], dw): dys[k] = weights[k] * dy, dw[k] = <dy, ys[k]>.
+Napi::Value WeightedSumBackward(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    auto dy = any(info[0], info[2], "weightedSum dy").reshape({-1});
+    auto list = info[1].As<Napi::Array>();
+    auto w = info[3].As<Napi::Array>();
+    auto outs = info[4].As<Napi::Array>();
+    auto dw = floats(info[5], "weightedSum dw");
+    for (uint32_t k = 0; k < list.Length(); k++) {
+      auto yk = any(list.Get(k), info[2], "weightedSum x").reshape({-1});
+      dw[k] = at::dot(dy, yk).item<float>();
+      auto out = any(outs.Get(k), info[2], "weightedSum dx").reshape({-1});
+      at::mul_out(out, dy, w.Get(k).As<Napi::Number>().DoubleValue());
+    }
+  });
+}
+
 Napi::Value Threads(const Napi::CallbackInfo& info) {
   if (info.Length() > 0 && info[0].IsNumber()) at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
   return Napi::Number::New(info.Env(), at::get_num_threads());
@@ -438,6 +474,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("batchMatMul", Napi::Function::New(env, BatchMatMul));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("select", Napi::Function::New(env, Select));
+  exports.Set("weightedSum", Napi::Function::New(env, WeightedSum));
+  exports.Set("weightedSumBackward", Napi::Function::New(env, WeightedSumBackward));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("version", Napi::Function::New(env, Version));
   return exports;

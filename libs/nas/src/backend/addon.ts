@@ -35,6 +35,8 @@ export interface TorchAddon {
   batchMatMul(a: F32, as: Shape4, b: F32, bs: Shape4, transposeA: boolean, transposeB: boolean, y: F32, ys: Shape4): void;
   softmax(x: F32, xs: Shape4, y: F32): void;
   select(condition: AnyValues, cs: Shape4, t: AnyValues, e: AnyValues, shape: Shape4, y: AnyValues): void;
+  weightedSum(ys: F32[], shape: Shape4, weights: number[], y: F32): void;
+  weightedSumBackward(dy: F32, ys: F32[], shape: Shape4, weights: number[], dys: F32[], dw: F32): void;
   /** Sets libtorch's intra-op thread count when given; returns the count in use. */
   threads(n?: number): number;
   version(): { torch: string; config: string };

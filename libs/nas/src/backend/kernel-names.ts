@@ -24,6 +24,17 @@ export const PVNAS_BATCH_NORM_AFFINE = 'PvnasBatchNormAffine';
 /** dy, x, mean, invstd (+ gamma) -> [dx] or [dx, dgamma, dbeta]; attrs { eps }. */
 export const PVNAS_BATCH_NORM_GRAD = 'PvnasBatchNormGrad';
 
+/** dy, x -> dx = dy where x > 0, else 0 (one pass; tfjs's Relu gradient takes three). */
+export const PVNAS_RELU_GRAD = 'PvnasReluGrad';
+/**
+ * A mixed edge's weighted sum: w [numOps], y0..y{K-1} (the non-`none` ops' outputs) -> sum_k w[indices[k]] y_k;
+ * one kernel name per K so the gradient can save every input. attrs { indices }.
+ */
+export const pvnasWeightedSum = (k: number): string => `PvnasWeightedSum${k}`;
+/** dy, w, y0..y{K-1} -> [dw [numOps], dy_0..dy_{K-1}]. */
+export const PVNAS_WEIGHTED_SUM_GRAD = 'PvnasWeightedSumGrad';
+export const MAX_WEIGHTED_TERMS = 8;
+
 export function hasKernel(name: string): boolean {
   return getKernel(name, getBackend()) !== undefined;
 }

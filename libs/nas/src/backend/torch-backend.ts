@@ -2,10 +2,11 @@
  * The `torch` backend: tfjs's `cpu` backend (JavaScript storage, every stock kernel) with our kernels of
  * kernel-names.ts computed by libtorch through the native addon, in place on the cpu backend's Float32Arrays.
  */
-import { engine, getKernelsForBackend, registerBackend, registerGradient, registerKernel, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { cast, engine, getKernelsForBackend, mul, step, registerBackend, registerGradient, registerKernel, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TorchAddon } from './addon';
 import { torchStockKernels } from './torch-stock-kernels';
+import { TorchBackend } from './torch-storage';
 import { conv2dOutShape, pool2dOutShape, type Conv2dAttrs, type Pool2dAttrs } from './geometry';
 import {
   PVNAS_AVG_POOL,
@@ -17,6 +18,11 @@ import {
   PVNAS_CONV2D_GRAD,
   PVNAS_MAX_POOL,
   PVNAS_MAX_POOL_GRAD,
+  MAX_WEIGHTED_TERMS,
+  PVNAS_RELU_GRAD,
+  PVNAS_WEIGHTED_SUM_GRAD,
+  pvnasWeightedSum,
+  hasKernel,
 } from './kernel-names';
 
 export const TORCH_BACKEND = 'torch';
@@ -32,7 +38,7 @@ function f32(backend: MathBackendCPU, t: TensorInfo | undefined, what: string): 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function out(backend: MathBackendCPU, shape: number[]): { values: Float32Array; info: () => TensorInfo } {
-  const values = new Float32Array(size(shape));
+  const values = (backend as TorchBackend).alloc('float32', size(shape)) as Float32Array;
   return { values, info: () => backend.makeTensorInfo(shape, 'float32', values) };
 }
 
@@ -62,7 +68,40 @@ function kernels(addon: TorchAddon): Record<string, KernelFn> {
     addon.batchNorm(f32(backend, x, 'x'), P, C, gamma ? f32(backend, gamma, 'gamma') : null, beta ? f32(backend, beta, 'beta') : null, y.values, mean.values, invstd.values, attrs.eps as number);
     return [y.info(), mean.info(), invstd.info()];
   };
+  const termsOf = (inputs: Inputs, n: number): TensorInfo[] => Array.from({ length: n }, (_, k) => inputs[`y${k}`]!);
+  const weightsAt = (backend: MathBackendCPU, w: TensorInfo | undefined, indices: number[]): number[] => {
+    const all = f32(backend, w, 'w');
+    return indices.map((i) => all[i]);
+  };
+  const weightedSums = Object.fromEntries(
+    Array.from({ length: MAX_WEIGHTED_TERMS }, (_, k) => k + 1).map((n): [string, KernelFn] => [
+      pvnasWeightedSum(n),
+      ({ inputs, attrs, backend }) => {
+        const ys = termsOf(inputs, n);
+        const y = out(backend, [...ys[0].shape]);
+        addon.weightedSum(ys.map((t, k) => f32(backend, t, `y${k}`)), ys[0].shape, weightsAt(backend, inputs.w, attrs.indices as number[]), y.values);
+        return y.info();
+      },
+    ]),
+  );
   return {
+    ...weightedSums,
+    [PVNAS_WEIGHTED_SUM_GRAD]: ({ inputs, attrs, backend }) => {
+      const indices = attrs.indices as number[];
+      const ys = termsOf(inputs, indices.length);
+      const dys = ys.map((t) => out(backend, [...t.shape]));
+      const dwTerms = out(backend, [indices.length]);
+      addon.weightedSumBackward(f32(backend, inputs.dy, 'dy'), ys.map((t, k) => f32(backend, t, `y${k}`)), ys[0].shape, weightsAt(backend, inputs.w, indices), dys.map((d) => d.values), dwTerms.values);
+      const dw = out(backend, [...inputs.w!.shape]);
+      dw.values.fill(0);
+      indices.forEach((i, k) => (dw.values[i] += dwTerms.values[k]));
+      return [dw.info(), ...dys.map((d) => d.info())];
+    },
+    [PVNAS_RELU_GRAD]: ({ inputs: { dy, x }, backend }) => {
+      const dx = out(backend, [...x!.shape]);
+      addon.binary('reluGrad', f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, dx.values, x!.shape);
+      return dx.info();
+    },
     [PVNAS_CONV2D]: ({ inputs: { x, w }, attrs, backend }) => {
       const a = attrs as unknown as Conv2dAttrs;
       const y = out(backend, conv2dOutShape(x!.shape, w!.shape, a));
@@ -116,6 +155,27 @@ export function registerPvnasGradients(): void {
       return { x: () => dx, w: () => dw };
     },
   });
+  for (let n = 1; n <= MAX_WEIGHTED_TERMS; n++) {
+    registerGradient({
+      kernelName: pvnasWeightedSum(n),
+      inputsToSave: ['w', ...Array.from({ length: n }, (_, k) => `y${k}`)],
+      gradFunc: (dy, saved, attrs) => {
+        const [w, ...ys] = saved;
+        const inputs: Record<string, Tensor> = { dy: dy as Tensor, w };
+        ys.forEach((y, k) => (inputs[`y${k}`] = y));
+        const [dw, ...dys] = run(PVNAS_WEIGHTED_SUM_GRAD, inputs, attrs);
+        return Object.fromEntries([['w', () => dw], ...dys.map((d, k) => [`y${k}`, () => d])]);
+      },
+    });
+  }
+  // Relu: one fused kernel where the backend has it, else tfjs's own formula (dy * step(x))
+  registerGradient({
+    kernelName: 'Relu',
+    inputsToSave: ['x'],
+    gradFunc: (dy, [x]) => ({
+      x: () => (hasKernel(PVNAS_RELU_GRAD) ? run(PVNAS_RELU_GRAD, { dy: dy as Tensor, x }, {})[0] : mul(dy as Tensor, cast(step(x), 'float32'))),
+    }),
+  });
   registerGradient({
     kernelName: PVNAS_AVG_POOL,
     inputsToSave: ['x'],
@@ -154,16 +214,7 @@ export function registerTorchBackend(addon: TorchAddon, threads: number): void {
     addon.threads(threads);
     return;
   }
-  registerBackend(
-    TORCH_BACKEND,
-    () => {
-      const backend = new MathBackendCPU();
-      // the cpu backend's first write advises installing tfjs-node; here libtorch does the heavy work
-      (backend as unknown as { firstUse: boolean }).firstUse = false;
-      return backend;
-    },
-    0,
-  );
+  registerBackend(TORCH_BACKEND, () => new TorchBackend(), 0);
   const cpuKernels = getKernelsForBackend('cpu');
   const native = new Map(torchStockKernels(addon, TORCH_BACKEND, cpuKernels).map((k) => [k.kernelName, k]));
   for (const config of cpuKernels) registerKernel(native.get(config.kernelName) ?? { ...config, backendName: TORCH_BACKEND });

@@ -8,27 +8,10 @@
 import { backend_util, slice_util, util, type DataType, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TorchAddon } from './addon';
+import type { TorchBackend } from './torch-storage';
 
 type Values = Float32Array | Int32Array | Uint8Array;
-type Native = (args: { inputs: TensorInfo[]; named: Record<string, TensorInfo>; attrs: NamedAttrMap; backend: MathBackendCPU }) => TensorInfo | null;
-
-/** Uninitialised output storage (libtorch writes every element). */
-function alloc(dtype: DataType, n: number): Values {
-  switch (dtype) {
-    case 'float32': {
-      const b = Buffer.allocUnsafeSlow(4 * n);
-      return new Float32Array(b.buffer, b.byteOffset, n);
-    }
-    case 'int32': {
-      const b = Buffer.allocUnsafeSlow(4 * n);
-      return new Int32Array(b.buffer, b.byteOffset, n);
-    }
-    case 'bool':
-      return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
-    default:
-      throw new Error(`torch backend: no storage for dtype ${dtype}`);
-  }
-}
+type Native = (args: { inputs: TensorInfo[]; named: Record<string, TensorInfo>; attrs: NamedAttrMap; backend: MathBackendCPU }) => TensorInfo | TensorInfo[] | null;
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const NATIVE_DTYPES = new Set<DataType>(['float32', 'int32', 'bool']);
@@ -38,7 +21,7 @@ function values(backend: MathBackendCPU, t: TensorInfo): Values {
 }
 
 function output(backend: MathBackendCPU, shape: number[], dtype: DataType, fill: (y: Values) => void): TensorInfo {
-  const y = alloc(dtype, sizeOf(shape));
+  const y = (backend as TorchBackend).alloc(dtype, sizeOf(shape));
   fill(y);
   return backend.makeTensorInfo(shape, dtype, y);
 }
@@ -68,7 +51,8 @@ function natives(addon: TorchAddon): Record<string, Native> {
   }
   table.Cast = ({ named: { x }, attrs, backend }) => {
     const dtype = attrs.dtype as DataType;
-    if (!NATIVE_DTYPES.has(x.dtype) || !NATIVE_DTYPES.has(dtype)) return null;
+    // same dtype: the cpu kernel shares the data (no copy)
+    if (dtype === x.dtype || !NATIVE_DTYPES.has(x.dtype) || !NATIVE_DTYPES.has(dtype)) return null;
     return output(backend, [...x.shape], dtype, (y) => addon.unary('copy', values(backend, x), x.shape, y));
   };
   const reduce = (op: string): Native => ({ named: { x }, attrs, backend }) => {
@@ -93,6 +77,19 @@ function natives(addon: TorchAddon): Record<string, Native> {
     if (!NATIVE_DTYPES.has(x.dtype)) return null;
     const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]);
     return output(backend, size, x.dtype, (y) => addon.slice(values(backend, x), x.shape, begin, size, y));
+  };
+ // the gradient of concat: one native slice per part (the cpu kernel copies element by element)
+  table.SplitV = ({ named: { x }, attrs, backend }) => {
+    if (!NATIVE_DTYPES.has(x.dtype)) return null;
+    const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0];
+    const sizes = backend_util.prepareSplitSize(x, attrs.numOrSizeSplits as number[] | number, axis);
+    const begin = x.shape.map(() => 0);
+    return sizes.map((n) => {
+      const size = x.shape.map((d, i) => (i === axis ? n : d));
+      const info = output(backend, size, x.dtype, (y) => addon.slice(values(backend, x), x.shape, begin, size, y));
+      begin[axis] += n;
+      return info;
+    });
   };
   table.PadV2 = ({ named: { x }, attrs, backend }) => {
     if (x.dtype !== 'float32') return null;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
 import type { Params } from '../layers/params';
+import { hasKernel, pvnasWeightedSum } from '../backend/kernel-names';
 import { OPS } from './ops';
 import type { OpName } from './op-names';
 
@@ -15,11 +16,16 @@ export class MixedOp {
 
   /** x [N, T, H, W, C], weights [numOps] (softmax of the edge's alpha row). */
   forward(x: tf.Tensor5D, weights: tf.Tensor1D, ctx: Ctx): tf.Tensor5D {
-    const terms: tf.Tensor5D[] = [];
-    this.ops.forEach(({ name, block }, i) => {
-      // `none` adds zeros: leaving it out changes no value and no gradient (its weight still normalises the others)
-      if (name !== 'none') terms.push(tf.mul(block.forward(x, ctx), weights.slice([i], [1])));
-    });
+    // `none` adds zeros: leaving it out changes no value and no gradient (its weight still normalises the others)
+    const live = this.ops.map((op, i) => ({ ...op, i })).filter((op) => op.name !== 'none');
+    const outputs = live.map(({ block }) => block.forward(x, ctx));
+    const fused = pvnasWeightedSum(outputs.length);
+    if (hasKernel(fused)) {
+      const inputs: tf.NamedTensorMap = { w: weights };
+      outputs.forEach((y, k) => (inputs[`y${k}`] = y));
+      return tf.engine().runKernel(fused, inputs, { indices: live.map((op) => op.i) }) as unknown as tf.Tensor5D;
+    }
+    const terms = outputs.map((y, k) => tf.mul<tf.Tensor5D>(y, weights.slice([live[k].i], [1])));
     return terms.length === 1 ? terms[0] : tf.addN(terms);
   }
 }
