@@ -60,3 +60,29 @@ describeTorch('torch backend stock kernels equal the cpu backend', () => {
     expect(close(torch, cpu)).toBe(true);
   });
 });
+
+describeTorch('torch backend buffer pool', () => {
+  afterAll(async () => {
+    await selectBackend({ backend: 'cpu', log: null });
+  });
+  it('recycles disposed outputs, yet arrays read from tensors never change afterwards', async () => {
+    await selectBackend({ backend: 'torch', log: null });
+    const pool = tf.backend() as unknown as { stats: { reused: number; fresh: number } };
+    const a = tf.randomUniform([64, 64], -1, 1, 'float32', 1);
+    const t = tf.add(a, a);
+    const read = t.dataSync();
+    const kept = Float32Array.from(read);
+    t.dispose();
+    const before = pool.stats.reused;
+    const others = Array.from({ length: 4 }, () => tf.mul(a, 3));
+    expect(pool.stats.reused).toBeGreaterThan(before);
+    expect(Array.from(read)).toEqual(Array.from(kept));
+    // a view kept by a living tensor keeps its buffer out of the pool
+    const parts = tf.split(tf.add(a, 1), 2, 0);
+    const p0 = Float32Array.from(parts[0].dataSync());
+    tf.dispose(others);
+    const more = Array.from({ length: 4 }, () => tf.sub(a, 5));
+    expect(Array.from(parts[0].dataSync())).toEqual(Array.from(p0));
+    tf.dispose([a, ...parts, ...more]);
+  });
+});
