@@ -16,13 +16,14 @@ import type { backend_util, DataId, DataType } from '@tensorflow/tfjs-core';
 type Values = Float32Array | Int32Array | Uint8Array;
 
 /**
- * Pooled bytes kept at most: PVNAS_POOL_MB, default half the machine's memory. A training step without
- * recomputation releases its whole working set at once; the next step reuses it only if the pool holds it
- * (measured: 4.7 s -> 3.1 s per supernet step at C=16, 8x112x112, when the pool grew from 1 GiB to the step).
+ * Pooled bytes kept at most: PVNAS_POOL_MB, default a quarter of the machine's memory. A training step
+ * without recomputation releases its whole working set at once; the next step reuses it only if the pool
+ * holds it (measured: 4.7 s -> 3.1 s per supernet step at C=16, 8x112x112, batch 1, pool 1 GiB -> 12 GiB).
+ * Half the memory was too much: a batch-8 search step with recomputation then ran out of memory.
  */
 function poolLimitBytes(): number {
   const mb = Number(process.env.PVNAS_POOL_MB);
-  return Number.isFinite(mb) && mb >= 0 && process.env.PVNAS_POOL_MB !== '' && process.env.PVNAS_POOL_MB !== undefined ? mb * 2 ** 20 : os.totalmem() / 2;
+  return Number.isFinite(mb) && mb >= 0 && process.env.PVNAS_POOL_MB !== '' && process.env.PVNAS_POOL_MB !== undefined ? mb * 2 ** 20 : os.totalmem() / 4;
 }
 
 export class TorchBackend extends MathBackendCPU {
