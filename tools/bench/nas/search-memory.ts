@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   for (let step = 0; step < o.steps; step++) {
     const t = performance.now();
     const r = searchStep(net, x, labels, alphaOpt, weightOpt, { checkpoint: o.checkpoint, gradClip: 5 });
+    // with node --expose-gc, a full collection after each step separates live memory from garbage awaiting V8's GC
+    (globalThis as { gc?: () => void }).gc?.();
     counts.push(tf.memory().numTensors);
     console.log(`step ${String(step + 1).padStart(3)}  ${((performance.now() - t) / 1000).toFixed(1)} s  loss ${r.weightLoss.toFixed(4)}  numTensors ${counts[step]}  rss ${status('VmRSS').toFixed(0)} MiB  peak ${status('VmHWM').toFixed(0)} MiB`);
   }
