@@ -37,9 +37,14 @@ function f32(backend: MathBackendCPU, t: TensorInfo | undefined, what: string): 
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function out(backend: MathBackendCPU, shape: number[]): { values: Float32Array; info: () => TensorInfo } {
+/**
+ * Output storage and its tensor info. `info()` registers the data with the backend once (memoised): a second
+ * registration would be an entry no tensor owns, holding its buffer for ever.
+ */
+function out(backend: MathBackendCPU, shape: number[]): { values: Float32Array; shape: number[]; info: () => TensorInfo } {
   const values = (backend as TorchBackend).alloc('float32', size(shape)) as Float32Array;
-  return { values, info: () => backend.makeTensorInfo(shape, 'float32', values) };
+  let info: TensorInfo | undefined;
+  return { values, shape, info: () => (info ??= backend.makeTensorInfo(shape, 'float32', values)) };
 }
 
 type KernelFn = (args: { inputs: Inputs; attrs: NamedAttrMap; backend: MathBackendCPU }) => TensorInfo | TensorInfo[];
@@ -105,7 +110,7 @@ function kernels(addon: TorchAddon): Record<string, KernelFn> {
     [PVNAS_CONV2D]: ({ inputs: { x, w }, attrs, backend }) => {
       const a = attrs as unknown as Conv2dAttrs;
       const y = out(backend, conv2dOutShape(x!.shape, w!.shape, a));
-      addon.conv2d(f32(backend, x, 'x'), x!.shape, f32(backend, w, 'w'), w!.shape, y.values, y.info().shape, a.stride, a.pad, a.dilation, a.groups);
+      addon.conv2d(f32(backend, x, 'x'), x!.shape, f32(backend, w, 'w'), w!.shape, y.values, y.shape, a.stride, a.pad, a.dilation, a.groups);
       return y.info();
     },
     [PVNAS_CONV2D_GRAD]: ({ inputs: { dy, x, w }, attrs, backend }) => {

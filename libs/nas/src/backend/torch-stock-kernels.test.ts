@@ -86,3 +86,20 @@ describeTorch('torch backend buffer pool', () => {
     tf.dispose([a, ...parts, ...more]);
   });
 });
+
+describeTorch('torch backend kernels leave no orphan storage', () => {
+  it('every data entry the kernels create belongs to a tensor (numDataIds returns to its start)', async () => {
+    const { conv2d } = await import('./ops/conv');
+    const { batchNormTrain } = await import('./ops/batch-norm');
+    const { maxPool2d } = await import('./ops/pool');
+    await selectBackend({ backend: 'torch', log: null });
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.randomNormal([2, 6, 6, 4]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 4, 4]) as tf.Tensor4D;
+    const start = backend.numDataIds();
+    tf.dispose(tf.tidy(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(batchNormTrain(maxPool2d(conv2d(a as tf.Tensor4D, b as tf.Tensor4D))).y))([x, w])));
+    expect(backend.numDataIds()).toBe(start);
+    tf.dispose([x, w]);
+    await selectBackend({ backend: 'cpu', log: null });
+  });
+});
