@@ -81,8 +81,12 @@ export class FrameCache {
     return new FrameCache(dir, root, info, videoDb, frameDb, header);
   }
 
-  /** True when the video is fully in the cache. */
+  /**
+   * True when the video is fully in the cache. Reads a fresh snapshot: lmdb-js reuses a read transaction
+   * until its next turn, which would miss a video another handle (or process) committed just now.
+   */
   has(id: string): boolean {
+    this.root.resetReadTxn();
     return this.videoDb.doesExist(id);
   }
 
