@@ -106,47 +106,57 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
   });
 }
 
-// avgPool(x, xShape, y, yShape, kernel, stride, pad): padding not counted in the average.
+// The window of a pool call: kernel, stride and pad pairs, from consecutive arguments starting at `at`.
+struct PoolWindow {
+  std::array<int64_t, 2> k, s, p;
+};
+
+PoolWindow windowOf(const Napi::CallbackInfo& info, size_t at) {
+  return {pairOf(info[at], "kernel"), pairOf(info[at + 1], "stride"), pairOf(info[at + 2], "pad")};
+}
+
+// pool(x, xShape, y, yShape, kernel, stride, pad): y = f(x, window).
+template <typename F>
+Napi::Value PoolForward(const Napi::CallbackInfo& info, const char* name, F f) {
+  return guarded(info, [&] {
+    auto x = nhwc(info[0], shapeOf(info[1], 4, name), name);
+    auto y = nhwc(info[2], shapeOf(info[3], 4, name), name);
+    y.copy_(f(x, windowOf(info, 4)));
+  });
+}
+
+// poolBackward(dy, dyShape, x, xShape, dx, kernel, stride, pad): dx = f(dy, x, window).
+template <typename F>
+Napi::Value PoolBackward(const Napi::CallbackInfo& info, const char* name, F f) {
+  return guarded(info, [&] {
+    auto dy = nhwc(info[0], shapeOf(info[1], 4, name), name);
+    auto xs = shapeOf(info[3], 4, name);
+    auto x = nhwc(info[2], xs, name);
+    nhwc(info[4], xs, name).copy_(f(dy, x, windowOf(info, 5)));
+  });
+}
+
+// Average pool; padding not counted in the average.
 Napi::Value AvgPool(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    auto x = nhwc(info[0], shapeOf(info[1], 4, "avgPool x"), "avgPool x");
-    auto y = nhwc(info[2], shapeOf(info[3], 4, "avgPool y"), "avgPool y");
-    auto k = pairOf(info[4], "kernel"), s = pairOf(info[5], "stride"), p = pairOf(info[6], "pad");
-    y.copy_(at::avg_pool2d(x, k, s, p, false, false));
-  });
+  return PoolForward(info, "avgPool", [](const at::Tensor& x, const PoolWindow& w) { return at::avg_pool2d(x, w.k, w.s, w.p, false, false); });
 }
 
-// avgPoolBackward(dy, dyShape, x, xShape, dx, kernel, stride, pad)
 Napi::Value AvgPoolBackward(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    auto dy = nhwc(info[0], shapeOf(info[1], 4, "avgPool dy"), "avgPool dy");
-    auto xs = shapeOf(info[3], 4, "avgPool x");
-    auto x = nhwc(info[2], xs, "avgPool x");
-    auto k = pairOf(info[5], "kernel"), s = pairOf(info[6], "stride"), p = pairOf(info[7], "pad");
-    nhwc(info[4], xs, "avgPool dx").copy_(at::avg_pool2d_backward(dy, x, k, s, p, false, false, c10::nullopt));
+  return PoolBackward(info, "avgPool", [](const at::Tensor& dy, const at::Tensor& x, const PoolWindow& w) {
+    return at::avg_pool2d_backward(dy, x, w.k, w.s, w.p, false, false, c10::nullopt);
   });
 }
 
-// maxPool(x, xShape, y, yShape, kernel, stride, pad): -inf padding.
+// Max pool; -inf padding.
 Napi::Value MaxPool(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    auto x = nhwc(info[0], shapeOf(info[1], 4, "maxPool x"), "maxPool x");
-    auto y = nhwc(info[2], shapeOf(info[3], 4, "maxPool y"), "maxPool y");
-    auto k = pairOf(info[4], "kernel"), s = pairOf(info[5], "stride"), p = pairOf(info[6], "pad");
-    y.copy_(at::max_pool2d(x, k, s, p, {1, 1}, false));
-  });
+  return PoolForward(info, "maxPool", [](const at::Tensor& x, const PoolWindow& w) { return at::max_pool2d(x, w.k, w.s, w.p, {1, 1}, false); });
 }
 
-// maxPoolBackward(dy, dyShape, x, xShape, dx, kernel, stride, pad): the gradient of each window goes to
-// one arg-max (the first in scan order, as PyTorch), never split or lost on ties.
+// The gradient of each window goes to one arg-max (the first in scan order, as PyTorch), never split or lost on ties.
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    auto dy = nhwc(info[0], shapeOf(info[1], 4, "maxPool dy"), "maxPool dy");
-    auto xs = shapeOf(info[3], 4, "maxPool x");
-    auto x = nhwc(info[2], xs, "maxPool x");
-    auto k = pairOf(info[5], "kernel"), s = pairOf(info[6], "stride"), p = pairOf(info[7], "pad");
-    auto indices = std::get<1>(at::max_pool2d_with_indices(x, k, s, p, {1, 1}, false));
-    nhwc(info[4], xs, "maxPool dx").copy_(at::max_pool2d_with_indices_backward(dy, x, k, s, p, {1, 1}, false, indices));
+  return PoolBackward(info, "maxPool", [](const at::Tensor& dy, const at::Tensor& x, const PoolWindow& w) {
+    auto indices = std::get<1>(at::max_pool2d_with_indices(x, w.k, w.s, w.p, {1, 1}, false));
+    return at::max_pool2d_with_indices_backward(dy, x, w.k, w.s, w.p, {1, 1}, false, indices);
   });
 }
 

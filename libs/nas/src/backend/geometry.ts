@@ -20,6 +20,9 @@ export interface Pool2dAttrs {
   pad: Pair;
 }
 
+/** `n` -> [n, n]; a pair stays as it is. */
+export const toPair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
+
 export function outSize(size: number, kernel: number, stride: number, pad: number, dilation = 1): number {
   return Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1;
 }

@@ -4,7 +4,7 @@
  * flop); batch norm, pooling, ReLU and additions are not counted (well under 1% here).
  */
 import type { Genotype } from '../search-space/genotype';
-import { isReduction, NODES, type CellType, type OpName } from '../search-space/op-names';
+import { isReduction, type CellType, type OpName } from '../search-space/op-names';
 import { STEM_MULTIPLIER } from './derived-network';
 
 export interface Cost {
@@ -52,21 +52,15 @@ export function networkCost(g: Genotype, n: NetworkShape): Cost & { cells: Cost[
   const T = n.frames;
   let total: Cost = { params: 27 * Cs + bn(Cs), macs: T * H * H * 27 * Cs };
   let [Cpp, Cp, C] = [Cs, Cs, n.channels];
-  let reductionPrev = false;
-  let Hpp = H; // spatial size of s0 (before a reduction it equals s1's)
   const cells: Cost[] = [];
   for (const type of n.layout) {
     const reduction = isReduction(type);
     if (reduction) C *= 2;
     const cell: Cost = { params: 0, macs: 0 };
-    // preprocess0 takes s0, which is twice as large as s1 right after a reduction
-    if (reductionPrev) {
-      cell.params += Cpp * C + bn(C);
-      cell.macs += T * H * H * Cpp * C;
-    } else {
-      cell.params += Cpp * C + bn(C);
-      cell.macs += T * Hpp * Hpp * Cpp * C;
-    }
+    // both preprocessings output [T, H, H, C]: a 1x1 conv of s0 and s1, or after a reduction (s0 twice as
+    // large) a FactorizedReduce, whose two strided 1x1 halves cost the same
+    cell.params += Cpp * C + bn(C);
+    cell.macs += T * H * H * Cpp * C;
     cell.params += Cp * C + bn(C);
     cell.macs += T * H * H * Cp * C;
     const gc = g.cells[type];
@@ -79,12 +73,9 @@ export function networkCost(g: Genotype, n: NetworkShape): Cost & { cells: Cost[
     });
     cells.push(cell);
     total = { params: total.params + cell.params, macs: total.macs + cell.macs };
-    Hpp = H;
     if (reduction) H = half(H);
     [Cpp, Cp] = [Cp, gc.concat.length * C];
-    reductionPrev = reduction;
   }
   total = { params: total.params + Cp * n.classes + n.classes, macs: total.macs + Cp * n.classes };
-  if (NODES !== 4) throw new Error('unreachable');
   return { ...total, cells };
 }

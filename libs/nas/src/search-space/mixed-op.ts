@@ -8,24 +8,29 @@ import { OPS } from './ops';
 import type { OpName } from './op-names';
 
 export class MixedOp {
-  private readonly ops: Array<{ name: OpName; block: Block }>;
+  /**
+   * The ops other than `none`, with their column in the weights. `none` adds zeros: leaving it out changes no
+   * value and no gradient (its weight still normalises the others through the softmax).
+   */
+  private readonly live: Array<{ block: Block; column: number }>;
+  private readonly columns: number[];
 
   constructor(p: Params, readonly names: readonly OpName[], C: number, stride: number) {
-    this.ops = names.map((name) => ({ name, block: OPS[name](p.scope(name), C, stride, false) }));
+    const blocks = names.map((name) => OPS[name](p.scope(name), C, stride, false));
+    this.live = blocks.map((block, column) => ({ block, column })).filter(({ column }) => names[column] !== 'none');
+    this.columns = this.live.map((op) => op.column);
   }
 
   /** x [N, T, H, W, C], weights [numOps] (softmax of the edge's alpha row). */
   forward(x: tf.Tensor5D, weights: tf.Tensor1D, ctx: Ctx): tf.Tensor5D {
-    // `none` adds zeros: leaving it out changes no value and no gradient (its weight still normalises the others)
-    const live = this.ops.map((op, i) => ({ ...op, i })).filter((op) => op.name !== 'none');
-    const outputs = live.map(({ block }) => block.forward(x, ctx));
+    const outputs = this.live.map(({ block }) => block.forward(x, ctx));
     const fused = pvnasWeightedSum(outputs.length);
     if (hasKernel(fused)) {
       const inputs: tf.NamedTensorMap = { w: weights };
       outputs.forEach((y, k) => (inputs[`y${k}`] = y));
-      return tf.engine().runKernel(fused, inputs, { indices: live.map((op) => op.i) }) as unknown as tf.Tensor5D;
+      return tf.engine().runKernel(fused, inputs, { indices: this.columns }) as unknown as tf.Tensor5D;
     }
-    const terms = outputs.map((y, k) => tf.mul<tf.Tensor5D>(y, weights.slice([live[k].i], [1])));
+    const terms = outputs.map((y, k) => tf.mul<tf.Tensor5D>(y, weights.slice([this.columns[k]], [1])));
     return terms.length === 1 ? terms[0] : tf.addN(terms);
   }
 }

@@ -38,8 +38,8 @@ export class SearchCell {
     for (let i = 0; i < NODES; i++) {
       const terms = states.map((h, j) => {
         const e = offset + j; // captured by value: segments run again in the backward pass
-        const w = seg((ws) => tf.reshape(tf.slice(ws, [e, 0], [1, -1]), [-1]), [weights]) as tf.Tensor1D;
-        return seg((x, we) => this.edges[e].forward(x as tf.Tensor5D, we as tf.Tensor1D, ctx), [h, w]);
+        const row = (ws: tf.Tensor): tf.Tensor1D => tf.reshape(tf.slice(ws, [e, 0], [1, -1]), [-1]);
+        return seg((x, ws) => this.edges[e].forward(x as tf.Tensor5D, row(ws), ctx), [h, weights]);
       });
       offset += states.length;
       states.push(seg((...ts) => tf.addN(ts as tf.Tensor5D[]), terms));

@@ -100,12 +100,15 @@ export function lossAndGradients(
   options: { checkpoint: boolean; dropoutSeed?: number },
 ): { loss: number; grads: tf.Tensor[] } {
   if (!options.checkpoint) {
-    return tf.tidy(() => {
-      const ctx: Ctx = { training: true, updateStats: true };
-      const { value, grads } = tf.engine().gradients(() => crossEntropy(net.forward(x, ctx, undefined, options.dropoutSeed), labels), variables, undefined, true);
-      const loss = value.dataSync()[0];
-      return { loss, grads: grads.map((g, i) => g ?? tf.zerosLike(variables[i])) } as never;
-    }) as unknown as { loss: number; grads: tf.Tensor[] };
+    const ctx: Ctx = { training: true, updateStats: true };
+    const grads = tf.tidy(() => {
+      const r = tf.engine().gradients(() => crossEntropy(net.forward(x, ctx, undefined, options.dropoutSeed), labels), variables, undefined, true);
+      return [r.value, ...r.grads.map((g, i) => g ?? tf.zerosLike(variables[i]))];
+    });
+    const [value, ...rest] = grads;
+    const loss = value.dataSync()[0];
+    value.dispose();
+    return { loss, grads: rest };
   }
   const tape = new CheckpointTape();
   const ctx: Ctx = {

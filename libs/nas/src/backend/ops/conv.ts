@@ -4,7 +4,7 @@
  * backward on every backend (see route.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dOutShape, type Conv2dAttrs, type Pair } from '../geometry';
+import { conv2dOutShape, toPair, type Conv2dAttrs, type Pair } from '../geometry';
 import { PVNAS_CONV2D } from '../kernel-names';
 import { customOp } from './custom-op';
 import { addMacs } from './mac-counter';
@@ -20,13 +20,11 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
-
 export function conv2dAttrs(wShape: readonly number[], o: Conv2dOptions = {}): Conv2dAttrs {
-  const dilation = pair(o.dilation ?? 1);
-  const pad = o.pad === undefined ? ([(dilation[0] * (wShape[0] - 1)) / 2, (dilation[1] * (wShape[1] - 1)) / 2] as Pair) : pair(o.pad);
+  const dilation = toPair(o.dilation ?? 1);
+  const pad = o.pad === undefined ? ([(dilation[0] * (wShape[0] - 1)) / 2, (dilation[1] * (wShape[1] - 1)) / 2] as Pair) : toPair(o.pad);
   if (!Number.isInteger(pad[0]) || !Number.isInteger(pad[1])) throw new Error(`conv2d: kernel [${wShape.slice(0, 2)}] has no same-size padding; pass pad`);
-  return { stride: pair(o.stride ?? 1), pad, dilation, groups: o.groups ?? 1 };
+  return { stride: toPair(o.stride ?? 1), pad, dilation, groups: o.groups ?? 1 };
 }
 
 function isDepthwise(x: readonly number[], w: readonly number[], groups: number): boolean {

@@ -4,7 +4,7 @@
  * PyTorch padding. Right forward and backward on every backend (see route.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { outSize, pool2dOutShape, type Pair, type Pool2dAttrs } from '../geometry';
+import { outSize, pool2dOutShape, toPair, type Pair, type Pool2dAttrs } from '../geometry';
 import { PVNAS_AVG_POOL, PVNAS_MAX_POOL } from '../kernel-names';
 import { customOp } from './custom-op';
 import { routeFor } from './route';
@@ -17,11 +17,9 @@ export interface Pool2dOptions {
   pad?: number | Pair;
 }
 
-const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
-
 export function pool2dAttrs(o: Pool2dOptions = {}): Pool2dAttrs {
-  const kernel = pair(o.kernel ?? 3);
-  return { kernel, stride: pair(o.stride ?? 1), pad: o.pad === undefined ? [Math.floor(kernel[0] / 2), Math.floor(kernel[1] / 2)] : pair(o.pad) };
+  const kernel = toPair(o.kernel ?? 3);
+  return { kernel, stride: toPair(o.stride ?? 1), pad: o.pad === undefined ? [Math.floor(kernel[0] / 2), Math.floor(kernel[1] / 2)] : toPair(o.pad) };
 }
 
 /** How many real (unpadded) input elements each output window covers: [1, Ho, Wo, 1]. */
@@ -69,39 +67,37 @@ function maxGradient(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, a: Pool2dA
   return cropPad(acc!, a.pad, [H, W]);
 }
 
-function checked(x: tf.Tensor4D, o: Pool2dOptions): Pool2dAttrs {
-  const a = pool2dAttrs(o);
-  pool2dOutShape(x.shape, a);
-  return a;
+/**
+ * One pool op over its three routes: our kernel, the stock forward with tfjs's gradient, or the stock forward
+ * with our gradient (`saveOutput`: the gradient also needs the forward's output).
+ */
+function poolOp(
+  kernelName: string,
+  x: tf.Tensor4D,
+  options: Pool2dOptions,
+  forward: (x: tf.Tensor4D, a: Pool2dAttrs) => tf.Tensor4D,
+  gradient: (dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, a: Pool2dAttrs) => tf.Tensor4D,
+): tf.Tensor4D {
+  const a = pool2dAttrs(options);
+  pool2dOutShape(x.shape, a); // validates, naming the shapes
+  switch (routeFor(kernelName)) {
+    case 'kernel':
+      return tf.engine().runKernel(kernelName, { x }, a as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    case 'stock':
+      return forward(x, a);
+    case 'composite':
+      return customOp<tf.Tensor4D>([x], ([xi], save) => {
+        const y = forward(xi as tf.Tensor4D, a);
+        save([xi, y]);
+        return { value: y, gradFunc: (dy, [xs, ys]) => gradient(dy, xs as tf.Tensor4D, ys as tf.Tensor4D, a) };
+      });
+  }
 }
 
 export function avgPool2d(x: tf.Tensor4D, options: Pool2dOptions = {}): tf.Tensor4D {
-  const a = checked(x, options);
-  switch (routeFor(PVNAS_AVG_POOL)) {
-    case 'kernel':
-      return tf.engine().runKernel(PVNAS_AVG_POOL, { x }, a as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-    case 'stock':
-      return avgForward(x, a);
-    case 'composite':
-      return customOp<tf.Tensor4D>([x], ([xi], save) => {
-        save([xi]);
-        return { value: avgForward(xi as tf.Tensor4D, a), gradFunc: (dy, [xs]) => avgGradient(dy, xs as tf.Tensor4D, a) };
-      });
-  }
+  return poolOp(PVNAS_AVG_POOL, x, options, avgForward, (dy, xs, _y, a) => avgGradient(dy, xs, a));
 }
 
 export function maxPool2d(x: tf.Tensor4D, options: Pool2dOptions = {}): tf.Tensor4D {
-  const a = checked(x, options);
-  switch (routeFor(PVNAS_MAX_POOL)) {
-    case 'kernel':
-      return tf.engine().runKernel(PVNAS_MAX_POOL, { x }, a as unknown as tf.NamedAttrMap) as tf.Tensor4D;
-    case 'stock':
-      return maxForward(x, a);
-    case 'composite':
-      return customOp<tf.Tensor4D>([x], ([xi], save) => {
-        const y = maxForward(xi as tf.Tensor4D, a);
-        save([xi, y]);
-        return { value: y, gradFunc: (dy, [xs, ys]) => maxGradient(dy, xs as tf.Tensor4D, ys as tf.Tensor4D, a) };
-      });
-  }
+  return poolOp(PVNAS_MAX_POOL, x, options, maxForward, maxGradient);
 }
