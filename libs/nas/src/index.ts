@@ -16,3 +16,5 @@ export { networkCost, opCost } from './derived/cost';
 export { TRAIN, EVAL, type Ctx } from './layers/context';
 export { alphasOf, loadAlphasInto } from './search-space/alphas-io';
 export { saveDerived, loadDerived, MODEL_FORMAT } from './derived/model-file';
+export { exportGraphModel, graphModelFiles, graphArtifacts, GRAPH_MODEL_WEIGHTS, type GraphExportOptions } from './export/graph-model';
+export { GraphBuilder, type GNode } from './export/graph-builder';

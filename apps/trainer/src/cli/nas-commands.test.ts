@@ -52,3 +52,35 @@ describe('pvnas space / derive / count / random-arch', () => {
     expect(d.stderr).toMatch(/bad\.alphas\.json is not valid/);
   });
 });
+
+describe('pvnas export', () => {
+  it('writes a saved derived network as a tfjs graph model that gives the same logits; a missing model is named', async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
+    const { selectBackend, DerivedNetwork, defaultLayout, randomGenotype, saveDerived, graphModelFiles, EVAL } = await import('@pvnas/nas');
+    await selectBackend({ backend: 'cpu', log: null });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-export-'));
+    const net = new DerivedNetwork(randomGenotype(3), { channels: 4, classes: 6, layout: defaultLayout(1), stemStride: 2, dropout: 0.4, seed: 1 });
+    try {
+      await saveDerived(net, path.join(dir, 'model'));
+      const r = run('export', '--model', path.join(dir, 'model'), '--out', path.join(dir, 'graph'), '--frames', '2', '--size', '16');
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ input: [-1, 2, 16, 16, 3], output: [-1, 6] });
+      const x = tf.randomNormal([3, 2, 16, 16, 3], 0, 1, 'float32', 2);
+      const want = tf.tidy(() => net.forward(x as never, EVAL));
+      const model = await loadGraphModel(graphModelFiles(path.join(dir, 'graph')));
+      const got = model.execute(x) as import('@tensorflow/tfjs-core').Tensor;
+      expect(tf.max(tf.abs(tf.sub(want, got))).dataSync()[0]).toBeLessThan(1e-5 * Math.max(1, tf.max(tf.abs(want)).dataSync()[0]));
+      tf.dispose([x, want, got]);
+      model.dispose();
+
+      const missing = run('export', '--model', path.join(dir, 'nope'), '--out', path.join(dir, 'g2'));
+      expect(missing.status).toBe(1);
+      expect(missing.stderr).toMatch(/nope.model\.json does not exist/);
+    } finally {
+      net.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -4,6 +4,8 @@
  *   pvnas derive --alphas FILE --out FILE        the genotype of an alphas file
  *   pvnas count --genotype FILE [--layout L|M] [--frames 8 --size 224 --classes 400]
  *   pvnas random-arch --seed N --out FILE        a random genotype (>= 4 convolutions per cell)
+ *   pvnas export --model DIR --out DIR [--frames 8 --size 224]
+ *                                                a saved derived network as a tfjs graph model
  */
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -12,6 +14,9 @@ import {
   defaultLayout,
   deriveGenotype,
   exactJson,
+  exportGraphModel,
+  loadDerived,
+  selectBackend,
   networkCost,
   PRESETS,
   randomGenotype,
@@ -81,5 +86,23 @@ export function addNasCommands(cli: Command): void {
       const genotype = randomGenotype(flags.seed);
       writeGenotype(path.resolve(flags.out), genotype);
       printJson({ out: path.resolve(flags.out), cells: genotype.cells });
+    });
+
+  cli
+    .command('export')
+    .description('write a saved derived network (model.json + weights.bin) in tfjs\'s graph-model format, for tf.loadGraphModel anywhere')
+    .requiredOption('--model <dir>', 'folder of a saved derived network (its model.json and weights.bin)')
+    .requiredOption('--out <dir>', 'folder to write the graph model to (model.json, group1-shard1of1.bin)')
+    .addOption(new Option('--frames <n>', 'frames per clip of the exported input').default(8).argParser(intArg('--frames', 1)))
+    .addOption(new Option('--size <n>', 'input height and width').default(224).argParser(intArg('--size', 8)))
+    .action(async (flags: { model: string; out: string; frames: number; size: number }) => {
+      await selectBackend({ log: null });
+      const net = loadDerived(path.resolve(flags.model));
+      try {
+        const { nodes, bytes } = await exportGraphModel(net, { frames: flags.frames, size: flags.size }, path.resolve(flags.out));
+        printJson({ out: path.resolve(flags.out), input: [-1, flags.frames, flags.size, flags.size, 3], output: [-1, net.config.classes], nodes, weightBytes: bytes });
+      } finally {
+        net.dispose();
+      }
     });
 }

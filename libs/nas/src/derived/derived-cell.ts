@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { concatChannels } from '../backend/ops/video';
+import type { GNode, GraphBuilder } from '../export/graph-builder';
 import { FactorizedReduce, Identity, ReLUConvBN, type Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
 import type { Params } from '../layers/params';
@@ -53,5 +54,15 @@ export class DerivedCell {
       states.push(tf.add(a, b));
     }
     return concatChannels(this.genotype.concat.map((i) => states[i]));
+  }
+
+  /** Inference as graph nodes (no drop-path). */
+  emit(g: GraphBuilder, s0: GNode, s1: GNode): GNode {
+    const states = [this.preprocess0.emit(g, s0), this.preprocess1.emit(g, s1)];
+    for (let node = 0; node < NODES; node++) {
+      const [a, b] = [this.ops[2 * node], this.ops[2 * node + 1]].map(({ block, input }) => block.emit(g, states[input]));
+      states.push(g.add(a, b));
+    }
+    return g.concat(this.genotype.concat.map((i) => states[i]), 3);
   }
 }

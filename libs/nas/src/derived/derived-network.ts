@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool, spatialConv } from '../backend/ops/video';
 import { linear } from '../backend/ops/linear';
+import type { GNode, GraphBuilder } from '../export/graph-builder';
 import { BatchNorm } from '../layers/batch-norm';
 import type { Ctx } from '../layers/context';
 import { Params } from '../layers/params';
@@ -60,6 +61,16 @@ export class DerivedNetwork {
       pooled = tf.mul(pooled, tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', seed ^ 0x5bd1e995), p), 'float32'), 1 - p));
     }
     return linear(pooled, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D);
+  }
+
+  /** Inference as graph nodes: video [-1, T, H, W, 3] -> logits [-1, classes] (see ../export). */
+  emit(g: GraphBuilder, video: GNode): GNode {
+    const [, T, H, W, C] = video.shape;
+    if (T !== g.frames) throw new Error(`graph export: input has ${T} frames, the builder ${g.frames}`);
+    let s0 = this.stem.bn.emit(g, g.spatialConv(g.reshape(video, [-1, H, W, C]), this.stem.w, { stride: this.config.stemStride }));
+    let s1 = s0;
+    for (const cell of this.cells) [s0, s1] = [s1, cell.emit(g, s0, s1)];
+    return g.linear(g.globalAvgPool(s1), this.classifier.w, this.classifier.b, 'logits');
   }
 
   dispose(): void {

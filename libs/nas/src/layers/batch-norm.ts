@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormEval, batchNormTrain } from '../backend/ops/batch-norm';
+import type { GNode, GraphBuilder } from '../export/graph-builder';
 import type { Ctx } from './context';
 import type { Params } from './params';
 
@@ -32,5 +33,9 @@ export class BatchNorm {
       });
     }
     return y;
+  }
+
+  emit(g: GraphBuilder, x: GNode): GNode {
+    return g.batchNorm(x, { mean: this.runningMean, variance: this.runningVar, ...this.affine && { gamma: this.affine.gamma, beta: this.affine.beta } });
   }
 }

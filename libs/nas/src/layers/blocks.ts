@@ -5,12 +5,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2Plus1d, dilConv, factorizedReduce, sepConv } from '../backend/ops/blocks';
 import { spatialAvgPool, spatialConv, spatialMaxPool } from '../backend/ops/video';
+import type { GNode, GraphBuilder } from '../export/graph-builder';
 import { BatchNorm } from './batch-norm';
 import type { Ctx } from './context';
 import type { Params } from './params';
 
 export interface Block {
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D;
+  /** The same computation (inference) as graph nodes over the frames layout [N*T, H, W, C]. */
+  emit(g: GraphBuilder, x: GNode): GNode;
 }
 
 /** `none`: zeros of the output shape (strided when reducing). */
@@ -20,10 +23,16 @@ export class Zero implements Block {
     const [N, T, H, W, C] = x.shape;
     return tf.zeros([N, T, Math.ceil(H / this.stride), Math.ceil(W / this.stride), C]);
   }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    return g.zeros(x, this.stride);
+  }
 }
 
 export class Identity implements Block {
   forward(x: tf.Tensor5D): tf.Tensor5D {
+    return x;
+  }
+  emit(_g: GraphBuilder, x: GNode): GNode {
     return x;
   }
 }
@@ -38,6 +47,9 @@ export class ReLUConvBN implements Block {
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     return this.bn.forward(spatialConv(tf.relu(x), this.w as tf.Tensor4D), ctx);
+  }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    return this.bn.emit(g, g.spatialConv(g.relu(x), this.w));
   }
 }
 
@@ -54,6 +66,11 @@ export class FactorizedReduce implements Block {
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     return factorizedReduce(x, { path1: this.path1 as tf.Tensor4D, path2: this.path2 as tf.Tensor4D }, (y) => this.bn.forward(y, ctx));
   }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    const r = g.relu(x);
+    const shifted = g.subsample(g.pad(r, [[0, 0], [0, 1], [0, 1], [0, 0]]), 1, 1);
+    return this.bn.emit(g, g.concat([g.spatialConv(r, this.path1, { stride: 2, pad: 0 }), g.spatialConv(shifted, this.path2, { stride: 2, pad: 0 })], 3));
+  }
 }
 
 /** 1x3x3 pool; in a search edge followed by BN without affine, as DARTS' MixedOp. */
@@ -65,6 +82,10 @@ export class Pool implements Block {
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     const y = this.kind === 'avg' ? spatialAvgPool(x, this.stride) : spatialMaxPool(x, this.stride);
     return this.bn ? this.bn.forward(y, ctx) : y;
+  }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    const y = this.kind === 'avg' ? g.spatialAvgPool(x, this.stride) : g.spatialMaxPool(x, this.stride);
+    return this.bn ? this.bn.emit(g, y) : y;
   }
 }
 
@@ -85,6 +106,11 @@ export class SepConv implements Block {
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     return sepConv(x, this.w as never, this.stride, (y) => this.bn1.forward(y, ctx), (y) => this.bn2.forward(y, ctx));
   }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    const C = x.shape[3];
+    const h = this.bn1.emit(g, g.spatialConv(g.spatialConv(g.relu(x), this.w.depthwise1, { stride: this.stride, groups: C }), this.w.pointwise1));
+    return this.bn2.emit(g, g.spatialConv(g.spatialConv(g.relu(h), this.w.depthwise2, { groups: C }), this.w.pointwise2));
+  }
 }
 
 export class DilConv implements Block {
@@ -96,6 +122,10 @@ export class DilConv implements Block {
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     return dilConv(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx));
+  }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    const dw = g.spatialConv(g.relu(x), this.w.depthwise, { stride: this.stride, dilation: 2, groups: x.shape[3] });
+    return this.bn.emit(g, g.spatialConv(dw, this.w.pointwise));
   }
 }
 
@@ -109,5 +139,9 @@ export class Conv2Plus1d implements Block {
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     return conv2Plus1d(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx));
+  }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    const k = this.w.spatial.shape[0];
+    return this.bn.emit(g, g.temporalConv(g.spatialConv(g.relu(x), this.w.spatial, { stride: this.stride, pad: (k - 1) / 2 }), this.w.temporal));
   }
 }
