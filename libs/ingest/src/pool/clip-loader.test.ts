@@ -88,6 +88,24 @@ describe('ClipLoader', () => {
     expect(Buffer.from(other[0].data.buffer).equals(Buffer.from(one[0].data.buffer))).toBe(false);
   });
 
+  it('continues an epoch from a batch cursor with exactly the batches that followed it, bad videos included', async () => {
+    const all = [...records.slice(0, 2), bad[0], ...records.slice(2, 4), bad[1], ...records.slice(4)];
+    const opts = { records: all, batchSize: 2 };
+    const whole = await withLoader(opts, (l) => collect(l, 1));
+    expect(whole.map((b) => b.cursor).at(-1)).toBe(all.length);
+    for (const k of [0, 1]) {
+      const rest: ClipBatch[] = [];
+      await withLoader(opts, async (l) => {
+        for await (const b of l.epoch(1, whole[k].cursor)) rest.push(b);
+      });
+      expect(rest.map((b) => b.ids)).toEqual(whole.slice(k + 1).map((b) => b.ids));
+      rest.forEach((b, i) => expect(Buffer.from(b.data.buffer).equals(Buffer.from(whole[k + 1 + i].data.buffer))).toBe(true));
+    }
+    await withLoader(opts, async (l) => {
+      await expect(l.epoch(0, all.length + 1).next()).rejects.toThrow(/outside 0\.\.9/);
+    });
+  });
+
   it('skips bad videos, reports each once, fills batches from the rest and does not retry them', async () => {
     const all = [...records.slice(0, 2), ...bad, ...records.slice(2)];
     const loader = new ClipLoader({ records: all, batchSize: 3, seed: 1, workers: 2, train });

@@ -54,6 +54,12 @@ export interface ClipBatch {
   view?: Int32Array;
   /** Milliseconds the consumer waited for this batch after asking for it (0 when it was ready). */
   waitMs: number;
+  /**
+   * Items of the epoch consumed up to and including this batch (train: clips in epoch order; test:
+   * (video, clip) pairs). `epoch(e, cursor)` continues right after this batch: how a resumed run
+   * gets exactly the batches it would have had.
+   */
+  cursor: number;
 }
 
 interface Item {
@@ -138,29 +144,36 @@ export class ClipLoader {
     );
   }
 
-  /** The batches of one epoch. Breaking out of the loop early is fine. */
-  async *epoch(epoch = 0): AsyncGenerator<ClipBatch> {
-    const items = this.items(epoch).filter((it) => !this.failed.has(it.record));
+  /**
+   * The batches of one epoch, from item `from` on (a batch's `cursor`; 0 = the epoch's start). Breaking
+   * out of the loop early is fine.
+   */
+  async *epoch(epoch = 0, from = 0): AsyncGenerator<ClipBatch> {
+    const items = this.items(epoch);
+    if (!Number.isInteger(from) || from < 0 || from > items.length) throw new IngestError('bad-config', 'loader', `epoch start ${from} is outside 0..${items.length}`);
     const { batchSize } = this.opts;
     const limit = Math.max(1, (this.opts.prefetchBatches ?? 2) * batchSize);
-    const inFlight: Array<{ item: Item; result: Promise<TaskResult<ClipResult>> }> = [];
-    let next = 0;
+    const inFlight: Array<{ item: Item; pos: number; result: Promise<TaskResult<ClipResult>> }> = [];
+    let next = from;
     const fill = (): void => {
       while (inFlight.length < limit && next < items.length) {
-        const item = items[next++];
+        const pos = next++;
+        const item = items[pos];
         if (this.failed.has(item.record)) continue;
-        inFlight.push({ item, result: this.pool.run(item.task) as Promise<TaskResult<ClipResult>> });
+        inFlight.push({ item, pos, result: this.pool.run(item.task) as Promise<TaskResult<ClipResult>> });
         this.submitted++;
       }
     };
     let batch: Array<{ item: Item; clip: ClipResult }> = [];
     let waitMs = 0;
+    let cursor = from;
     fill();
     while (inFlight.length > 0) {
       const head = inFlight.shift()!;
       const t0 = performance.now();
       const res = await head.result;
       waitMs += performance.now() - t0;
+      cursor = head.pos + 1;
       fill();
       if (!res.ok) {
         if (!this.failed.has(head.item.record)) this.failed.set(head.item.record, res.failure);
@@ -169,15 +182,15 @@ export class ClipLoader {
       if (this.failed.has(head.item.record)) continue; // another window of this video failed earlier
       batch.push({ item: head.item, clip: res.value });
       if (batch.length === batchSize) {
-        yield this.assemble(batch, waitMs);
+        yield this.assemble(batch, waitMs, cursor);
         batch = [];
         waitMs = 0;
       }
     }
-    if (batch.length > 0 && !this.opts.train?.dropLast) yield this.assemble(batch, waitMs);
+    if (batch.length > 0 && !this.opts.train?.dropLast) yield this.assemble(batch, waitMs, items.length);
   }
 
-  private assemble(batch: Array<{ item: Item; clip: ClipResult }>, waitMs: number): ClipBatch {
+  private assemble(batch: Array<{ item: Item; clip: ClipResult }>, waitMs: number, cursor: number): ClipBatch {
     const { frames, size } = batch[0].clip;
     const viewLen = frames * size * size * 3;
     const views = batch.flatMap((b) => b.clip.views.map((v, crop) => ({ b, v, crop })));
@@ -194,7 +207,7 @@ export class ClipLoader {
       ids.push(rec.id);
       if (view) view[k] = b.item.clip * 3 + crop;
     });
-    return { data, shape: [views.length, frames, size, size, 3], labels, ids, videoIndex, view, waitMs };
+    return { data, shape: [views.length, frames, size, size, 3], labels, ids, videoIndex, view, waitMs, cursor };
   }
 
   async close(): Promise<void> {
