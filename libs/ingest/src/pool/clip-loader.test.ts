@@ -102,7 +102,7 @@ describe('ClipLoader', () => {
       rest.forEach((b, i) => expect(Buffer.from(b.data.buffer).equals(Buffer.from(whole[k + 1 + i].data.buffer))).toBe(true));
     }
     await withLoader(opts, async (l) => {
-      await expect(l.epoch(0, all.length + 1).next()).rejects.toThrow(/outside 0\.\.9/);
+      await expect(l.epoch(0, all.length + 1).next()).rejects.toThrow(/epoch start 9 is outside 0\.\.8/);
     });
   });
 
