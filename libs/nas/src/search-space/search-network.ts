@@ -82,6 +82,11 @@ export class SearchNetwork {
   }
 }
 
+/** How many rows of logits [N, K] have their (first) maximum at the label. */
+export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
+  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'int32')).dataSync()[0]);
+}
+
 /** Mean softmax cross-entropy of logits [N, K] against integer labels [N]. */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   const logp = tf.logSoftmax(logits);
@@ -98,17 +103,22 @@ export function lossAndGradients(
   labels: tf.Tensor1D,
   variables: tf.Variable[],
   options: { checkpoint: boolean; dropoutSeed?: number },
-): { loss: number; grads: tf.Tensor[] } {
+): { loss: number; correct: number; grads: tf.Tensor[] } {
   if (!options.checkpoint) {
     const ctx: Ctx = { training: true, updateStats: true };
+    let correct = 0;
     const grads = tf.tidy(() => {
-      const r = tf.engine().gradients(() => crossEntropy(net.forward(x, ctx, undefined, options.dropoutSeed), labels), variables, undefined, true);
+      const r = tf.engine().gradients(() => {
+        const logits = net.forward(x, ctx, undefined, options.dropoutSeed);
+        correct = countCorrect(logits, labels);
+        return crossEntropy(logits, labels);
+      }, variables, undefined, true);
       return [r.value, ...r.grads.map((g, i) => g ?? tf.zerosLike(variables[i]))];
     });
     const [value, ...rest] = grads;
     const loss = value.dataSync()[0];
     value.dispose();
-    return { loss, grads: rest };
+    return { loss, correct, grads: rest };
   }
   const tape = new CheckpointTape();
   const ctx: Ctx = {
@@ -117,9 +127,11 @@ export function lossAndGradients(
       return !tape.recomputing;
     },
   };
-  const loss = tape.run((logits) => crossEntropy(logits as tf.Tensor2D, labels), [net.forward(x, ctx, tape, options.dropoutSeed)]);
+  const logits = net.forward(x, ctx, tape, options.dropoutSeed);
+  const correct = countCorrect(logits, labels);
+  const loss = tape.run((l) => crossEntropy(l as tf.Tensor2D, labels), [logits]);
   const value = loss.dataSync()[0];
   const grads = tape.backward(loss as tf.Scalar, variables);
   loss.dispose();
-  return { loss: value, grads };
+  return { loss: value, correct, grads };
 }

@@ -16,6 +16,8 @@ export interface SearchStepOptions {
 export interface SearchStepResult {
   alphaLoss: number;
   weightLoss: number;
+  /** Clips of the batch the weight step's forward pass classified right (top-1). */
+  correct: number;
   gradNorm?: number;
 }
 
@@ -31,5 +33,5 @@ export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor
   if (o.gradClip !== undefined) ({ grads, norm: gradNorm } = clipGlobalNorm(grads, o.gradClip));
   weightOpt.step(weights, grads);
   tf.dispose(grads);
-  return { alphaLoss: a.loss, weightLoss: w.loss, gradNorm };
+  return { alphaLoss: a.loss, weightLoss: w.loss, correct: w.correct, gradNorm };
 }

@@ -30,9 +30,32 @@ export class Sgd {
     });
   }
 
+  /** Momentum buffers by the name of their variable (for checkpoints). */
+  stateTensors(names: Map<tf.Variable, string>): Record<string, tf.Tensor> {
+    return Object.fromEntries([...this.buffers].map(([v, b]) => [`momentum/${names.get(v)}`, b]));
+  }
+
+  loadState(vars: Map<string, tf.Variable>, tensors: Record<string, tf.Tensor>): void {
+    loadSlots(vars, tensors, 'momentum/', (v, t) => {
+      this.buffers.get(v)?.dispose();
+      this.buffers.set(v, tf.variable(t, false));
+    });
+  }
+
   dispose(): void {
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();
+  }
+}
+
+/** Calls `set` for every `prefix<name>` tensor, checking the variable exists with that shape. */
+function loadSlots(vars: Map<string, tf.Variable>, tensors: Record<string, tf.Tensor>, prefix: string, set: (v: tf.Variable, t: tf.Tensor) => void): void {
+  for (const [key, t] of Object.entries(tensors)) {
+    if (!key.startsWith(prefix)) continue;
+    const name = key.slice(prefix.length);
+    const v = vars.get(name);
+    if (!v || v.shape.join() !== t.shape.join()) throw new Error(`optimizer state ${key} [${t.shape}] matches no variable of the network (${v ? `shape [${v.shape}]` : 'no such name'})`);
+    set(v, t);
   }
 }
 
@@ -67,6 +90,28 @@ export class Adam {
         p.assign(tf.sub(p, tf.mul(lr, update)));
       });
     });
+  }
+
+  /** Step count and moments by the name of their variable (for checkpoints). */
+  stateTensors(names: Map<tf.Variable, string>): Record<string, tf.Tensor> {
+    const out: Record<string, tf.Tensor> = {};
+    for (const [v, s] of this.state) [out[`adam.m/${names.get(v)}`], out[`adam.v/${names.get(v)}`]] = [s.m, s.v];
+    return out;
+  }
+
+  get steps(): number {
+    return this.t;
+  }
+
+  loadState(vars: Map<string, tf.Variable>, tensors: Record<string, tf.Tensor>, steps: number): void {
+    this.t = steps;
+    const slot = (v: tf.Variable) => {
+      let s = this.state.get(v);
+      if (!s) this.state.set(v, (s = { m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) }));
+      return s;
+    };
+    loadSlots(vars, tensors, 'adam.m/', (v, t) => slot(v).m.assign(t));
+    loadSlots(vars, tensors, 'adam.v/', (v, t) => slot(v).v.assign(t));
   }
 
   dispose(): void {

@@ -16,6 +16,13 @@ describe('learning-rate schedules', () => {
     expect(learningRate(cos, 80, 80)).toBeCloseTo(1e-4, 12);
     expect(learningRate(lrScheduleSchema.parse({ kind: 'constant', initial: 0.05 }), 70, 80)).toBe(0.05);
     expect(() => lrScheduleSchema.parse({ kind: 'linear' })).toThrow();
+    // PySlowFast's warm-up: linear from warmupStart to the cosine value at the warm-up's end, then cosine
+    const warm = lrScheduleSchema.parse({ kind: 'cosine', initial: 0.1, minimum: 0, warmupEpochs: 36, warmupStart: 0.01 });
+    const atEnd = 0.05 * (1 + Math.cos((Math.PI * 36) / 196));
+    expect(learningRate(warm, 0, 196)).toBeCloseTo(0.01, 12);
+    expect(learningRate(warm, 18, 196)).toBeCloseTo(0.01 + (atEnd - 0.01) / 2, 12);
+    expect(learningRate(warm, 36, 196)).toBeCloseTo(atEnd, 12);
+    expect(learningRate(warm, 100.5, 196)).toBeCloseTo(0.05 * (1 + Math.cos((Math.PI * 100.5) / 196)), 12);
   });
 });
 

@@ -1,0 +1,83 @@
+/**
+ * Retraining a derived network from scratch (paper 4.2): SGD with momentum 0.9 and weight decay 1e-4,
+ * cosine LR with a linear warm-up evaluated every step, drop-path ramped by epoch (DARTS), dropout before
+ * the classifier, optional gradient clipping. Checkpoints hold weights, BN statistics and momentum buffers.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { DerivedNetwork, dropPathProb, type DerivedNetworkConfig } from '../derived/derived-network';
+import { EVAL, TRAIN } from '../layers/context';
+import type { Genotype } from '../search-space/genotype';
+import { countCorrect, crossEntropy } from '../search-space/search-network';
+import { learningRate, lrScheduleSchema } from '../search/lr-schedule';
+import { clipGlobalNorm, Sgd } from '../search/optimizers';
+import { assignParams, paramTensors } from './checkpoint-file';
+import type { StepAt, StepOutcome } from './epoch-loop';
+import { stepSeed } from './step-seed';
+
+export const retrainOptimSchema = z.object({
+  lr: lrScheduleSchema.default(lrScheduleSchema.parse({ kind: 'cosine', initial: 0.1, minimum: 0, warmupEpochs: 36, warmupStart: 0.01 })),
+  momentum: z.number().min(0).max(1).default(0.9),
+  weightDecay: z.number().min(0).default(1e-4),
+  /** Largest drop-path probability, reached at the last epoch (DARTS ramps it linearly). */
+  dropPath: z.number().min(0).max(0.9).default(0.1),
+  gradClip: z.number().positive().nullable().default(5),
+});
+export type RetrainOptim = z.infer<typeof retrainOptimSchema>;
+
+export class RetrainTrainer {
+  readonly net: DerivedNetwork;
+  private readonly opt: Sgd;
+
+  constructor(genotype: Genotype, readonly network: DerivedNetworkConfig, readonly optim: RetrainOptim, readonly epochs: number) {
+    this.net = new DerivedNetwork(genotype, network);
+    this.opt = new Sgd({ lr: optim.lr.initial, momentum: optim.momentum, weightDecay: optim.weightDecay });
+  }
+
+  lr(epochFraction: number): number {
+    return learningRate(this.optim.lr, epochFraction, this.epochs);
+  }
+
+  dropPath(epoch: number): number {
+    return dropPathProb(this.optim.dropPath, epoch, this.epochs);
+  }
+
+  step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
+    this.opt.config.lr = this.lr(at.epochFraction);
+    const vars = this.net.params.trainable();
+    const seed = stepSeed(this.network.seed, at.step);
+    let correct = 0;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = this.net.forward(x, TRAIN, { prob: this.dropPath(at.epoch), seed });
+      correct = countCorrect(logits, labels);
+      return crossEntropy(logits, labels);
+    }, vars);
+    let list = vars.map((v) => grads[v.name]);
+    let gradNorm: number | undefined;
+    if (this.optim.gradClip !== null) ({ grads: list, norm: gradNorm } = clipGlobalNorm(list, this.optim.gradClip));
+    this.opt.step(vars, list);
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...list]);
+    return { loss, correct, gradNorm };
+  }
+
+  /** Eval logits [N, classes] of a batch (running BN statistics, no dropping). */
+  logits(x: tf.Tensor5D): tf.Tensor2D {
+    return this.net.forward(x, EVAL);
+  }
+
+  checkpointTensors(): Record<string, tf.Tensor> {
+    const names = new Map(this.net.params.list().map((p) => [p.variable, p.name]));
+    return { ...paramTensors(this.net.params.list()), ...this.opt.stateTensors(names) };
+  }
+
+  restore(tensors: Record<string, tf.Tensor>, where: string): void {
+    assignParams(this.net.params.list(), tensors, where);
+    this.opt.loadState(new Map(this.net.params.list().map((p) => [p.name, p.variable])), tensors);
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    this.net.dispose();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The one-level search as a trainer: the search network, Adam on the alphas, SGD on the weights, the
+ * weight LR schedule, and what a checkpoint must hold to continue exactly (weights, BN statistics,
+ * alphas, momentum buffers, Adam moments and step count).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { alphasOf, loadAlphasInto } from '../search-space/alphas-io';
+import type { Alphas } from '../search-space/genotype';
+import { CELL_TYPES, type CellType } from '../search-space/op-names';
+import { SearchNetwork, type SearchNetworkConfig } from '../search-space/search-network';
+import { learningRate, lrScheduleSchema } from '../search/lr-schedule';
+import { searchStep } from '../search/one-level';
+import { Adam, Sgd } from '../search/optimizers';
+import { assignParams, paramTensors } from './checkpoint-file';
+import type { StepAt, StepOutcome } from './epoch-loop';
+import { stepSeed } from './step-seed';
+
+/** Optimisation settings of the search (paper 4.2 / Alg. 1); defaults are the issue's. */
+export const searchOptimSchema = z.object({
+  weightLr: lrScheduleSchema.default(lrScheduleSchema.parse({})),
+  momentum: z.number().min(0).max(1).default(0.9),
+  weightDecay: z.number().min(0).default(1e-4),
+  alphaLr: z.number().positive().default(1e-3),
+  alphaBetas: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).default([0, 0.999]),
+  alphaWeightDecay: z.number().min(0).default(0),
+  /** Clip the weight gradients' global norm (DARTS: 5); null = off. */
+  gradClip: z.number().positive().nullable().default(null),
+  /** Recompute activations block by block in the backward pass (less memory, ~1.3x the time). */
+  recompute: z.boolean().default(true),
+});
+export type SearchOptim = z.infer<typeof searchOptimSchema>;
+
+export type AlphaSoftmax = Record<CellType, number[][]>;
+
+export class SearchTrainer {
+  readonly net: SearchNetwork;
+  private readonly alphaOpt: Adam;
+  private readonly weightOpt: Sgd;
+
+  constructor(readonly network: SearchNetworkConfig, readonly optim: SearchOptim, readonly epochs: number) {
+    this.net = new SearchNetwork(network);
+    this.alphaOpt = new Adam({ lr: optim.alphaLr, beta1: optim.alphaBetas[0], beta2: optim.alphaBetas[1], eps: 1e-8, weightDecay: optim.alphaWeightDecay });
+    this.weightOpt = new Sgd({ lr: optim.weightLr.initial, momentum: optim.momentum, weightDecay: optim.weightDecay });
+  }
+
+  lrs(epoch: number): { weights: number; alphas: number } {
+    return { weights: learningRate(this.optim.weightLr, epoch, this.epochs), alphas: this.optim.alphaLr };
+  }
+
+  /** One search step: Adam on the alphas, then SGD on the weights with the updated alphas. */
+  step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
+    this.weightOpt.config.lr = this.lrs(at.epoch).weights;
+    const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, { checkpoint: this.optim.recompute, gradClip: this.optim.gradClip ?? undefined, dropoutSeed: stepSeed(this.network.seed, at.step) });
+    return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
+  }
+
+  /** softmax over ops of every edge, per category. */
+  alphaSoftmax(): AlphaSoftmax {
+    return Object.fromEntries(CELL_TYPES.map((t) => [t, tf.tidy(() => tf.softmax(this.net.alphas[t]).arraySync() as number[][])])) as AlphaSoftmax;
+  }
+
+  alphas(source?: Alphas['source']): Alphas {
+    return alphasOf(this.net, source);
+  }
+
+  private names(): Map<tf.Variable, string> {
+    return new Map(this.net.params.list().map((p) => [p.variable, p.name]));
+  }
+
+  checkpointTensors(): Record<string, tf.Tensor> {
+    const names = this.names();
+    return { ...paramTensors(this.net.params.list()), ...this.weightOpt.stateTensors(names), ...this.alphaOpt.stateTensors(names) };
+  }
+
+  checkpointState(): { adamSteps: number } {
+    return { adamSteps: this.alphaOpt.steps };
+  }
+
+  restore(tensors: Record<string, tf.Tensor>, state: Record<string, unknown>, where: string): void {
+    assignParams(this.net.params.list(), tensors, where);
+    const byName = new Map(this.net.params.list().map((p) => [p.name, p.variable]));
+    this.weightOpt.loadState(byName, tensors);
+    this.alphaOpt.loadState(byName, tensors, z.object({ adamSteps: z.number().int().min(0) }).parse(state).adamSteps);
+  }
+
+  /** For tests and for starting from a given alphas file. */
+  setAlphas(a: Alphas): void {
+    loadAlphasInto(this.net, a);
+  }
+
+  dispose(): void {
+    this.alphaOpt.dispose();
+    this.weightOpt.dispose();
+    this.net.dispose();
+  }
+}
