@@ -25,3 +25,9 @@ export { ViewAggregator, type ViewAggregatorOptions, type AggregateResult, type 
 export { computeMetrics, argmaxFirst, labelRank, type Metrics, type MetricsOptions, type TopK, type ClassAccuracy } from './evaluate/metrics';
 export { evaluateViews, singleViewMetrics, type ViewEvaluation, type ViewEvaluationOptions } from './evaluate/view-metrics';
 export { renderEvaluationMarkdown, escapeCell, formatPercent, type ReportOptions } from './evaluate/report';
+export { runEpochs, emptyTotals, NonFiniteLossError, type Batch, type BatchSource, type StepReport, type EpochReport, type LoopState, type EpochTotals, type StepOutcome, type StepAt } from './train/epoch-loop';
+export { saveCheckpoint, loadCheckpoint, latestCheckpoint, NonFiniteStateError, progressSchema, CHECKPOINT_FORMAT, type Progress, type CheckpointInfo } from './train/checkpoint-file';
+export { SearchTrainer, searchOptimSchema, type SearchOptim, type AlphaSoftmax } from './train/search-trainer';
+export { RetrainTrainer, retrainOptimSchema, type RetrainOptim } from './train/retrain-trainer';
+export { stepSeed } from './train/step-seed';
+export { countCorrect } from './search-space/search-network';
