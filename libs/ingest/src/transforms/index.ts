@@ -43,3 +43,4 @@ export {
   type TrainTransformConfig,
   type TransformedClip,
 } from './types';
+export { shuffleClipFrames } from './shuffle-frames';

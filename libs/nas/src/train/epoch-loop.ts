@@ -55,6 +55,8 @@ export interface StepReport extends StepOutcome {
   /** 0-based index of this step in the run. */
   step: number;
   batch: number;
+  /** Clips in the batch. */
+  clips: number;
   clipsPerSec: number;
   dataWait: number;
 }
@@ -122,7 +124,7 @@ export async function runEpochs(o: EpochLoopOptions): Promise<{ status: 'done' |
         step: state.step + 1,
         totals: { steps: t.steps + 1, clips: t.clips + n, lossSum: t.lossSum + out.loss * n, correct: t.correct + out.correct, waitMs: t.waitMs + batch.waitMs, wallMs: t.wallMs + wallMs },
       };
-      o.onStep?.({ ...out, epoch, step: state.step - 1, batch: batchInEpoch, clipsPerSec: (n * 1000) / wallMs, dataWait: Math.min(1, batch.waitMs / wallMs) });
+      o.onStep?.({ ...out, epoch, step: state.step - 1, batch: batchInEpoch, clips: n, clipsPerSec: (n * 1000) / wallMs, dataWait: Math.min(1, batch.waitMs / wallMs) });
       batchInEpoch++;
       if (o.stopRequested()) {
         await o.checkpoint(state);
