@@ -1,12 +1,17 @@
 // Shared jest settings: @swc/jest transform (the fastest TS transform here) and the workspace path aliases.
 const path = require('node:path');
 const root = __dirname;
+const ESM_ONLY = '/node_modules/(d3-[a-z-]+|internmap|@hpcc-js/wasm-graphviz)/.+\\.m?js$';
 
 module.exports = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    // packages that ship ES modules only (the run plots' d3 and graphviz-wasm): CommonJS for jest's
+    // module system; node and tsx load them as they are
+    [ESM_ONLY]: ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!(d3-[a-z-]+|internmap|@hpcc-js/wasm-graphviz)/)'],
   moduleNameMapper: {
     '^@pvnas/ingest$': path.join(root, 'libs/ingest/src/index.ts'),
     '^@pvnas/nas$': path.join(root, 'libs/nas/src/index.ts'),

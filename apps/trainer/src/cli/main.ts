@@ -21,6 +21,7 @@ import {
 } from '@pvnas/ingest';
 import { intArg, printJson } from './args';
 import { addNasCommands } from './nas-commands';
+import { addPlotCommand } from './plot-command';
 
 
 function indexList(v: string): number[] {
@@ -75,6 +76,7 @@ export function program(): Command {
     });
 
   addNasCommands(cli);
+  addPlotCommand(cli);
 
   cli
     .command('search')
