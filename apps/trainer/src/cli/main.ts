@@ -5,7 +5,7 @@
  *   pvnas frames VIDEO --indices 0,10 --out D  writes D/frames.rgb (rgb24, native size, in the given order)
  *                                              and D/frames.json {"indices", "width", "height"}
  * Search-space subcommands (space, derive, count, random-arch): see nas-commands.ts.
- * Training subcommands (search, retrain, evaluate) arrive with the trainer (issue 5).
+ * Training subcommands (search, retrain, evaluate): see train-commands.ts; plot: plot-command.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import {
 } from '@pvnas/ingest';
 import { intArg, printJson } from './args';
 import { addNasCommands } from './nas-commands';
+import { addTrainCommands } from './train-commands';
 import { addPlotCommand } from './plot-command';
 
 
@@ -76,15 +77,8 @@ export function program(): Command {
     });
 
   addNasCommands(cli);
+  addTrainCommands(cli);
   addPlotCommand(cli);
-
-  cli
-    .command('search')
-    .description('differentiable architecture search (not built yet: issues 3-5)')
-    .allowUnknownOption()
-    .action(() => {
-      process.stdout.write('pvnas search: not built yet (the search and trainer arrive with issues 3-5). Try `npx pvnas --help`.\n');
-    });
 
   return cli;
 }

@@ -1,0 +1,150 @@
+/**
+ * `pvnas search | retrain | evaluate`: parse flags into config overrides (config.ts's schema validates the
+ * result) and run. Results go to stdout as one JSON line; logs and progress to stderr. Exit codes: 0 done,
+ * 1 error (bad config, NaN loss, ...), 130 stopped by Ctrl-C with a checkpoint written (continue with --resume).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_NAMES, CELL_TYPES } from '@pvnas/nas';
+import { parseSets } from '../config/load';
+import { DATASETS, type Dataset } from '../config/schema';
+import { runEvaluate } from '../commands/evaluate';
+import { runRetrain } from '../commands/retrain';
+import { runSearch } from '../commands/search';
+import { intArg, printJson } from './args';
+
+const log = (line: string): void => void process.stderr.write(line + '\n');
+
+function pair(name: string) {
+  return (v: string): [number, number] => {
+    const parts = v.split(',').map((s) => Number(s.trim()));
+    if (parts.length !== 2 || parts.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`${name} must be two integers like 128,164; got "${v}"`);
+    return [parts[0], parts[1]];
+  };
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+interface CommonFlags {
+  config?: string;
+  set?: string[];
+  name?: string;
+  runsDir?: string;
+  seed?: number;
+  backend?: string;
+  workers?: number;
+  batchSize?: number;
+  manifest?: string;
+  valManifest?: string;
+  root?: string;
+  labels?: string;
+  cache?: string;
+  split?: number;
+}
+
+/** Options every command takes. */
+function common(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'config file (JSON or YAML); flags override its values')
+    .option('--set <key=value>', 'override any config key, e.g. --set optim.gradClip=5 (repeatable)', collect)
+    .option('--name <name>', 'run folder name under the runs folder (default: <command>-<date>-<time>)')
+    .option('--runs-dir <dir>', 'folder of run folders (default runs)')
+    .addOption(new Option('--seed <n>', 'seed of everything random').argParser(intArg('--seed')))
+    .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_NAMES]))
+    .addOption(new Option('--workers <n>', 'loader worker threads').argParser(intArg('--workers', 1)))
+    .addOption(new Option('--batch-size <n>', 'clips per batch').argParser(intArg('--batch-size', 1)))
+    .option('--manifest <file>', 'training manifest: Kinetics CSV, SSv2 annotations JSON (with --labels), or UCF-101 splits folder (with --split); default: the bundled sample set')
+    .option('--val-manifest <file>', 'validation manifest, same format as --manifest')
+    .option('--root <dir>', 'folder holding the videos of the manifests')
+    .option('--labels <file>', 'SSv2 labels JSON')
+    .addOption(new Option('--split <n>', 'UCF-101 split (1-3)').argParser(intArg('--split', 1)))
+    .option('--cache <dir>', 'LMDB frame cache holding the videos (from nx run ingest:<dataset>)');
+}
+
+/** The data section from --manifest & co. (undefined: the config's or the sample set). */
+function dataFlags(f: CommonFlags, dataset: Dataset): Record<string, unknown> | undefined {
+  if (!f.manifest) {
+    if (f.valManifest || f.root || f.cache || f.labels) throw new InvalidArgumentError('--val-manifest, --root, --labels and --cache need --manifest');
+    return undefined;
+  }
+  if (!f.root) throw new InvalidArgumentError('--manifest needs --root (the folder holding the videos)');
+  const spec = (file: string, subset: 'train' | 'test') => {
+    if (dataset === 'kinetics') return { format: 'kinetics', csv: file, root: f.root, ...(subset === 'test' && { classesFromCsv: f.manifest }) };
+    if (dataset === 'ssv2') {
+      if (!f.labels) throw new InvalidArgumentError('SSv2 needs --labels (something-something-v2-labels.json)');
+      return { format: 'ssv2', labels: f.labels, annotations: file, root: f.root };
+    }
+    return { format: 'ucf101', root: f.root, splitsDir: file, split: f.split ?? 1, subset };
+  };
+  return { source: 'manifest', train: spec(f.manifest, 'train'), ...(f.valManifest && { val: spec(f.valManifest, 'test') }), ...(f.cache && { cache: f.cache }) };
+}
+
+function overrides(f: CommonFlags, dataset: Dataset, extra: Record<string, unknown>): Record<string, unknown> {
+  const o: Record<string, unknown> = { ...parseSets(f.set ?? []) };
+  const direct = { name: f.name, runsDir: f.runsDir, seed: f.seed, backend: f.backend, workers: f.workers, batchSize: f.batchSize, data: dataFlags(f, dataset), ...extra };
+  for (const [k, v] of Object.entries(direct)) if (v !== undefined) o[k] = v;
+  return o;
+}
+
+function clipOverrides(f: { jitter?: [number, number]; crop?: number }): Record<string, unknown> | undefined {
+  const clips = { ...(f.jitter && { jitter: f.jitter }), ...(f.crop !== undefined && { crop: f.crop }) };
+  return Object.keys(clips).length ? clips : undefined;
+}
+
+function exitFor(status: 'done' | 'stopped'): void {
+  if (status === 'stopped') process.exitCode = 130;
+}
+
+export function addTrainCommands(cli: Command): void {
+  common(
+    cli
+      .command('search')
+      .description('one-level differentiable search on the Kinetics layout (no flags: the bundled sample set, a few minutes on 2 cores); ends with the genotype and the run folder')
+      .addOption(new Option('--epochs <n>', 'epochs (paper 80)').argParser(intArg('--epochs', 1)))
+      .addOption(new Option('--channels <n>', 'initial channels (paper 64)').argParser(intArg('--channels', 2)))
+      .addOption(new Option('--jitter <min,max>', 'short-side jitter (paper 128,164)').argParser(pair('--jitter')))
+      .addOption(new Option('--crop <n>', 'crop size (paper 112)').argParser(intArg('--crop', 8)))
+      .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant']))
+      .option('--resume <run>', 'continue a stopped or killed search run (name or folder) from its last checkpoint'),
+  ).action(async (f: CommonFlags & { epochs?: number; channels?: number; jitter?: [number, number]; crop?: number; lrSchedule?: string; resume?: string }) => {
+    const extra = { epochs: f.epochs, channels: f.channels, clips: clipOverrides(f), optim: f.lrSchedule ? { weightLr: { kind: f.lrSchedule } } : undefined };
+    const r = await runSearch({ config: f.config, overrides: overrides(f, 'kinetics', extra), resume: f.resume, preset: 'search', dataset: 'kinetics', log });
+    printJson({ status: r.status, run: r.run, genotype: r.genotype ? `${r.run}/genotype.json` : null, ...(r.genotype && { cells: Object.fromEntries(CELL_TYPES.map((t) => [t, r.genotype!.cells[t].edges])) }) });
+    exitFor(r.status);
+  });
+
+  common(
+    cli
+      .command('retrain')
+      .description('train a derived network from scratch on a genotype (default: the newest search result, else the bundled genotype)')
+      .addOption(new Option('--dataset <name>', 'dataset defaults: ssv2 (no flip, jitter 256,320, crop 224), kinetics, ucf101 (jitter 128,256)').choices([...DATASETS]).default('ssv2'))
+      .option('--genotype <file>', 'genotype file to retrain')
+      .addOption(new Option('--epochs <n>', 'epochs (paper 196)').argParser(intArg('--epochs', 1)))
+      .addOption(new Option('--channels <n>', 'initial channels (PV-NAS-L 64, -M 100)').argParser(intArg('--channels', 2)))
+      .addOption(new Option('--repeats <n>', 'normal cells per stage K (PV-NAS-L 1, -M 2)').argParser(intArg('--repeats', 1)))
+      .addOption(new Option('--jitter <min,max>', 'short-side jitter').argParser(pair('--jitter')))
+      .addOption(new Option('--crop <n>', 'crop size').argParser(intArg('--crop', 8)))
+      .option('--resume <run>', 'continue a stopped or killed retrain run (name or folder) from its last checkpoint'),
+  ).action(async (f: CommonFlags & { dataset: Dataset; genotype?: string; epochs?: number; channels?: number; repeats?: number; jitter?: [number, number]; crop?: number; resume?: string }) => {
+    const extra = { genotype: f.genotype, epochs: f.epochs, channels: f.channels, repeats: f.repeats, clips: clipOverrides(f) };
+    const r = await runRetrain({ config: f.config, overrides: overrides(f, f.dataset, extra), resume: f.resume, preset: `retrain-${f.dataset}`, dataset: f.dataset, log });
+    printJson({ status: r.status, run: r.run, model: r.status === 'done' ? `${r.run}/model` : null });
+    exitFor(r.status);
+  });
+
+  common(
+    cli
+      .command('evaluate')
+      .description('30-view evaluation (10 clips x 3 crops, mean softmax) of a trained model: top-1, top-5, per class, confusion matrix, single view')
+      .addOption(new Option('--dataset <name>', 'dataset layout of the default sample split and of --manifest').choices([...DATASETS]).default('ssv2'))
+      .option('--model <run|dir>', 'a retrain run (name or folder) or a model folder (default: the newest finished retrain run)')
+      .addOption(new Option('--clips <n>', 'temporal clips per video (x 3 crops)').argParser(intArg('--clips', 1)))
+      .addOption(new Option('--crop <n>', 'test crop (default: the training crop)').argParser(intArg('--crop', 8)))
+      .option('--shuffle-frames', 'also evaluate with the frames of every clip shuffled (how much the model relies on time)'),
+  ).action(async (f: CommonFlags & { dataset: Dataset; model?: string; clips?: number; crop?: number; shuffleFrames?: boolean }) => {
+    if (f.manifest && !f.valManifest) f.valManifest = f.manifest; // evaluate reads the validation split
+    const extra = { model: f.model, clipsPerVideo: f.clips, crop: f.crop, shuffleFrames: f.shuffleFrames };
+    const r = await runEvaluate({ config: f.config, overrides: overrides(f, f.dataset, extra), dataset: f.dataset, log });
+    const summary = Object.fromEntries(Object.entries(r.results).map(([k, ev]) => [k, { videos: ev.multiView.videos, top1: ev.multiView.top1.accuracy, top5: ev.multiView.top5.accuracy, singleViewTop1: ev.singleView?.top1.accuracy ?? null, meanClassAccuracy: ev.multiView.meanClassAccuracy }]));
+    printJson({ run: r.run, ...summary });
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * What search and retraining share around the library's epoch loop: the run folder (new or resumed), the
+ * clip loader, metrics lines, checkpoints, Ctrl-C, progress, and the run's final status.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ClipLoader, DEFAULT_TEMPORAL, defaultWorkerCount, type FailedItem } from '@pvnas/ingest';
+import {
+  emptyTotals,
+  latestCheckpoint,
+  loadCheckpoint,
+  NonFiniteLossError,
+  runEpochs,
+  saveCheckpoint,
+  selectBackend,
+  type BackendInfo,
+  type EpochReport,
+  type LoopState,
+  type StepAt,
+  type StepOutcome,
+  type StepReport,
+} from '@pvnas/nas';
+import * as tf from '@tensorflow/tfjs-core';
+import type { z } from 'zod';
+import { resolveConfig, type ConfigOf } from '../config/load';
+import type { Dataset } from '../config/schema';
+import { loadSplit, WORKSPACE, type SplitData } from '../data/datasets';
+import { appendMetric, type EpochRecord, type Phase, type StepRecord } from '../run/metrics';
+import { defaultRunName, RunFolder } from '../run/run-folder';
+import { createTrainProgress } from '../run/train-progress';
+
+export interface SessionFlags {
+  config?: string;
+  /** Dotted-key overrides from flags and --set. */
+  overrides: Record<string, unknown>;
+  /** Continue this run (a name under runsDir or a folder). */
+  resume?: string;
+  /** The nx target / preset name, e.g. retrain-ssv2. */
+  preset: string;
+  dataset: Dataset;
+  log: (line: string) => void;
+}
+
+export interface Session<C> {
+  run: RunFolder;
+  config: C;
+  backend: BackendInfo;
+  train: SplitData;
+  loader: ClipLoader;
+  resumeFrom?: { dir: string; state: LoopState; tensors: Record<string, tf.Tensor>; extra: Record<string, unknown> };
+}
+
+/** A run folder given as a name under runsDir or as a path. */
+export function runDirOf(nameOrPath: string, runsDir: string): string {
+  if (fs.existsSync(path.join(nameOrPath, 'run.json'))) return path.resolve(nameOrPath);
+  return path.resolve(runsDir, nameOrPath);
+}
+
+/** Opens (resume) or creates the run, selects the backend, loads the training split and the loader. */
+export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd, schema: z.ZodType<ConfigOf<Cmd>>, flags: SessionFlags): Promise<Session<ConfigOf<Cmd>>> {
+  let run: RunFolder | undefined;
+  let config: ConfigOf<Cmd>;
+  if (flags.resume) {
+    const dir = runDirOf(flags.resume, typeof flags.overrides.runsDir === 'string' ? flags.overrides.runsDir : 'runs');
+    run = RunFolder.open(dir);
+    if (run.meta.command !== command) throw new Error(`run ${dir} is a ${run.meta.command} run, not a ${command} run`);
+    if (run.meta.status === 'done') throw new Error(`run ${dir} has finished; nothing to resume`);
+    const r = schema.safeParse(run.config());
+    if (!r.success) throw new Error(`run ${dir}: config.json no longer matches the schema (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
+    config = r.data;
+  } else {
+    config = resolveConfig(command, flags.dataset, { file: flags.config, flags: flags.overrides }) as ConfigOf<Cmd>;
+  }
+  const backend = await selectBackend({ backend: config.backend, log: flags.log });
+  const workers = config.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
+  const train = await loadSplit(config.data, 'train', { workers, log: flags.log, baseDir: flags.config ? path.dirname(path.resolve(flags.config)) : undefined });
+  if (train.issues.length > 0) flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
+  if (!run) {
+    const name = config.name ?? defaultRunName(flags.preset);
+    run = RunFolder.create(path.resolve(config.runsDir, name), { command, preset: flags.preset, seed: config.seed, config, backend, workspace: WORKSPACE });
+  } else {
+    run.update({ resumed: [...run.meta.resumed, new Date().toISOString()], status: 'running', error: undefined, backend: { name: backend.name, threads: backend.threads, versions: backend.versions } });
+  }
+  const c = config as ConfigOf<'search'>;
+  const loader = new ClipLoader({
+    records: train.records,
+    cacheDir: train.cacheDir,
+    batchSize: c.batchSize,
+    seed: c.seed,
+    workers,
+    prefetchBatches: 2,
+    temporal: { ...DEFAULT_TEMPORAL, numFrames: c.clips.frames, windowFrames: c.clips.window },
+    train: { jitter: c.clips.jitter, crop: c.clips.crop, flipP: c.clips.flipP, dropLast: train.records.length >= 2 * c.batchSize },
+  });
+  let resumeFrom: Session<ConfigOf<Cmd>>['resumeFrom'];
+  const latest = latestCheckpoint(run.path('checkpoints'));
+  if (flags.resume && latest) {
+    const ck = loadCheckpoint(latest);
+    resumeFrom = { dir: latest, state: ck.state.loop as LoopState, tensors: ck.tensors, extra: ck.state };
+    flags.log(`resuming ${run.dir} from ${path.basename(latest)} (epoch ${resumeFrom.state.epoch + 1}, step ${resumeFrom.state.step})`);
+  } else if (flags.resume) flags.log(`run ${run.dir} has no checkpoint yet: starting it from the beginning`);
+  return { run, config, backend, train, loader, resumeFrom };
+}
+
+export interface TrainHooks {
+  phase: Phase;
+  epochs: number;
+  checkpointEvery: number;
+  logEvery: number;
+  /** Call stepExtra on steps that are a multiple of this. */
+  extraEvery?: number;
+  step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome;
+  lrs(at: { epoch: number; epochFraction: number }): StepRecord['lr'];
+  /** Extra fields of a step record (search: alpha softmax). */
+  stepExtra?(): Partial<StepRecord>;
+  /** After each epoch: snapshots, validation; returns extra fields of the epoch record. */
+  epochEnd?(r: EpochReport): Promise<Partial<EpochRecord>>;
+  tensors(): Record<string, tf.Tensor>;
+  state(): Record<string, unknown>;
+}
+
+/**
+ * Runs the epochs with Ctrl-C (first: checkpoint and stop; second: exit now), metrics and progress.
+ * Returns 'done' or 'stopped'; a NaN loss marks the run failed and rethrows.
+ */
+export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string) => void): Promise<'done' | 'stopped'> {
+  const batches = s.loader.batchesPerEpoch();
+  if (batches === 0) throw new Error(`the training split has ${s.train.records.length} videos: fewer than one batch`);
+  const start: LoopState = s.resumeFrom?.state ?? { epoch: 0, cursor: 0, step: 0, totals: emptyTotals() };
+  const metrics = s.run.path('metrics.jsonl');
+  let stop = false;
+  const onSignal = (): void => {
+    if (stop) process.exit(130);
+    stop = true;
+    log('\nstopping: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = createTrainProgress(s.run.meta.name, h.epochs * batches, start.step);
+  let failuresSeen = s.loader.failures.length;
+  try {
+    const r = await runEpochs({
+      epochs: h.epochs,
+      batchesPerEpoch: batches,
+      start,
+      source: s.loader,
+      step: h.step,
+      checkpointEvery: h.checkpointEvery,
+      onStep: (st: StepReport) => {
+        const at = { epoch: st.epoch, epochFraction: st.epoch + st.batch / batches };
+        if (st.step % h.logEvery === 0) appendMetric(metrics, { kind: 'step', phase: h.phase, epoch: st.epoch, step: st.step, loss: st.loss, ...(st.alphaLoss !== undefined && { alphaLoss: st.alphaLoss }), acc: st.correct / st.clips, lr: h.lrs(at), clipsPerSec: st.clipsPerSec, dataWait: st.dataWait, ...(st.gradNorm !== undefined && { gradNorm: st.gradNorm }), ...(st.step % (h.extraEvery ?? 1) === 0 && h.stepExtra?.()), time: new Date().toISOString() });
+        progress.tick({ epoch: st.epoch, epochs: h.epochs, batch: st.batch, batches, loss: st.loss, acc: st.correct / st.clips, clipsPerSec: st.clipsPerSec, dataWait: st.dataWait });
+      },
+      onEpochEnd: async (e) => {
+        const extra = (await h.epochEnd?.(e)) ?? {};
+        const skipped = s.loader.failures.length - failuresSeen;
+        failuresSeen = s.loader.failures.length;
+        appendMetric(metrics, { kind: 'epoch', phase: h.phase, epoch: e.epoch, step: e.step, loss: e.loss, acc: e.acc, lr: h.lrs({ epoch: e.epoch, epochFraction: e.epoch }), clipsPerSec: e.clipsPerSec, dataWait: e.dataWait, skipped, ...extra, time: new Date().toISOString() });
+        progress.line(`epoch ${e.epoch + 1}/${h.epochs}: loss ${e.loss.toFixed(4)}, train acc ${(100 * e.acc).toFixed(1)}%${extra.valAcc !== undefined ? `, val acc ${(100 * extra.valAcc).toFixed(1)}%` : ''}, ${e.clipsPerSec.toFixed(1)} clips/s, data wait ${(100 * e.dataWait).toFixed(0)}%${skipped ? `, ${skipped} bad clips skipped` : ''}`);
+      },
+      checkpoint: async (state) => {
+        await saveCheckpoint(s.run.path('checkpoints'), `step-${String(state.step).padStart(6, '0')}`, state, { loop: state, ...h.state() }, h.tensors());
+      },
+      stopRequested: () => stop,
+    });
+    progress.stop();
+    s.run.update({ status: r.status, ended: new Date().toISOString() });
+    return r.status;
+  } catch (e) {
+    progress.stop();
+    s.run.update({ status: 'failed', error: (e as Error).message, ended: new Date().toISOString() });
+    if (e instanceof NonFiniteLossError) throw e;
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (s.resumeFrom) tf.dispose(Object.values(s.resumeFrom.tensors));
+    const failures: FailedItem[] = s.loader.failures;
+    if (failures.length > 0) fs.writeFileSync(s.run.path('bad-clips.json'), JSON.stringify(failures, null, 1) + '\n');
+    await s.loader.close();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The one schema of every trainer config (search, retrain, evaluate), defaults in one place. Objects are
+ * strict: an unknown key is an error naming it, never silently ignored. Paper values are the defaults;
+ * the bundled sample set gets its own small preset (presets.ts) so a laptop run takes minutes.
+ */
+import { z } from 'zod';
+import { manifestSpecSchema } from '@pvnas/ingest';
+import { backendRequestSchema, retrainOptimSchema, searchOptimSchema } from '@pvnas/nas';
+
+export const DATASETS = ['kinetics', 'ssv2', 'ucf101'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+/** Where clips come from: the bundled sample set (generated and cached on first use), or a dataset. */
+export const dataSchema = z.discriminatedUnion('source', [
+  z.strictObject({
+    source: z.literal('sample'),
+    /** Which layout of the sample set to read (the same clips; SSv2's JSON or Kinetics' CSV manifests). */
+    layout: z.enum(['kinetics', 'ssv2']),
+  }),
+  z.strictObject({
+    source: z.literal('manifest'),
+    /** Manifest of the training videos (any format of libs/ingest: kinetics, ssv2, ucf101, list, folders). */
+    train: manifestSpecSchema,
+    /** Validation videos; must share the training classes. */
+    val: manifestSpecSchema.optional(),
+    /** An LMDB frame cache (nx run ingest:<dataset>) holding these videos; decoded from the files when absent. */
+    cache: z.string().min(1).optional(),
+  }),
+]);
+export type DataConfig = z.infer<typeof dataSchema>;
+
+const jitter = z
+  .tuple([z.number().int().min(8), z.number().int().min(8)])
+  .refine(([a, b]) => a <= b, { message: 'jitter is [min, max] with min <= max' });
+
+export const clipsSchema = z
+  .strictObject({
+    frames: z.number().int().min(1).default(8),
+    /** Temporal window in frames at 30 fps that the frames span (paper: 64). */
+    window: z.number().int().min(1).default(64),
+    jitter: jitter,
+    crop: z.number().int().min(8),
+    /** Horizontal flip probability (0 for SSv2 and the sample set: their labels say left/right). */
+    flipP: z.number().min(0).max(1),
+  })
+  .refine((c) => c.crop <= c.jitter[0], { message: 'crop must be <= jitter[0] (the smallest short side)', path: ['crop'] });
+
+const common = {
+  /** Run folder name under `runsDir` (default: <command>-<date>-<time>). */
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
+  runsDir: z.string().min(1).default('runs'),
+  seed: z.number().int().min(0).default(0),
+  backend: backendRequestSchema.default('auto'),
+  /** Loader worker threads (default: the machine's cores). */
+  workers: z.number().int().min(1).optional(),
+  data: dataSchema,
+  batchSize: z.number().int().min(1),
+  /** Checkpoint every this many steps (0: only at epoch ends). */
+  checkpointEvery: z.number().int().min(0).default(100),
+  /** A metrics.jsonl step record every this many steps (epoch records always). */
+  logEvery: z.number().int().min(1).default(10),
+};
+
+export const searchConfigSchema = z.strictObject({
+  ...common,
+  epochs: z.number().int().min(1),
+  /** Initial channels of the search network (paper 64). */
+  channels: z.number().int().min(2),
+  stemStride: z.number().int().min(1).max(4).default(2),
+  dropout: z.number().min(0).max(0.95).default(0.4),
+  clips: clipsSchema,
+  optim: searchOptimSchema,
+  /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
+  alphasEvery: z.number().int().min(1).default(100),
+});
+export type SearchConfig = z.infer<typeof searchConfigSchema>;
+
+export const retrainConfigSchema = z.strictObject({
+  ...common,
+  epochs: z.number().int().min(1),
+  /** Genotype file to retrain; default: the newest search run's genotype.json, else the bundled one. */
+  genotype: z.string().min(1).optional(),
+  /** Normal cells per stage (K) and initial channels: PV-NAS-L is 1 / 64, PV-NAS-M 2 / 100. */
+  repeats: z.number().int().min(1),
+  channels: z.number().int().min(2),
+  stemStride: z.number().int().min(1).max(4).default(2),
+  dropout: z.number().min(0).max(0.95).default(0.4),
+  clips: clipsSchema,
+  optim: retrainOptimSchema,
+  /** Single-view validation accuracy every this many epochs (0: never). */
+  validateEvery: z.number().int().min(0).default(1),
+});
+export type RetrainConfig = z.infer<typeof retrainConfigSchema>;
+
+export const evaluateConfigSchema = z.strictObject({
+  name: common.name,
+  runsDir: common.runsDir,
+  seed: common.seed,
+  backend: common.backend,
+  workers: common.workers,
+  /** A retrain run folder (its final model) or a saved model folder; default: the newest retrain run. */
+  model: z.string().min(1).optional(),
+  data: dataSchema,
+  batchSize: z.number().int().min(1).default(4),
+  /** Temporal clips per video; each gives 3 spatial crops (10 x 3 = 30 views). */
+  clipsPerVideo: z.number().int().min(1).default(10),
+  /** Test crop size (default: the model's training crop). */
+  crop: z.number().int().min(8).optional(),
+  /** Shuffle the frames of every clip (seeded): how much the model relies on their order. */
+  shuffleFrames: z.boolean().default(false),
+});
+export type EvaluateConfig = z.infer<typeof evaluateConfigSchema>;
