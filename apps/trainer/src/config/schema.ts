@@ -69,7 +69,7 @@ export const searchConfigSchema = z.strictObject({
   stemStride: z.number().int().min(1).max(4).default(2),
   dropout: z.number().min(0).max(0.95).default(0.4),
   clips: clipsSchema,
-  optim: searchOptimSchema,
+  optim: searchOptimSchema.prefault({}),
   /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
   alphasEvery: z.number().int().min(1).default(100),
 });
@@ -86,7 +86,7 @@ export const retrainConfigSchema = z.strictObject({
   stemStride: z.number().int().min(1).max(4).default(2),
   dropout: z.number().min(0).max(0.95).default(0.4),
   clips: clipsSchema,
-  optim: retrainOptimSchema,
+  optim: retrainOptimSchema.prefault({}),
   /** Single-view validation accuracy every this many epochs (0: never). */
   validateEvery: z.number().int().min(0).default(1),
 });

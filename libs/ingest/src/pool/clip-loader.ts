@@ -86,6 +86,7 @@ export class ClipLoader {
   private readonly failed = new Map<number, FailedItem>();
   private readonly temporal: TemporalConfig;
   private submitted = 0;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(readonly opts: ClipLoaderOptions) {
     if (!!opts.train === !!opts.test) {
@@ -160,7 +161,12 @@ export class ClipLoader {
         const pos = next++;
         const item = items[pos];
         if (this.failed.has(item.record)) continue;
-        inFlight.push({ item, pos, result: this.pool.run(item.task) as Promise<TaskResult<ClipResult>> });
+        const result = this.pool.run(item.task) as Promise<TaskResult<ClipResult>>;
+        // a consumer that stops early (an error, a break) leaves tasks in flight: close() waits for them
+        const settled = result.then(() => undefined, () => undefined);
+        this.pending.add(settled);
+        void settled.then(() => this.pending.delete(settled));
+        inFlight.push({ item, pos, result });
         this.submitted++;
       }
     };
@@ -210,7 +216,9 @@ export class ClipLoader {
     return { data, shape: [views.length, frames, size, size, 3], labels, ids, videoIndex, view, waitMs, cursor };
   }
 
+  /** Waits for clips still being decoded (a consumer may have stopped early), then ends the workers. */
   async close(): Promise<void> {
+    await Promise.all(this.pending);
     if (this.ownsPool) await this.pool.destroy();
   }
 }

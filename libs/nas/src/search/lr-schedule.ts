@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export const lrScheduleSchema = z.object({
+export const lrScheduleSchema = z.strictObject({
   kind: z.enum(['step', 'cosine', 'constant']).default('step'),
   initial: z.number().positive().default(0.1),
   /** step: multiply by `gamma` every `stepEpochs`. */

@@ -15,7 +15,7 @@ import { assignParams, paramTensors } from './checkpoint-file';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { stepSeed } from './step-seed';
 
-export const retrainOptimSchema = z.object({
+export const retrainOptimSchema = z.strictObject({
   lr: lrScheduleSchema.default(lrScheduleSchema.parse({ kind: 'cosine', initial: 0.1, minimum: 0, warmupEpochs: 36, warmupStart: 0.01 })),
   momentum: z.number().min(0).max(1).default(0.9),
   weightDecay: z.number().min(0).default(1e-4),

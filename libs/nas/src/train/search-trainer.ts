@@ -17,7 +17,7 @@ import type { StepAt, StepOutcome } from './epoch-loop';
 import { stepSeed } from './step-seed';
 
 /** Optimisation settings of the search (paper 4.2 / Alg. 1); defaults are the issue's. */
-export const searchOptimSchema = z.object({
+export const searchOptimSchema = z.strictObject({
   weightLr: lrScheduleSchema.default(lrScheduleSchema.parse({})),
   momentum: z.number().min(0).max(1).default(0.9),
   weightDecay: z.number().min(0).default(1e-4),

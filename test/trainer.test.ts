@@ -1,0 +1,196 @@
+/**
+ * The trainer end to end, as a user runs it: real processes of `pvnas search | retrain | evaluate` on a tiny
+ * generated dataset (2 classes, 4 + 1 videos each, 64x48, one train video corrupt), real ffmpeg decode,
+ * real worker threads, real gradients, a real SIGKILL. Settings are shrunk (2 channels, 24x24 crops,
+ * 4 frames) so every run takes seconds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { stringify } from 'yaml';
+import { generateSampleDataset } from '../tools/sample/src/generate';
+import { killTree, PVNAS_BIN, runCli, startCli, waitFor } from './support/cli';
+import { makeTempDir } from './support/datasets';
+
+const RUN_FILES = ['config.json', 'run.json', 'metrics.jsonl', 'report.md'];
+const json = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+const lines = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let configFile: string;
+  let evalConfig: string;
+  let badVideo: string;
+  const run = (args: string[], timeoutMs = 120_000) => runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs });
+
+  beforeAll(async () => {
+    tmp = makeTempDir('e2e-trainer');
+    const root = path.join(tmp.dir, 'tiny');
+    await generateSampleDataset({ root, classes: 2, trainPerClass: 4, valPerClass: 1, width: 64, height: 48, seconds: [1.2, 1.5], layouts: ['kinetics'], log: null });
+    const k = path.join(root, 'kinetics');
+    const csv = (f: string) => path.join(k, 'annotations', f);
+    // one train video replaced by garbage: it must be skipped, counted and listed, not fatal
+    const firstTrain = fs.readFileSync(csv('train.csv'), 'utf8').trim().split('\n')[1].split(',');
+    const dir = path.join(k, 'train', firstTrain[0].replace(/ /g, '_'));
+    badVideo = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith(firstTrain[1]))!);
+    fs.writeFileSync(badVideo, 'not a video\n'.repeat(50));
+    evalConfig = path.join(tmp.dir, 'eval.json');
+    fs.writeFileSync(evalConfig, JSON.stringify({ workers: 1, batchSize: 4, data: { source: 'manifest', train: { format: 'kinetics', csv: csv('train.csv'), root: k }, val: { format: 'kinetics', csv: csv('validate.csv'), root: k, classesFromCsv: csv('train.csv') } } }));
+    configFile = path.join(tmp.dir, 'tiny.yaml');
+    fs.writeFileSync(
+      configFile,
+      stringify({
+        epochs: 2,
+        batchSize: 2,
+        channels: 2,
+        workers: 1,
+        checkpointEvery: 1,
+        logEvery: 1,
+        clips: { frames: 4, window: 16, jitter: [24, 28], crop: 24, flipP: 0 },
+        data: {
+          source: 'manifest',
+          train: { format: 'kinetics', csv: csv('train.csv'), root: k },
+          val: { format: 'kinetics', csv: csv('validate.csv'), root: k, classesFromCsv: csv('train.csv') },
+        },
+      }),
+    );
+  }, 120_000);
+  afterAll(() => tmp.remove());
+
+  it('search writes the whole run folder, skips the bad clip and ends with the genotype; retrain and 30-view evaluate follow', async () => {
+    const s = await run(['search', '--config', configFile, '--name', 'whole']);
+    expect(s.stderr).toMatch(/genotype: .*whole\/genotype\.json/);
+    expect(s.code).toBe(0);
+    const out = JSON.parse(s.stdout);
+    const dir = path.join(tmp.dir, 'runs', 'whole');
+    expect(out).toMatchObject({ status: 'done', run: dir, genotype: path.join(dir, 'genotype.json') });
+    for (const f of [...RUN_FILES, 'genotype.json', 'alphas/epoch-000.json', 'alphas/epoch-001.json', 'alphas/epoch-002.json', 'checkpoints/latest.json', 'bad-clips.json']) expect(fs.existsSync(path.join(dir, f))).toBe(true);
+    const meta = json(path.join(dir, 'run.json'));
+    expect(meta).toMatchObject({ command: 'search', status: 'done', seed: 0, backend: { name: expect.any(String) } });
+    expect(meta.git === null || /^[0-9a-f]{40}$/.test(meta.git.commit)).toBe(true);
+    const records = lines(path.join(dir, 'metrics.jsonl'));
+    const steps = records.filter((r) => r.kind === 'step');
+    const epochs = records.filter((r) => r.kind === 'epoch');
+    expect(steps).toHaveLength(6); // 7 good clips, batches of 2, last one dropped: 3 per epoch
+    expect(steps[0].alphas.temporal_normal).toHaveLength(14);
+    expect(steps[0].alphas.temporal_normal[0].reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(epochs.map((e) => e.skipped)).toEqual([1, 0]);
+    expect(json(path.join(dir, 'bad-clips.json'))[0].item).toBe(badVideo);
+    // the alphas moved between the snapshots
+    expect(json(path.join(dir, 'alphas/epoch-002.json')).spatial_normal).not.toEqual(json(path.join(dir, 'alphas/epoch-000.json')).spatial_normal);
+    const plots = fs.readdirSync(path.join(dir, 'plots'));
+    expect(plots).toEqual(expect.arrayContaining(['curves.svg', 'alphas-spatial_normal.svg', 'alphas-temporal_reduce.svg', 'cell-spatial_normal.svg', 'cell-temporal_reduce.svg']));
+    for (const p of plots) expect(XMLValidator.validate(fs.readFileSync(path.join(dir, 'plots', p), 'utf8'))).toBe(true);
+    const report = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+    expect(report).toMatch(/## Genotype/);
+    expect(report).toMatch(/waiting for data: \*\*\d+\.\d%\*\*/);
+    expect(report).toMatch(/Bad clips skipped: 1/);
+
+    const r = await run(['retrain', '--config', configFile, '--name', 'rt', '--genotype', path.join(dir, 'genotype.json'), '--repeats', '1', '--set', 'optim.lr.warmupEpochs=1', '--set', 'validateEvery=1']);
+    expect(r.stderr).not.toMatch(/pvnas: /);
+    expect(r.code).toBe(0);
+    const rdir = path.join(tmp.dir, 'runs', 'rt');
+    for (const f of [...RUN_FILES, 'genotype.json', 'model/model.json', 'model/weights.bin', 'plots/curves.svg']) expect(fs.existsSync(path.join(rdir, f))).toBe(true);
+    expect(json(path.join(rdir, 'genotype.json')).cells).toEqual(json(path.join(dir, 'genotype.json')).cells);
+    const rEpochs = lines(path.join(rdir, 'metrics.jsonl')).filter((x) => x.kind === 'epoch');
+    expect(rEpochs).toHaveLength(2);
+    for (const e of rEpochs) expect(e.valAcc).toBeGreaterThanOrEqual(0);
+
+    const e = await run(['evaluate', '--config', evalConfig, '--model', 'rt', '--name', 'ev', '--shuffle-frames']);
+    expect(e.stderr).not.toMatch(/pvnas: /);
+    expect(e.code).toBe(0);
+    const res = JSON.parse(e.stdout);
+    expect(res.ordered.videos).toBe(2);
+    expect(res.shuffledFrames.videos).toBe(2);
+    const edir = path.join(tmp.dir, 'runs', 'ev');
+    const ev = json(path.join(edir, 'evaluation-ordered.json'));
+    expect(ev.views).toBe(30);
+    expect(ev.multiView.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(2);
+    expect(ev.singleViewIndex).toBe(16);
+    expect(ev.incomplete).toEqual([]);
+    const ereport = fs.readFileSync(path.join(edir, 'report.md'), 'utf8');
+    expect(ereport).toMatch(/## Evaluation\n/);
+    expect(ereport).toMatch(/## Evaluation with the frames of every clip shuffled/);
+    expect(ereport).toMatch(/moving left/); // per-class and confusion tables name the classes
+  }, 300_000);
+
+  it('a search killed with SIGKILL and resumed ends with the same genotype and alphas as an uninterrupted one', async () => {
+    const whole = path.join(tmp.dir, 'runs', 'whole');
+    if (!fs.existsSync(path.join(whole, 'genotype.json'))) expect((await run(['search', '--config', configFile, '--name', 'whole'])).code).toBe(0);
+    const dir = path.join(tmp.dir, 'runs', 'killed');
+    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    // kill it mid-epoch 0, after its second checkpoint
+    await waitFor('the second checkpoint', () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000002', 'checkpoint.json')) ? true : undefined), 100_000, 20);
+    killTree(child.child, 'SIGKILL');
+    const killed = await child.done;
+    expect(killed.signal).toBe('SIGKILL');
+    expect(fs.existsSync(path.join(dir, 'genotype.json'))).toBe(false);
+    expect(json(path.join(dir, 'run.json')).status).toBe('running');
+
+    const r = await run(['search', '--resume', 'killed']);
+    expect(r.stderr).toMatch(/resuming .*killed from step-0000\d\d/);
+    expect(r.code).toBe(0);
+    expect(json(path.join(dir, 'genotype.json')).cells).toEqual(json(path.join(whole, 'genotype.json')).cells);
+    for (const e of ['001', '002']) {
+      const [a, b] = [json(path.join(dir, `alphas/epoch-${e}.json`)), json(path.join(whole, `alphas/epoch-${e}.json`))];
+      for (const t of ['spatial_normal', 'spatial_reduce', 'temporal_normal', 'temporal_reduce']) expect(a[t]).toEqual(b[t]);
+    }
+    const meta = json(path.join(dir, 'run.json'));
+    expect(meta.status).toBe('done');
+    expect(meta.resumed).toHaveLength(1);
+    // steps re-run after the checkpoint are logged again; readers keep the last of each
+    const steps = new Set(lines(path.join(dir, 'metrics.jsonl')).filter((x) => x.kind === 'step').map((x) => x.step));
+    expect([...steps].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+  }, 300_000);
+
+  it('Ctrl-C writes a checkpoint and exits 130; --resume of a finished run is refused', async () => {
+    const dir = path.join(tmp.dir, 'runs', 'interrupted');
+    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'interrupted', '--set', 'checkpointEvery=0'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    await waitFor('the first step', () => (fs.existsSync(path.join(dir, 'metrics.jsonl')) ? true : undefined), 100_000, 20);
+    killTree(child.child, 'SIGINT');
+    const r = await child.done;
+    expect(r.stderr).toMatch(/stopping: finishing this step and writing a checkpoint/);
+    expect(r.stderr).toMatch(/continue with: npx pvnas search --resume interrupted/);
+    expect(r.code).toBe(130);
+    expect(json(path.join(dir, 'run.json')).status).toBe('stopped');
+    expect(fs.existsSync(path.join(dir, 'checkpoints', 'latest.json'))).toBe(true);
+    const again = await run(['search', '--resume', 'whole']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/whole has finished; nothing to resume/);
+  }, 300_000);
+
+  it('a diverging run stops with a clear error and keeps its last good checkpoint', async () => {
+    const r = await run(['search', '--config', configFile, '--name', 'nan', '--set', 'optim.weightLr.initial=1e30', '--set', 'optim.weightLr.kind=constant']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/(the loss became (NaN|Infinity|-Infinity) at step \d+|holds NaN or Inf: the checkpoint was not written)/);
+    const dir = path.join(tmp.dir, 'runs', 'nan');
+    expect(json(path.join(dir, 'run.json')).status).toBe('failed');
+    const latest = path.join(dir, 'checkpoints', json(path.join(dir, 'checkpoints', 'latest.json')).label);
+    const specs: Array<{ dtype: string }> = json(path.join(latest, 'checkpoint.json')).tensors;
+    expect(specs.every((t) => t.dtype === 'float32')).toBe(true);
+    const bin = fs.readFileSync(path.join(latest, 'tensors.bin'));
+    const values = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+    expect(values.length).toBeGreaterThan(1000);
+    expect(values.every(Number.isFinite)).toBe(true);
+  }, 300_000);
+
+  it('bad configs are refused before anything runs, naming the key and where it came from', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['search', '--config', configFile, '--set', 'optim.weightLR=1'], /bad search config \(from file .*tiny\.yaml and command-line flags\): optim\.weightLR: unknown key/],
+      [['search', '--config', configFile, '--jitter', '30,20'], /clips\.jitter: jitter is \[min, max\] with min <= max/],
+      [['search', '--config', configFile, '--crop', '40'], /clips\.crop: crop must be <= jitter\[0\]/],
+      [['search', '--config', configFile, '--set', 'optim.weightLr.kind=linear'], /optim\.weightLr\.kind: /],
+      [['search', '--epochs', '0'], /--epochs must be an integer >= 1/],
+      [['retrain', '--dataset', 'hmdb51'], /argument 'hmdb51' is invalid/],
+      [['search', '--config', path.join(tmp.dir, 'missing.yaml')], /config file .*missing\.yaml does not exist/],
+    ];
+    const broken = path.join(tmp.dir, 'broken.yaml');
+    fs.writeFileSync(broken, 'epochs: 2\nclips: [unclosed\n');
+    cases.push([['search', '--config', broken], /config file .*broken\.yaml:\d+ is not valid YAML/]);
+    for (const [args, message] of cases) {
+      const r = await run(args, 60_000);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 1, stderr: expect.stringMatching(message) });
+    }
+    expect(fs.readdirSync(path.join(tmp.dir, 'runs')).sort()).toEqual(expect.not.arrayContaining([expect.stringMatching(/^search-/)]));
+  }, 300_000);
+});
