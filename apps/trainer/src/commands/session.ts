@@ -14,6 +14,7 @@ import {
   saveCheckpoint,
   selectBackend,
   type BackendInfo,
+  type BatchSource,
   type EpochReport,
   type LoopState,
   type StepAt,
@@ -25,6 +26,7 @@ import type { z } from 'zod';
 import { resolveConfig, type ConfigOf } from '../config/load';
 import type { Dataset } from '../config/schema';
 import { loadSplit, WORKSPACE, type SplitData } from '../data/datasets';
+import { reversalPartners, withTimeReversal } from '../data/time-reversal';
 import { appendMetric, type EpochRecord, type Phase, type StepRecord } from '../run/metrics';
 import { defaultRunName, RunFolder } from '../run/run-folder';
 import { createTrainProgress } from '../run/train-progress';
@@ -47,6 +49,8 @@ export interface Session<C> {
   backend: BackendInfo;
   train: SplitData;
   loader: ClipLoader;
+  /** The loader's batches, time-reversed when the config asks for it. */
+  batches: BatchSource;
   resumeFrom?: { dir: string; state: LoopState; tensors: Record<string, tf.Tensor>; extra: Record<string, unknown> };
 }
 
@@ -75,13 +79,14 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
   const workers = config.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
   const train = await loadSplit(config.data, 'train', { workers, log: flags.log, baseDir: flags.config ? path.dirname(path.resolve(flags.config)) : undefined });
   if (train.issues.length > 0) flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
+  const c = config as ConfigOf<'search'>;
+  const partners = c.clips.timeReversal > 0 ? reversalPartners(train.classes) : undefined; // before any run folder exists
   if (!run) {
     const name = config.name ?? defaultRunName(flags.preset);
     run = RunFolder.create(path.resolve(config.runsDir, name), { command, preset: flags.preset, seed: config.seed, config, backend, workspace: WORKSPACE });
   } else {
     run.update({ resumed: [...run.meta.resumed, new Date().toISOString()], status: 'running', error: undefined, backend: { name: backend.name, threads: backend.threads, versions: backend.versions } });
   }
-  const c = config as ConfigOf<'search'>;
   const loader = new ClipLoader({
     records: train.records,
     cacheDir: train.cacheDir,
@@ -92,6 +97,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
     temporal: { ...DEFAULT_TEMPORAL, numFrames: c.clips.frames, windowFrames: c.clips.window },
     train: { jitter: c.clips.jitter, crop: c.clips.crop, flipP: c.clips.flipP, dropLast: train.records.length >= 2 * c.batchSize },
   });
+  const batches = partners ? withTimeReversal(loader, partners, c.clips.timeReversal, c.seed) : loader;
   let resumeFrom: Session<ConfigOf<Cmd>>['resumeFrom'];
   const latest = latestCheckpoint(run.path('checkpoints'));
   if (flags.resume && latest) {
@@ -99,7 +105,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
     resumeFrom = { dir: latest, state: ck.state.loop as LoopState, tensors: ck.tensors, extra: ck.state };
     flags.log(`resuming ${run.dir} from ${path.basename(latest)} (epoch ${resumeFrom.state.epoch + 1}, step ${resumeFrom.state.step})`);
   } else if (flags.resume) flags.log(`run ${run.dir} has no checkpoint yet: starting it from the beginning`);
-  return { run, config, backend, train, loader, resumeFrom };
+  return { run, config, backend, train, loader, batches, resumeFrom };
 }
 
 export interface TrainHooks {
@@ -143,7 +149,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
       epochs: h.epochs,
       batchesPerEpoch: batches,
       start,
-      source: s.loader,
+      source: s.batches,
       step: h.step,
       checkpointEvery: h.checkpointEvery,
       onStep: (st: StepReport) => {

@@ -4,7 +4,8 @@
  * runs in minutes on 2 CPU cores (the issue's budget: search under 10 minutes).
  *
  * The sample set's classes come in mirror pairs (moving left / right, clockwise / counter-clockwise), so
- * flipping would swap labels: its presets use flipP 0, like SSv2's.
+ * flipping would swap labels: its presets use flipP 0, like SSv2's. Its classes also come in time-reversed
+ * pairs, which the presets use for time-reversal augmentation (data/time-reversal.ts).
  */
 import type { Dataset } from './schema';
 
@@ -17,7 +18,7 @@ const paperClips = {
 } as const;
 
 /** Clips of the sample set: 160x120 videos cached at short side 128. */
-const sampleClips = { jitter: [64, 80], crop: 56, flipP: 0 } as const;
+const sampleClips = { jitter: [64, 80], crop: 56, flipP: 0, timeReversal: 0.5 } as const;
 
 export function preset(command: Command, dataset: Dataset, sample: boolean): Record<string, unknown> {
   const flipP = dataset === 'ssv2' ? 0 : 0.5;

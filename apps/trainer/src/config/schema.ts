@@ -42,6 +42,8 @@ export const clipsSchema = z
     crop: z.number().int().min(8),
     /** Horizontal flip probability (0 for SSv2 and the sample set: their labels say left/right). */
     flipP: z.number().min(0).max(1),
+    /** Sample set only: play a clip backwards and relabel it as its time-reversed partner with this probability. */
+    timeReversal: z.number().min(0).max(1).default(0),
   })
   .refine((c) => c.crop <= c.jitter[0], { message: 'crop must be <= jitter[0] (the smallest short side)', path: ['crop'] });
 

@@ -43,4 +43,4 @@ export {
   type TrainTransformConfig,
   type TransformedClip,
 } from './types';
-export { shuffleClipFrames } from './shuffle-frames';
+export { reorderClipFrames, reverseClipFrames, shuffleClipFrames } from './reorder-frames';

@@ -1,4 +1,4 @@
-import { shuffleClipFrames } from './shuffle-frames';
+import { reverseClipFrames, shuffleClipFrames } from './reorder-frames';
 
 describe('shuffleClipFrames', () => {
   // 2 clips of 8 frames of 1x1x2 values; frame t of clip b holds (100 b + t, -(100 b + t))
@@ -18,6 +18,13 @@ describe('shuffleClipFrames', () => {
     // the same seed gives clip 1 the order clip 0 had, whatever its position in the batch
     const swapped = shuffleClipFrames(data, shape, [2, 1]);
     expect(framesOf(swapped, 1).map((v) => v - 100)).toEqual(framesOf(out, 0));
+  });
+
+  it('reverses the clips flagged, leaves the others as they are', () => {
+    const out = reverseClipFrames(data, shape, [true, false]);
+    expect(framesOf(out, 0)).toEqual([7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(framesOf(out, 1)).toEqual([100, 101, 102, 103, 104, 105, 106, 107]);
+    expect(out[1]).toBe(-7);
   });
 
   it('refuses a shape that does not match the data', () => {
