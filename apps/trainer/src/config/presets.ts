@@ -51,7 +51,7 @@ export function preset(command: Command, dataset: Dataset, sample: boolean): Rec
           checkpointEvery: 20,
           logEvery: 1,
           clips: sampleClips,
-          optim: { lr: { kind: 'cosine', initial: 0.05, minimum: 0, warmupEpochs: 2, warmupStart: 0.005 }, dropPath: 0.1 },
+          optim: { lr: { kind: 'cosine', initial: 0.02, minimum: 0, warmupEpochs: 2, warmupStart: 0.002 }, dropPath: 0.1 },
         }
       : {
           epochs: 196,
