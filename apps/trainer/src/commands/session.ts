@@ -9,7 +9,6 @@ import {
   emptyTotals,
   latestCheckpoint,
   loadCheckpoint,
-  NonFiniteLossError,
   runEpochs,
   saveCheckpoint,
   selectBackend,
@@ -127,7 +126,7 @@ export interface TrainHooks {
 
 /**
  * Runs the epochs with Ctrl-C (first: checkpoint and stop; second: exit now), metrics and progress.
- * Returns 'done' or 'stopped'; a NaN loss marks the run failed and rethrows.
+ * Returns 'done' or 'stopped'; an error (a NaN loss: NonFiniteLossError) marks the run failed and rethrows.
  */
 export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string) => void): Promise<'done' | 'stopped'> {
   const batches = s.loader.batchesPerEpoch();
@@ -175,7 +174,6 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
   } catch (e) {
     progress.stop();
     s.run.update({ status: 'failed', error: (e as Error).message, ended: new Date().toISOString() });
-    if (e instanceof NonFiniteLossError) throw e;
     throw e;
   } finally {
     process.removeListener('SIGINT', onSignal);

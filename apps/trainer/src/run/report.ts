@@ -31,8 +31,7 @@ export function renderReport(run: RunFolder, extraSections: string[] = []): stri
     const records = readMetrics(metricsFile);
     const epochs = records.filter((r): r is EpochRecord => r.kind === 'epoch');
     if (epochs.length > 0) {
-      const wall = epochs.reduce((s, e) => s + 1, 0);
-      const wait = epochs.reduce((s, e) => s + e.dataWait, 0) / wall;
+      const wait = epochs.reduce((s, e) => s + e.dataWait, 0) / epochs.length;
       const skipped = epochs.reduce((s, e) => s + e.skipped, 0);
       lines.push('## Training', '', '| epoch | loss | train acc | val acc | LR | clips/s | data wait |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
       for (const e of epochs) lines.push(`| ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${pct(e.acc)} | ${e.valAcc !== undefined ? pct(e.valAcc) : ''} | ${e.lr.weights.toPrecision(3)} | ${e.clipsPerSec.toFixed(1)} | ${pct(e.dataWait)} |`);
