@@ -50,6 +50,7 @@ export function preset(command: Command, dataset: Dataset, sample: boolean): Rec
           channels: 8,
           checkpointEvery: 20,
           logEvery: 1,
+          validateEvery: 1,
           clips: sampleClips,
           optim: { lr: { kind: 'cosine', initial: 0.02, minimum: 0, warmupEpochs: 2, warmupStart: 0.002 }, dropPath: 0.1 },
         }

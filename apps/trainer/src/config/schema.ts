@@ -89,8 +89,8 @@ export const retrainConfigSchema = z.strictObject({
   dropout: z.number().min(0).max(0.95).default(0.4),
   clips: clipsSchema,
   optim: retrainOptimSchema.prefault({}),
-  /** Single-view validation accuracy every this many epochs (0: never). */
-  validateEvery: z.number().int().min(0).default(1),
+  /** Single-view validation accuracy every this many epochs (0: never; PySlowFast's EVAL_PERIOD is 10). */
+  validateEvery: z.number().int().min(0).default(10),
 });
 export type RetrainConfig = z.infer<typeof retrainConfigSchema>;
 
