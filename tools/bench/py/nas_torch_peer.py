@@ -28,9 +28,9 @@ def conv(ci, co, k, s=1, p=0, d=1, g=1):
 
 
 class FactorizedReduce(nn.Module):
-    def __init__(self, ci, co):
+    def __init__(self, ci, co, affine=False):
         super().__init__()
-        self.c1, self.c2, self.bn = conv(ci, co // 2, 1, (1, 2, 2)), conv(ci, co // 2, 1, (1, 2, 2)), bn(co)
+        self.c1, self.c2, self.bn = conv(ci, co // 2, 1, (1, 2, 2)), conv(ci, co // 2, 1, (1, 2, 2)), bn(co, affine)
 
     def forward(self, x):
         x = F.relu(x)
@@ -39,33 +39,36 @@ class FactorizedReduce(nn.Module):
 
 
 class Pool(nn.Module):
-    def __init__(self, kind, c, s):
+    """1x3x3 pool; BN (no affine) after it in search edges only, as DARTS (derived cells: no BN)."""
+
+    def __init__(self, kind, c, s, with_bn=True):
         super().__init__()
         self.pool = (nn.AvgPool3d((1, 3, 3), (1, s, s), (0, 1, 1), count_include_pad=False) if kind == 'avg'
                      else nn.MaxPool3d((1, 3, 3), (1, s, s), (0, 1, 1)))
-        self.bn = bn(c)
+        self.bn = bn(c) if with_bn else nn.Identity()
 
     def forward(self, x):
         return self.bn(self.pool(x))
 
 
-def make_op(name, c, s):
+def make_op(name, c, s, affine=False):
+    """affine=False: a search edge's op (BN without affine, BN after pools); True: a derived cell's."""
     st = (1, s, s)
     if name == 'skip_connect':
-        return nn.Identity() if s == 1 else FactorizedReduce(c, c)
+        return nn.Identity() if s == 1 else FactorizedReduce(c, c, affine)
     if name == 'avg_pool_1x3x3':
-        return Pool('avg', c, s)
+        return Pool('avg', c, s, not affine)
     if name == 'max_pool_1x3x3':
-        return Pool('max', c, s)
+        return Pool('max', c, s, not affine)
     if name == 'sep_conv_1x3x3':
-        return nn.Sequential(nn.ReLU(), conv(c, c, (1, 3, 3), st, (0, 1, 1), g=c), conv(c, c, 1), bn(c),
-                             nn.ReLU(), conv(c, c, (1, 3, 3), 1, (0, 1, 1), g=c), conv(c, c, 1), bn(c))
+        return nn.Sequential(nn.ReLU(), conv(c, c, (1, 3, 3), st, (0, 1, 1), g=c), conv(c, c, 1), bn(c, affine),
+                             nn.ReLU(), conv(c, c, (1, 3, 3), 1, (0, 1, 1), g=c), conv(c, c, 1), bn(c, affine))
     if name == 'dil_conv_1x3x3':
-        return nn.Sequential(nn.ReLU(), conv(c, c, (1, 3, 3), st, (0, 2, 2), (1, 2, 2), g=c), conv(c, c, 1), bn(c))
+        return nn.Sequential(nn.ReLU(), conv(c, c, (1, 3, 3), st, (0, 2, 2), (1, 2, 2), g=c), conv(c, c, 1), bn(c, affine))
     if name == 'temporal_conv_3+3x3':
-        return nn.Sequential(nn.ReLU(), conv(c, c, (1, 3, 3), st, (0, 1, 1)), conv(c, c, (3, 1, 1), 1, (1, 0, 0)), bn(c))
+        return nn.Sequential(nn.ReLU(), conv(c, c, (1, 3, 3), st, (0, 1, 1)), conv(c, c, (3, 1, 1), 1, (1, 0, 0)), bn(c, affine))
     if name == 'temporal_conv_3+1x1':
-        return nn.Sequential(nn.ReLU(), conv(c, c, 1, st), conv(c, c, (3, 1, 1), 1, (1, 0, 0)), bn(c))
+        return nn.Sequential(nn.ReLU(), conv(c, c, 1, st), conv(c, c, (3, 1, 1), 1, (1, 0, 0)), bn(c, affine))
     raise ValueError(name)
 
 
@@ -82,9 +85,9 @@ class MixedOp(nn.Module):
 
 
 class ReLUConvBN(nn.Module):
-    def __init__(self, ci, co):
+    def __init__(self, ci, co, affine=False):
         super().__init__()
-        self.c, self.bn = conv(ci, co, 1), bn(co)
+        self.c, self.bn = conv(ci, co, 1), bn(co, affine)
 
     def forward(self, x):
         return self.bn(self.c(F.relu(x)))
