@@ -31,3 +31,4 @@ export { SearchTrainer, searchOptimSchema, type SearchOptim, type AlphaSoftmax }
 export { RetrainTrainer, retrainOptimSchema, type RetrainOptim } from './train/retrain-trainer';
 export { stepSeed } from './train/step-seed';
 export { countCorrect } from './search-space/search-network';
+export { readJsonFile, readJson, parseOrExplain, explainIssues, writeJsonFile, writeFileAtomic } from './json-file';

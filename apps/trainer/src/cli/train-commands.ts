@@ -61,6 +61,16 @@ function common(cmd: Command): Command {
 }
 
 /** The data section from --manifest & co. (undefined: the config's or the sample set). */
+/** The common options plus what search and retraining both take; `paper` gives each flag's paper value. */
+function training(cmd: Command, paper: { epochs: string; channels: string; jitter: string; crop: string }): Command {
+  return common(cmd)
+    .addOption(new Option('--epochs <n>', `epochs (${paper.epochs})`).argParser(intArg('--epochs', 1)))
+    .addOption(new Option('--channels <n>', `initial channels (${paper.channels})`).argParser(intArg('--channels', 2)))
+    .addOption(new Option('--jitter <min,max>', `short-side jitter (${paper.jitter})`).argParser(pair('--jitter')))
+    .addOption(new Option('--crop <n>', `crop size (${paper.crop})`).argParser(intArg('--crop', 8)))
+    .option('--resume <run>', `continue a stopped or killed ${cmd.name()} run (name or folder) from its last checkpoint`);
+}
+
 function dataFlags(f: CommonFlags, dataset: Dataset): Record<string, unknown> | undefined {
   if (!f.manifest) {
     if (f.valManifest || f.root || f.cache || f.labels) throw new InvalidArgumentError('--val-manifest, --root, --labels and --cache need --manifest');
@@ -95,16 +105,12 @@ function exitFor(status: 'done' | 'stopped'): void {
 }
 
 export function addTrainCommands(cli: Command): void {
-  common(
+  training(
     cli
       .command('search')
       .description('one-level differentiable search on the Kinetics layout (no flags: the bundled sample set, a few minutes on 2 cores); ends with the genotype and the run folder')
-      .addOption(new Option('--epochs <n>', 'epochs (paper 80)').argParser(intArg('--epochs', 1)))
-      .addOption(new Option('--channels <n>', 'initial channels (paper 64)').argParser(intArg('--channels', 2)))
-      .addOption(new Option('--jitter <min,max>', 'short-side jitter (paper 128,164)').argParser(pair('--jitter')))
-      .addOption(new Option('--crop <n>', 'crop size (paper 112)').argParser(intArg('--crop', 8)))
-      .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant']))
-      .option('--resume <run>', 'continue a stopped or killed search run (name or folder) from its last checkpoint'),
+      .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant'])),
+    { epochs: 'paper 80', channels: 'paper 64', jitter: 'paper 128,164', crop: 'paper 112' },
   ).action(async (f: CommonFlags & { epochs?: number; channels?: number; jitter?: [number, number]; crop?: number; lrSchedule?: string; resume?: string }) => {
     const extra = { epochs: f.epochs, channels: f.channels, clips: clipOverrides(f), optim: f.lrSchedule ? { weightLr: { kind: f.lrSchedule } } : undefined };
     const r = await runSearch({ config: f.config, overrides: overrides(f, 'kinetics', extra), resume: f.resume, preset: 'search', dataset: 'kinetics', log });
@@ -112,18 +118,14 @@ export function addTrainCommands(cli: Command): void {
     exitFor(r.status);
   });
 
-  common(
+  training(
     cli
       .command('retrain')
       .description('train a derived network from scratch on a genotype (default: the newest search result, else the bundled genotype)')
       .addOption(new Option('--dataset <name>', 'dataset defaults: ssv2 (no flip, jitter 256,320, crop 224), kinetics, ucf101 (jitter 128,256)').choices([...DATASETS]).default('ssv2'))
       .option('--genotype <file>', 'genotype file to retrain')
-      .addOption(new Option('--epochs <n>', 'epochs (paper 196)').argParser(intArg('--epochs', 1)))
-      .addOption(new Option('--channels <n>', 'initial channels (PV-NAS-L 64, -M 100)').argParser(intArg('--channels', 2)))
-      .addOption(new Option('--repeats <n>', 'normal cells per stage K (PV-NAS-L 1, -M 2)').argParser(intArg('--repeats', 1)))
-      .addOption(new Option('--jitter <min,max>', 'short-side jitter').argParser(pair('--jitter')))
-      .addOption(new Option('--crop <n>', 'crop size').argParser(intArg('--crop', 8)))
-      .option('--resume <run>', 'continue a stopped or killed retrain run (name or folder) from its last checkpoint'),
+      .addOption(new Option('--repeats <n>', 'normal cells per stage K (PV-NAS-L 1, -M 2)').argParser(intArg('--repeats', 1))),
+    { epochs: 'paper 196', channels: 'PV-NAS-L 64, -M 100', jitter: 'paper 256,320; UCF-101 128,256', crop: 'paper 224; UCF-101 112' },
   ).action(async (f: CommonFlags & { dataset: Dataset; genotype?: string; epochs?: number; channels?: number; repeats?: number; jitter?: [number, number]; crop?: number; resume?: string }) => {
     const extra = { genotype: f.genotype, epochs: f.epochs, channels: f.channels, repeats: f.repeats, clips: clipOverrides(f) };
     const r = await runRetrain({ config: f.config, overrides: overrides(f, f.dataset, extra), resume: f.resume, preset: `retrain-${f.dataset}`, dataset: f.dataset, log });

@@ -11,10 +11,10 @@ import { loadDerived, renderEvaluationMarkdown, selectBackend, writeJsonFile, ty
 import { resolveConfig } from '../config/load';
 import { retrainConfigSchema, type Dataset, type EvaluateConfig } from '../config/schema';
 import { loadSplit, WORKSPACE } from '../data/datasets';
-import { renderReport } from '../run/report';
+import { writeReport } from '../run/report';
 import { defaultRunName, latestRun, RunFolder } from '../run/run-folder';
 import { runDirOf } from './session';
-import { scoreViews } from './view-scores';
+import { scoreViews, testLoader } from './view-scores';
 
 /** The model folder and, when it sits in a retrain run, that run's clip settings. */
 export function findModel(c: EvaluateConfig): { modelDir: string; trainedWith?: { crop: number; frames: number; window: number }; run?: string } {
@@ -50,26 +50,22 @@ export async function runEvaluate(flags: EvaluateFlags): Promise<{ run: string; 
   if (crop === undefined) throw new Error(`model ${found.modelDir} is not inside a retrain run, so its crop size is unknown: pass --crop`);
   const backend = await selectBackend({ backend: c.backend, log: flags.log });
   const workers = c.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
-  const val = await loadSplit(c.data, 'val', { workers, log: flags.log, baseDir: flags.config ? path.dirname(path.resolve(flags.config)) : undefined });
+  const baseDir = flags.config ? path.dirname(path.resolve(flags.config)) : undefined;
+  const val = await loadSplit(c.data, 'val', { workers, log: flags.log, baseDir });
   const net = loadDerived(found.modelDir);
   if (net.config.classes !== val.classes.length) throw new Error(`model ${found.modelDir} has ${net.config.classes} classes, the validation split ${val.classes.length}: evaluate it on the dataset it was trained on`);
-  const run = RunFolder.create(path.resolve(c.runsDir, c.name ?? defaultRunName('evaluate')), { command: 'evaluate', preset: 'evaluate', seed: c.seed, config: { ...c, model: found.modelDir }, backend, workspace: WORKSPACE });
+  const run = RunFolder.create(path.resolve(c.runsDir, c.name ?? defaultRunName('evaluate')), { command: 'evaluate', preset: 'evaluate', seed: c.seed, config: { ...c, model: found.modelDir }, backend, workspace: WORKSPACE, baseDir });
   const frames = found.trainedWith?.frames ?? 8;
   const window = found.trainedWith?.window ?? 64;
   const results: Record<string, ViewEvaluation> = {};
+  const loader = testLoader({ split: val, numClips: c.clipsPerVideo, crop, frames, window, batchSize: c.batchSize, workers });
   try {
     for (const shuffled of c.shuffleFrames ? [false, true] : [false]) {
       const key = shuffled ? 'shuffledFrames' : 'ordered';
       flags.log(`evaluate${shuffled ? ' (frames shuffled)' : ''}: ${val.records.length} videos x ${c.clipsPerVideo * 3} views from ${val.describe}`);
-      const ev = await scoreViews({
-        split: val,
+      const ev = await scoreViews(loader, {
+        numClasses: val.classes.length,
         logits: (x) => net.forward(x, { training: false, updateStats: false }),
-        numClips: c.clipsPerVideo,
-        crop,
-        frames,
-        window,
-        batchSize: c.batchSize,
-        workers,
         shuffle: shuffled ? { seed: c.seed } : undefined,
         onBatch: (done, total) => {
           if (done === total || done % 20 === 0) flags.log(`  ${done}/${total} batches`);
@@ -81,12 +77,13 @@ export async function runEvaluate(flags: EvaluateFlags): Promise<{ run: string; 
     }
     const sections = Object.entries(results).map(([key, ev]) => renderEvaluationMarkdown(ev, { classNames: val.classes, title: key === 'ordered' ? '## Evaluation' : '## Evaluation with the frames of every clip shuffled', videoNames: val.records.map((r) => r.id) }));
     run.update({ status: 'done', ended: new Date().toISOString() });
-    fs.writeFileSync(run.path('report.md'), renderReport(run, [`Model: \`${found.modelDir}\`${found.run ? ` (run ${path.basename(found.run)})` : ''}; crop ${crop}, ${frames} frames.`, '', ...sections]));
+    writeReport(run, [`Model: \`${found.modelDir}\`${found.run ? ` (run ${path.basename(found.run)})` : ''}; crop ${crop}, ${frames} frames.`, '', ...sections]);
     return { run: run.dir, results };
   } catch (e) {
     run.update({ status: 'failed', error: (e as Error).message, ended: new Date().toISOString() });
     throw e;
   } finally {
+    await loader.close();
     net.dispose();
   }
 }

@@ -12,7 +12,7 @@ import { renderRunPlots } from '../plots/render-run';
 import { writeReport } from '../run/report';
 import { latestRun } from '../run/run-folder';
 import { openSession, train, type SessionFlags } from './session';
-import { scoreViews } from './view-scores';
+import { scoreViews, testLoader } from './view-scores';
 
 export const BUNDLED_GENOTYPE = path.join(WORKSPACE, 'apps', 'trainer', 'assets', 'sample-search.genotype.json');
 
@@ -32,7 +32,8 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
   const chosen = fs.existsSync(s.run.path('genotype.json')) ? { genotype: readGenotype(s.run.path('genotype.json')), from: s.run.path('genotype.json') } : chooseGenotype(c, flags.log);
   if (!fs.existsSync(s.run.path('genotype.json'))) writeGenotype(s.run.path('genotype.json'), chosen.genotype);
   const trainer = new RetrainTrainer(chosen.genotype, { channels: c.channels, classes: s.train.classes.length, layout: defaultLayout(c.repeats), stemStride: c.stemStride, dropout: c.dropout, seed: c.seed }, c.optim, c.epochs);
-  const val = c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val) ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log }) : undefined;
+  const valSplit = c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val) ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir }) : undefined;
+  const val = valSplit && testLoader({ split: valSplit, numClips: 2, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.dir);
     const params = trainer.net.params.list().filter((p) => p.trainable).reduce((n, p) => n + p.variable.size, 0);
@@ -46,7 +47,7 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
       lrs: (at) => ({ weights: trainer.lr(at.epochFraction) }),
       epochEnd: async (e) => {
         if (!val || (e.epoch + 1) % c.validateEvery !== 0) return {};
-        const ev = await scoreViews({ split: val, logits: (x) => trainer.logits(x), numClips: 2, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
+        const ev = await scoreViews(val, { numClasses: s.train.classes.length, logits: (x) => trainer.logits(x) });
         return ev.singleView ? { valAcc: ev.singleView.top1.accuracy } : {};
       },
       tensors: () => trainer.checkpointTensors(),
@@ -58,6 +59,7 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
     flags.log(status === 'stopped' ? `stopped; continue with: npx pvnas retrain --resume ${s.run.meta.name}` : `model: ${s.run.path('model')}`);
     return { status, run: s.run.dir };
   } finally {
+    await val?.close();
     trainer.dispose();
   }
 }

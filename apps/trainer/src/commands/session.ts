@@ -47,6 +47,8 @@ export interface Session<C> {
   config: C;
   backend: BackendInfo;
   train: SplitData;
+  /** Folder relative data paths resolve against: the config file's, else the working directory. */
+  baseDir?: string;
   loader: ClipLoader;
   /** The loader's batches, time-reversed when the config asks for it. */
   batches: BatchSource;
@@ -76,13 +78,14 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
   }
   const backend = await selectBackend({ backend: config.backend, log: flags.log });
   const workers = config.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
-  const train = await loadSplit(config.data, 'train', { workers, log: flags.log, baseDir: flags.config ? path.dirname(path.resolve(flags.config)) : undefined });
+  const baseDir = run?.meta.baseDir ?? (flags.config ? path.dirname(path.resolve(flags.config)) : undefined);
+  const train = await loadSplit(config.data, 'train', { workers, log: flags.log, baseDir });
   if (train.issues.length > 0) flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
   const c = config as ConfigOf<'search'>;
   const partners = c.clips.timeReversal > 0 ? reversalPartners(train.classes) : undefined; // before any run folder exists
   if (!run) {
     const name = config.name ?? defaultRunName(flags.preset);
-    run = RunFolder.create(path.resolve(config.runsDir, name), { command, preset: flags.preset, seed: config.seed, config, backend, workspace: WORKSPACE });
+    run = RunFolder.create(path.resolve(config.runsDir, name), { command, preset: flags.preset, seed: config.seed, config, backend, workspace: WORKSPACE, baseDir });
   } else {
     run.update({ resumed: [...run.meta.resumed, new Date().toISOString()], status: 'running', error: undefined, backend: { name: backend.name, threads: backend.threads, versions: backend.versions } });
   }
@@ -104,7 +107,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
     resumeFrom = { dir: latest, state: ck.state.loop as LoopState, tensors: ck.tensors, extra: ck.state };
     flags.log(`resuming ${run.dir} from ${path.basename(latest)} (epoch ${resumeFrom.state.epoch + 1}, step ${resumeFrom.state.step})`);
   } else if (flags.resume) flags.log(`run ${run.dir} has no checkpoint yet: starting it from the beginning`);
-  return { run, config, backend, train, loader, batches, resumeFrom };
+  return { run, config, backend, train, baseDir, loader, batches, resumeFrom };
 }
 
 export interface TrainHooks {

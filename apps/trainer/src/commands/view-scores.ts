@@ -2,29 +2,26 @@
  * Scoring a model on test views: the loader's `numClips` windows x 3 crops per video, the mean softmax per
  * video (ViewAggregator), multi-view and single-view metrics. Used by `evaluate` (10 x 3 = 30 views) and by
  * retraining's per-epoch validation (2 x 3: its centre view is the same middle window and centre crop as
- * the 30-view single view, at a fifth of the cost).
+ * the 30-view single view, at a fifth of the cost). The caller owns the loader (its worker pool), so one
+ * loader serves every validation epoch, or both evaluation passes.
  */
 import { ClipLoader, DEFAULT_TEMPORAL, shuffleClipFrames } from '@pvnas/ingest';
 import { centreViewIndex, evaluateViews, stepSeed, ViewAggregator, type ViewEvaluation } from '@pvnas/nas';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SplitData } from '../data/datasets';
 
-export interface ViewScoring {
+export interface TestViews {
   split: SplitData;
-  logits: (x: tf.Tensor5D) => tf.Tensor2D;
   numClips: number;
   crop: number;
   frames: number;
   window: number;
   batchSize: number;
   workers: number;
-  /** Shuffle each clip's frames (seeded by seed, video and view). */
-  shuffle?: { seed: number };
-  onBatch?: (done: number, total: number) => void;
 }
 
-export async function scoreViews(o: ViewScoring): Promise<ViewEvaluation & { failures: ClipLoader['failures']; clipsPerSec: number }> {
-  const loader = new ClipLoader({
+export function testLoader(o: TestViews): ClipLoader {
+  return new ClipLoader({
     records: o.split.records,
     cacheDir: o.split.cacheDir,
     batchSize: o.batchSize,
@@ -33,23 +30,33 @@ export async function scoreViews(o: ViewScoring): Promise<ViewEvaluation & { fai
     temporal: { ...DEFAULT_TEMPORAL, numFrames: o.frames, windowFrames: o.window },
     test: { crop: o.crop, numClips: o.numClips },
   });
-  const views = o.numClips * 3;
-  const agg = new ViewAggregator({ numClasses: o.split.classes.length, views, numVideos: o.split.records.length, singleView: centreViewIndex(o.numClips), names: o.split.records.map((r) => r.id) });
+}
+
+export interface ViewScoring {
+  numClasses: number;
+  logits: (x: tf.Tensor5D) => tf.Tensor2D;
+  /** Shuffle each clip's frames (seeded by seed, video and view). */
+  shuffle?: { seed: number };
+  onBatch?: (done: number, total: number) => void;
+}
+
+export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<ViewEvaluation & { failures: ClipLoader['failures']; clipsPerSec: number }> {
+  const records = loader.opts.records;
+  const numClips = loader.opts.test!.numClips!;
+  const views = numClips * 3;
+  const names = records.map((r) => r.id);
+  const agg = new ViewAggregator({ numClasses: o.numClasses, views, numVideos: records.length, singleView: centreViewIndex(numClips), names });
   const total = loader.batchesPerEpoch();
   let done = 0;
   let clips = 0;
   const t0 = performance.now();
-  try {
-    for await (const b of loader.epoch(0)) {
-      const data = o.shuffle ? shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v, k) => stepSeed(o.shuffle!.seed, v * views + b.view![k]))) : b.data;
-      const logits = tf.tidy(() => o.logits(tf.tensor5d(data, b.shape)).dataSync());
-      agg.addLogitsBatch(b.videoIndex, b.view!, logits);
-      clips += b.shape[0];
-      o.onBatch?.(++done, total);
-    }
-  } finally {
-    await loader.close();
+  for await (const b of loader.epoch(0)) {
+    const data = o.shuffle ? shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v, k) => stepSeed(o.shuffle!.seed, v * views + b.view![k]))) : b.data;
+    const logits = tf.tidy(() => o.logits(tf.tensor5d(data, b.shape)).dataSync());
+    agg.addLogitsBatch(b.videoIndex, b.view!, logits);
+    clips += b.shape[0];
+    o.onBatch?.(++done, total);
   }
-  const ev = evaluateViews(agg.result(), o.split.records.map((r) => r.label), { names: o.split.records.map((r) => r.id) });
+  const ev = evaluateViews(agg.result(), records.map((r) => r.label), { names });
   return { ...ev, failures: loader.failures, clipsPerSec: (clips * 1000) / (performance.now() - t0) };
 }

@@ -63,14 +63,20 @@ const common = {
   logEvery: z.number().int().min(1).default(10),
 };
 
-export const searchConfigSchema = z.strictObject({
+/** What search and retraining both train: epochs of clips through a network with a stem and dropout. */
+const training = {
   ...common,
   epochs: z.number().int().min(1),
-  /** Initial channels of the search network (paper 64). */
+  /** Initial channels (paper: search 64; PV-NAS-L 64, PV-NAS-M 100). */
   channels: z.number().int().min(2),
   stemStride: z.number().int().min(1).max(4).default(2),
+  /** Dropout before the classifier. */
   dropout: z.number().min(0).max(0.95).default(0.4),
   clips: clipsSchema,
+};
+
+export const searchConfigSchema = z.strictObject({
+  ...training,
   optim: searchOptimSchema.prefault({}),
   /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
   alphasEvery: z.number().int().min(1).default(100),
@@ -78,16 +84,11 @@ export const searchConfigSchema = z.strictObject({
 export type SearchConfig = z.infer<typeof searchConfigSchema>;
 
 export const retrainConfigSchema = z.strictObject({
-  ...common,
-  epochs: z.number().int().min(1),
+  ...training,
   /** Genotype file to retrain; default: the newest search run's genotype.json, else the bundled one. */
   genotype: z.string().min(1).optional(),
-  /** Normal cells per stage (K) and initial channels: PV-NAS-L is 1 / 64, PV-NAS-M 2 / 100. */
+  /** Normal cells per stage (K): PV-NAS-L 1, PV-NAS-M 2. */
   repeats: z.number().int().min(1),
-  channels: z.number().int().min(2),
-  stemStride: z.number().int().min(1).max(4).default(2),
-  dropout: z.number().min(0).max(0.95).default(0.4),
-  clips: clipsSchema,
   optim: retrainOptimSchema.prefault({}),
   /** Single-view validation accuracy every this many epochs (0: never; PySlowFast's EVAL_PERIOD is 10). */
   validateEvery: z.number().int().min(0).default(10),

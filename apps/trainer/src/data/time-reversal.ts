@@ -28,8 +28,8 @@ export function withTimeReversal(source: { epoch(e: number, from: number): Async
     async *epoch(epoch: number, from: number): AsyncIterable<Batch> {
       for await (const b of source.epoch(epoch, from)) {
         const flip = Array.from(b.videoIndex, (v) => stepSeed(seed ^ 0x5eed, epoch * 1_000_003 + v) / 2 ** 32 < p);
-        const labels = Int32Array.from(b.labels, (l, k) => (flip[k] ? partners[l] : l));
-        yield { ...b, data: reverseClipFrames(b.data, b.shape, flip), labels };
+        if (!flip.some(Boolean)) yield b;
+        else yield { ...b, data: reverseClipFrames(b.data, b.shape, flip), labels: Int32Array.from(b.labels, (l, k) => (flip[k] ? partners[l] : l)) };
       }
     },
   };

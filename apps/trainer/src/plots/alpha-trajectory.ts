@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CELL_TYPES, EDGES, opsOf, readAlphas, type CellType } from '@pvnas/nas';
+import { CELL_TYPES, EDGES, opsOf, readAlphas, softmax as softmaxOfLogits, type CellType } from '@pvnas/nas';
 import type { AlphaSoftmax, MetricRecord } from '../run/metrics';
 
 export interface AlphaSnapshot {
@@ -22,11 +22,9 @@ export interface AlphaTrajectory {
 export const ALPHAS_DIR = 'alphas';
 const ALPHAS_FILE = /^epoch-(\d{3,})\.json$/;
 
+/** Softmax of one row of raw alphas (the library's, stable for large values). */
 export function softmax(row: readonly number[]): number[] {
-  const max = Math.max(...row);
-  const exps = row.map((v) => Math.exp(v - max));
-  const sum = exps.reduce((s, v) => s + v, 0);
-  return exps.map((v) => v / sum);
+  return Array.from(softmaxOfLogits(row));
 }
 
 function checkShape(softmaxes: AlphaSoftmax, where: string): void {

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
+import { explainIssues } from '@pvnas/nas';
 
 export const PHASES = ['search', 'retrain'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -20,44 +21,42 @@ export type AlphaSoftmax = z.infer<typeof alphaSoftmaxSchema>;
 
 const lrs = z.object({ weights: z.number(), alphas: z.number().optional() });
 
-export const stepRecordSchema = z.object({
-  kind: z.literal('step'),
+/** Fields of both records; in an epoch record loss, acc, clipsPerSec and dataWait are the epoch's means. */
+const shared = {
   phase: z.enum(PHASES),
-  /** 0-based epoch and global step (counted from the run's start). */
+  /** 0-based epoch. */
   epoch: z.number().int().min(0),
-  step: z.number().int().min(0),
-  /** Training loss of the weight step (search: on the updated alphas). */
+  /** Training loss (search: of the weight step, on the updated alphas). */
   loss: z.number(),
-  /** Search only: the loss the alpha step saw. */
-  alphaLoss: z.number().optional(),
-  /** Top-1 accuracy on the step's batch. */
+  /** Top-1 training accuracy. */
   acc: z.number().min(0).max(1),
   lr: lrs,
   clipsPerSec: z.number().min(0),
-  /** Fraction of the step's wall time spent waiting for the loader. */
+  /** Fraction of wall time spent waiting for the loader. */
   dataWait: z.number().min(0).max(1),
-  gradNorm: z.number().optional(),
   alphas: alphaSoftmaxSchema.optional(),
   /** ISO time. */
   time: z.string(),
+};
+
+export const stepRecordSchema = z.object({
+  ...shared,
+  kind: z.literal('step'),
+  /** Global step (counted from the run's start). */
+  step: z.number().int().min(0),
+  /** Search only: the loss the alpha step saw. */
+  alphaLoss: z.number().optional(),
+  gradNorm: z.number().optional(),
 });
 
 export const epochRecordSchema = z.object({
+  ...shared,
   kind: z.literal('epoch'),
-  phase: z.enum(PHASES),
-  epoch: z.number().int().min(0),
   /** Global step count at the end of the epoch. */
   step: z.number().int().min(0),
-  loss: z.number(),
-  acc: z.number().min(0).max(1),
   valAcc: z.number().min(0).max(1).optional(),
-  lr: lrs,
-  clipsPerSec: z.number().min(0),
-  dataWait: z.number().min(0).max(1),
   /** Clips the loader skipped (bad videos) in this epoch. */
   skipped: z.number().int().min(0),
-  alphas: alphaSoftmaxSchema.optional(),
-  time: z.string(),
 });
 
 export const metricRecordSchema = z.discriminatedUnion('kind', [stepRecordSchema, epochRecordSchema]);
@@ -80,7 +79,7 @@ export function readMetrics(file: string): MetricRecord[] {
       throw new Error(`metrics ${file}:${i + 1} is not JSON`);
     }
     const r = metricRecordSchema.safeParse(value);
-    if (!r.success) throw new Error(`metrics ${file}:${i + 1} is not a metric record: ${r.error.issues.slice(0, 3).map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    if (!r.success) throw new Error(`metrics ${file}:${i + 1} is not a metric record: ${explainIssues(r.error, 3)}`);
     out.push(r.data);
   });
   // a resumed run re-writes the steps after its checkpoint: the last record of each key wins, in the

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CELL_TYPES, readGenotype } from '@pvnas/nas';
+import { CELL_TYPES, readGenotype, writeFileAtomic } from '@pvnas/nas';
 import { readMetrics, type EpochRecord } from './metrics';
 import type { RunFolder } from './run-folder';
 
@@ -58,8 +58,6 @@ export function renderReport(run: RunFolder, extraSections: string[] = []): stri
 
 export function writeReport(run: RunFolder, extraSections: string[] = []): string {
   const file = run.path('report.md');
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, renderReport(run, extraSections));
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, renderReport(run, extraSections));
   return path.resolve(file);
 }

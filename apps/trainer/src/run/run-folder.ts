@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { BackendInfo } from '@pvnas/nas';
-import { writeJsonFile } from '@pvnas/nas';
+import { readJsonFile, writeJsonFile } from '@pvnas/nas';
 
 export const RUN_COMMANDS = ['search', 'retrain', 'evaluate'] as const;
 
@@ -20,6 +20,8 @@ const runMetaSchema = z.object({
   /** The nx target or subcommand preset (e.g. retrain-ssv2). */
   preset: z.string(),
   seed: z.number().int(),
+  /** Where relative paths of config.json resolve (the config file's folder, or the working directory). */
+  baseDir: z.string(),
   started: z.string(),
   resumed: z.array(z.string()),
   status: z.enum(['running', 'stopped', 'done', 'failed']),
@@ -54,7 +56,7 @@ export function defaultRunName(command: string, now = new Date()): string {
 export class RunFolder {
   private constructor(readonly dir: string, public meta: RunMeta) {}
 
-  static create(dir: string, o: { command: RunMeta['command']; preset: string; seed: number; config: unknown; backend: BackendInfo; workspace: string }): RunFolder {
+  static create(dir: string, o: { command: RunMeta['command']; preset: string; seed: number; config: unknown; backend: BackendInfo; workspace: string; baseDir?: string }): RunFolder {
     if (fs.existsSync(path.join(dir, 'run.json'))) throw new Error(`run folder ${dir} already holds a run: continue it with --resume ${path.basename(dir)}, or choose another --name`);
     fs.mkdirSync(dir, { recursive: true });
     writeJsonFile(path.join(dir, 'config.json'), o.config);
@@ -64,6 +66,7 @@ export class RunFolder {
       name: path.basename(dir),
       preset: o.preset,
       seed: o.seed,
+      baseDir: path.resolve(o.baseDir ?? '.'),
       started: new Date().toISOString(),
       resumed: [],
       status: 'running',
@@ -81,9 +84,7 @@ export class RunFolder {
   static open(dir: string): RunFolder {
     const file = path.join(dir, 'run.json');
     if (!fs.existsSync(file)) throw new Error(`${dir} is not a run folder (no run.json)`);
-    const r = runMetaSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (!r.success) throw new Error(`run ${file} is not valid: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return new RunFolder(dir, r.data);
+    return new RunFolder(dir, readJsonFile(file, runMetaSchema, 'run'));
   }
 
   config(): unknown {

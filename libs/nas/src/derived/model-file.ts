@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { readJsonFile, writeFileAtomic } from '../json-file';
 import { genotypeSchema } from '../search-space/genotype';
 import { CELL_TYPES } from '../search-space/op-names';
 import { DerivedNetwork } from './derived-network';
@@ -28,23 +29,17 @@ const modelFileSchema = z.object({
 });
 
 export async function saveDerived(net: DerivedNetwork, dir: string): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
   const named = Object.fromEntries(net.params.list().map((p) => [p.name, p.variable]));
   const { data, specs } = await tf.io.encodeWeights(named);
-  const tmp = (f: string) => path.join(dir, `${f}.tmp-${process.pid}`);
-  fs.writeFileSync(tmp('weights.bin'), Buffer.from(data));
   const model = { format: MODEL_FORMAT, genotype: net.genotype, config: net.config, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] };
-  fs.writeFileSync(tmp('model.json'), JSON.stringify(modelFileSchema.parse(model), null, 1) + '\n');
-  fs.renameSync(tmp('weights.bin'), path.join(dir, 'weights.bin'));
-  fs.renameSync(tmp('model.json'), path.join(dir, 'model.json'));
+  // the weights first: a model.json on disk always describes whole weights
+  writeFileAtomic(path.join(dir, 'weights.bin'), new Uint8Array(data as ArrayBuffer));
+  writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(modelFileSchema.parse(model), null, 1) + '\n');
 }
 
 export function loadDerived(dir: string): DerivedNetwork {
   const file = path.join(dir, 'model.json');
-  if (!fs.existsSync(file)) throw new Error(`model ${file} does not exist`);
-  const parsed = modelFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`model ${file} is not valid: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const m = parsed.data;
+  const m = readJsonFile(file, modelFileSchema, 'model');
   const bin = fs.readFileSync(path.join(dir, m.weightsManifest[0].paths[0]));
   const tensors = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), m.weightsManifest[0].weights);
   const net = new DerivedNetwork(m.genotype, m.config);

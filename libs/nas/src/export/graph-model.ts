@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { DerivedNetwork } from '../derived/derived-network';
+import { readJsonFile, writeFileAtomic } from '../json-file';
 import { GraphBuilder, type GNode } from './graph-builder';
 
 export const GRAPH_MODEL_WEIGHTS = 'group1-shard1of1.bin';
@@ -63,12 +64,8 @@ export async function exportGraphModel(net: DerivedNetwork, o: GraphExportOption
     const { weightSpecs, weightData, ...rest } = await graphArtifacts(g, video, net.emit(g, video), metadata);
     const json = graphModelSchema.parse({ ...rest, weightsManifest: [{ paths: [GRAPH_MODEL_WEIGHTS], weights: weightSpecs }] });
     const data = weightData as ArrayBuffer;
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = (f: string) => path.join(dir, `${f}.tmp-${process.pid}`);
-    fs.writeFileSync(tmp(GRAPH_MODEL_WEIGHTS), Buffer.from(data));
-    fs.writeFileSync(tmp('model.json'), JSON.stringify(json) + '\n');
-    fs.renameSync(tmp(GRAPH_MODEL_WEIGHTS), path.join(dir, GRAPH_MODEL_WEIGHTS));
-    fs.renameSync(tmp('model.json'), path.join(dir, 'model.json'));
+    writeFileAtomic(path.join(dir, GRAPH_MODEL_WEIGHTS), new Uint8Array(data));
+    writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json) + '\n');
     return { nodes: json.modelTopology.node.length, bytes: data.byteLength };
   } finally {
     g.dispose();
@@ -80,10 +77,7 @@ export function graphModelFiles(dir: string): tf.io.IOHandler {
   return {
     load: async () => {
       const file = path.join(dir, 'model.json');
-      if (!fs.existsSync(file)) throw new Error(`graph model ${file} does not exist (write it with \`pvnas export\`)`);
-      const parsed = graphModelSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-      if (!parsed.success) throw new Error(`graph model ${file} is not valid: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-      const m = parsed.data;
+      const m = readJsonFile(file, graphModelSchema, 'graph model');
       const bin = fs.readFileSync(path.join(dir, m.weightsManifest[0].paths[0]));
       return {
         format: m.format,

@@ -2,9 +2,8 @@
  * Genotype and alphas files (DESIGN.md), zod-checked on the way in. A genotype holds, per cell type, two
  * [op, input] pairs per intermediate node (8 pairs, node by node) and the concatenated states.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { z } from 'zod';
+import { readJsonFile, writeJsonFile } from '../json-file';
 import { CELL_TYPES, EDGES, NODES, opsOf, SPATIAL_OPS, TEMPORAL_OPS, type CellType, type OpName } from './op-names';
 
 export const GENOTYPE_FORMAT = 'pvnas-genotype/1';
@@ -48,32 +47,8 @@ export const alphasSchema = z.object({
 });
 export type Alphas = z.infer<typeof alphasSchema>;
 
-function readJson(file: string, what: string): unknown {
-  if (!fs.existsSync(file)) throw new Error(`${what} ${file} does not exist`);
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${what} ${file} is not JSON: ${(e as Error).message}`);
-  }
-}
-
-function parseOrExplain<T>(schema: z.ZodType<T>, value: unknown, file: string, what: string): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
-  throw new Error(`${what} ${file} is not valid: ${issues}`);
-}
-
-export const readGenotype = (file: string): Genotype => parseOrExplain(genotypeSchema, readJson(file, 'genotype'), file, 'genotype');
-export const readAlphas = (file: string): Alphas => parseOrExplain(alphasSchema, readJson(file, 'alphas file'), file, 'alphas file');
-
-/** Writes atomically (temp file + rename), creating the folder. */
-export function writeJsonFile(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  fs.renameSync(tmp, file);
-}
+export const readGenotype = (file: string): Genotype => readJsonFile(file, genotypeSchema, 'genotype');
+export const readAlphas = (file: string): Alphas => readJsonFile(file, alphasSchema, 'alphas file');
 
 export function writeGenotype(file: string, g: Genotype): void {
   writeJsonFile(file, genotypeSchema.parse(g));

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { readJsonFile } from '../json-file';
 
 export const CHECKPOINT_FORMAT = 'pvnas-checkpoint/1';
 
@@ -62,11 +63,22 @@ function writeSynced(file: string, data: string | Uint8Array): void {
   fs.closeSync(fd);
 }
 
-export async function saveCheckpoint(root: string, label: string, progress: Progress, state: Record<string, unknown>, tensors: Record<string, tf.Tensor>, keep = 2): Promise<string> {
-  for (const [name, t] of Object.entries(tensors)) {
-    if (t.dtype === 'float32' && !Number.isFinite(tf.tidy(() => tf.sum(t).dataSync()[0]))) throw new NonFiniteStateError(name);
+/** Scans the encoded values once (every spec is 4 bytes a value); throws naming the first non-finite tensor. */
+function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[]): void {
+  let offset = 0;
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    if (s.dtype === 'float32') {
+      const values = new Float32Array(data, offset, n);
+      for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) throw new NonFiniteStateError(s.name);
+    }
+    offset += 4 * n;
   }
+}
+
+export async function saveCheckpoint(root: string, label: string, progress: Progress, state: Record<string, unknown>, tensors: Record<string, tf.Tensor>, keep = 2): Promise<string> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
+  checkFinite(data as ArrayBuffer, specs);
   const info = checkpointSchema.parse({ format: CHECKPOINT_FORMAT, label, progress, state, tensors: specs, time: new Date().toISOString() });
   fs.mkdirSync(root, { recursive: true });
   const tmp = path.join(root, `.tmp-${label}-${process.pid}`);
@@ -111,15 +123,12 @@ export function latestCheckpoint(root: string): string | undefined {
 }
 
 export function loadCheckpoint(dir: string): CheckpointInfo & { tensors: Record<string, tf.Tensor> } {
-  const file = path.join(dir, 'checkpoint.json');
-  if (!fs.existsSync(file)) throw new Error(`checkpoint ${file} does not exist`);
-  const r = checkpointSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  if (!r.success) throw new Error(`checkpoint ${file} is not valid: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const data = readJsonFile(path.join(dir, 'checkpoint.json'), checkpointSchema, 'checkpoint');
   const bin = fs.readFileSync(path.join(dir, 'tensors.bin'));
-  const expected = r.data.tensors.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const expected = data.tensors.reduce((s, t) => s + t.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (bin.byteLength !== expected) throw new Error(`checkpoint ${dir}: tensors.bin has ${bin.byteLength} bytes, checkpoint.json describes ${expected}`);
-  const tensors = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), r.data.tensors);
-  const { tensors: _specs, ...info } = r.data;
+  const tensors = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), data.tensors);
+  const { tensors: _specs, ...info } = data;
   return { ...info, tensors };
 }
 
