@@ -15,7 +15,7 @@ module.exports = {
   moduleNameMapper: {
     '^@pvnas/ingest$': path.join(root, 'libs/ingest/src/index.ts'),
     '^@pvnas/nas$': path.join(root, 'libs/nas/src/index.ts'),
-    '^@pvnas/sample$': path.join(root, 'tools/sample/src/index.ts'),
+    '^@pvnas/sample$': path.join(root, 'libs/sample/src/index.ts'),
   },
   testMatch: ['**/*.test.ts'],
   testTimeout: 60000,

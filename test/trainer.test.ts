@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { stringify } from 'yaml';
-import { generateSampleDataset } from '../tools/sample/src/generate';
+import { generateSampleDataset } from '@pvnas/sample';
 import { killTree, PVNAS_BIN, runCli, startCli, waitFor } from './support/cli';
 import { makeTempDir } from './support/datasets';
 

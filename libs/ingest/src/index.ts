@@ -4,7 +4,7 @@ export * from './rng';
 export * from './manifest/index';
 export { mergeManifests } from './manifest/merge';
 export * from './video/types';
-export { FFMPEG_PATH, FfmpegError } from './video/ffmpeg';
+export { FFMPEG_PATH, FfmpegError, ffmpegToBuffer, ffmpegToFile } from './video/ffmpeg';
 export { probeVideo } from './video/probe';
 export { decodeFrames, decodeAll, decodeStream } from './video/decode';
 export * from './sampling/temporal';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `nx run tools:bench-ingest`: the ingest benchmark (tools/bench/src/cli.ts), TypeScript loaded through tsx.
 'use strict';
-require('../../runtime/register.js');
+require('../../../libs/runtime/register.js');
 require('../src/cli.ts').main(process.argv).then(
   (code) => {
     process.exitCode = code;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `nx run tools:bench-nas`: search and derived-network steps vs the PyTorch peer, L/M costs (tools/bench/nas/nas-steps.ts), through tsx.
 'use strict';
-require('../../runtime/register.js');
+require('../../../libs/runtime/register.js');
 require('../nas/nas-steps.ts').main(process.argv).then(
   (code) => {
     process.exitCode = code;

@@ -9,8 +9,7 @@
 import * as path from 'node:path';
 import { loadManifest } from '../../../libs/ingest/src/manifest/spec';
 import type { VideoRecord } from '../../../libs/ingest/src/manifest/types';
-import { ensureSampleDataset } from '../../sample/src/generate';
-import type { SampleOptions } from '../../sample/src/options';
+import { ensureSampleDataset, type SampleOptions } from '@pvnas/sample';
 import { BENCH_ROOT, type SetName } from './options';
 
 export interface ClipSet {

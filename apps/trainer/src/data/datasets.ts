@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { buildCache, loadManifest, mergeManifests, type Manifest, type VideoRecord } from '@pvnas/ingest';
-import { ensureSampleDataset } from '../../../../tools/sample/src/generate';
+import { ensureSampleDataset } from '@pvnas/sample';
 import type { DataConfig } from '../config/schema';
 
 export const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..');

@@ -7,7 +7,7 @@
  */
 import { reverseClipFrames, stripTemplateBrackets, type ClipBatch } from '@pvnas/ingest';
 import { stepSeed, type Batch, type BatchSource } from '@pvnas/nas';
-import { SAMPLE_CLASSES, timeReversedClass } from '../../../../tools/sample/src/classes';
+import { SAMPLE_CLASSES, timeReversedClass } from '@pvnas/sample';
 
 /** Index of each class's time-reversed partner; throws naming a class without one. */
 export function reversalPartners(classes: readonly string[]): number[] {

@@ -46,7 +46,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 async function sampleRoot(): Promise<string> {
   // Imported lazily: only the no-flags default needs the generator.
-  const { ensureSampleDataset } = await import('../../../../tools/sample/src/index');
+  const { ensureSampleDataset } = await import('@pvnas/sample');
   return ensureSampleDataset();
 }
 

@@ -1,6 +1,6 @@
 /**
  * Benchmark of the spatial path (a script, not a test). Run:
- *   node -e "require('/work/main/tools/runtime/register.js'); require('/work/main/libs/ingest/src/transforms/resize.bench.ts')"
+ *   node -e "require('/work/main/libs/runtime/register.js'); require('/work/main/libs/ingest/src/transforms/resize.bench.ts')"
  *
  * Per case, 8 RGB uint8 frames -> short side random in the jitter range -> random crop -> flip (p = 0.5) ->
  * normalised float32 `[8, S, S, 3]`, three ways, on the same params:

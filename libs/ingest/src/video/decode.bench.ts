@@ -1,6 +1,6 @@
 /**
  * Benchmark of decodeFrames (a script, not a test). Run:
- *   node -e "require('/work/main/tools/runtime/register.js'); require('/work/main/libs/ingest/src/video/decode.bench.ts')"
+ *   node -e "require('/work/main/libs/runtime/register.js'); require('/work/main/libs/ingest/src/video/decode.bench.ts')"
  *
  * Encodes testsrc2 clips (h264 yuv420p, 30 fps, 10 s, x264 veryfast) into a temp dir, then for each clip times
  * decodeFrames of 8 frames spread over a random 64-frame window (the PV-NAS train clip), native size:

@@ -13,7 +13,9 @@
 #include <ATen/Version.h>
 #include <torch/version.h>
 
+#include <omp.h>
 #include <array>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -64,8 +66,17 @@ at::Tensor hwio(const Napi::Value& v, const Shape& shape, const char* what) { re
 
 bool isNull(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
 
+int gateThreads = 0;
+int64_t gateElems() { static int64_t v = std::getenv("PVNAS_GATE") ? std::atoll(std::getenv("PVNAS_GATE")) : 0; return v; }
+
 template <typename F>
 Napi::Value guarded(const Napi::CallbackInfo& info, F&& body) {
+  if (gateElems() > 0) {
+    int64_t n = 0;
+    for (size_t i = 0; i < info.Length(); i++) if (info[i].IsTypedArray()) n += info[i].As<Napi::TypedArray>().ElementLength();
+    if (gateThreads == 0) gateThreads = at::get_num_threads();
+    omp_set_num_threads(n < gateElems() ? 1 : gateThreads);
+  }
   try {
     body();
   } catch (const c10::Error& e) {

@@ -13,7 +13,7 @@
  * eight classes alike. A frame of `moving left` at time t has exactly the distribution of a frame of
  * `moving right`, `growing` or `rotating clockwise` at time t.
  */
-import { createRng, type Rng } from '../../../libs/ingest/src/rng';
+import { createRng, type Rng } from '@pvnas/ingest';
 import type { SampleClass } from './classes';
 
 export type ShapeKind = 'disc' | 'square' | 'triangle' | 'ellipse';

@@ -1,4 +1,4 @@
-import { IngestError } from '../../../libs/ingest/src/errors';
+import { IngestError } from '@pvnas/ingest';
 import { SAMPLE_CLASSES } from './classes';
 import { DEFAULT_SAMPLE_OPTIONS, resolveSampleOptions } from './options';
 import {

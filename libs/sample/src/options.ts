@@ -3,7 +3,7 @@
  * marker; a dataset is up to date when its marker holds exactly the options asked for.
  */
 import * as path from 'node:path';
-import { IngestError } from '../../../libs/ingest/src/errors';
+import { IngestError } from '@pvnas/ingest';
 import { SAMPLE_CLASSES } from './classes';
 
 export type SampleLayout = 'kinetics' | 'ssv2';

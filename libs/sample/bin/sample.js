@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The sample-dataset CLI (`nx run tools:sample`): see tools/sample/src/cli.ts for the options.
+// The sample-dataset CLI (`nx run sample:generate`): see libs/sample/src/cli.ts for the options.
 'use strict';
 require('../../runtime/register.js');
 const { runSampleCli } = require('../src/cli.ts');

@@ -1,9 +1,9 @@
 /**
- * `node tools/sample/bin/sample.js [--root DIR] [--seed N] [--force] ...`: makes the sample dataset if it
+ * `node libs/sample/bin/sample.js [--root DIR] [--seed N] [--force] ...`: makes the sample dataset if it
  * is missing or was made with other options, and prints its root on stdout.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { IngestError } from '../../../libs/ingest/src/errors';
+import { IngestError } from '@pvnas/ingest';
 import { ensureSampleDataset } from './generate';
 import { DEFAULT_SAMPLE_OPTIONS, DEFAULT_SAMPLE_ROOT, type SampleLayout } from './options';
 

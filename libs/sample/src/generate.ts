@@ -9,7 +9,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { IngestError } from '../../../libs/ingest/src/errors';
+import { IngestError } from '@pvnas/ingest';
 import { SAMPLE_CLASSES } from './classes';
 import { encodeFrames, encoderOptions, type SampleVideoFormat } from './encode';
 import { processAlive, siblingPath, withRootLock } from './lock';

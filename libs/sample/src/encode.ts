@@ -7,7 +7,7 @@
  *   webm — libvpx-vp9 in realtime mode at its fastest speed (SSv2 is VP9 webm).
  */
 import { Readable } from 'node:stream';
-import { ffmpegToFile } from '../../../libs/ingest/src/video/ffmpeg';
+import { ffmpegToFile } from '@pvnas/ingest';
 
 export type SampleVideoFormat = 'mp4' | 'webm';
 

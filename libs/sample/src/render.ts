@@ -8,7 +8,7 @@
  * the noise of positive-time index k (k = t for a positive class, k = T - 1 - t for its time reversal),
  * so a negative class's frames are exactly its partner's frames in reverse order.
  */
-import { deriveSeed } from '../../../libs/ingest/src/rng';
+import { deriveSeed } from '@pvnas/ingest';
 import { sampleClass, type SampleClass } from './classes';
 import { drawScene, objectTrack, type NoiseGrid, type ObjectState, type Rgb, type Scene } from './scene';
 
