@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `pvnas` command: loads the TypeScript CLI through tsx (no build step).
-require('../../runtime/register.js');
+require('../../../libs/runtime/register.js');
 require('../src/cli/main.ts').main(process.argv).catch((err) => {
   process.stderr.write(`pvnas: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

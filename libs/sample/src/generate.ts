@@ -20,7 +20,7 @@ import { renderClip } from './render';
 export const SAMPLE_MARKER = 'sample.json';
 export const SAMPLE_FORMAT = 'pvnas-sample/1';
 /** Bumped whenever the same options would give different content; a dataset of another version is regenerated. */
-export const SAMPLE_GENERATOR_VERSION = 1;
+export const SAMPLE_GENERATOR_VERSION = 2;
 
 export interface SampleMarker {
   format: typeof SAMPLE_FORMAT;
@@ -58,8 +58,8 @@ export interface GenerateOptions extends Partial<SampleOptions> {
 }
 
 const NOTES = [
-  'Synthetic motion classes: a textured object over a textured background; only the order of frames tells the class.',
-  'The frame is a torus: the object wraps around the edges, its size wraps around its range (a growing object restarts small) and its angle around 360 degrees; start states are uniform, so every frame has the same distribution in every class.',
+  'Synthetic motion classes: a light-and-dark textured object over a low-contrast background; only the order of frames tells the class.',
+  'A class moves one coordinate of the object (x, y, log-size or angle) steadily over most of its range; every coordinate, moving or held, is drawn so that a frame at a random time has the same distribution in every class. The object stays whole inside the frame.',
   'Each negative class (left, up, shrinking, counterclockwise) is its partner rendered backwards.',
   'Horizontal flips turn moving left into moving right and clockwise into counterclockwise (classes[].hflipPartner): do not flip, or swap the label.',
   'Both layouts hold the same clips at the same fps (real SSv2 videos are 12 fps; these keep the Kinetics-like rate).',

@@ -29,11 +29,11 @@ describe('resolveSampleOptions', () => {
     expect(resolveSampleOptions()).toEqual({
       seed: 0,
       classes: 8,
-      trainPerClass: 12,
-      valPerClass: 4,
-      width: 160,
-      height: 120,
-      seconds: [3, 4],
+      trainPerClass: 48,
+      valPerClass: 16,
+      width: 64,
+      height: 48,
+      seconds: [2.2, 2.6],
       fps: 30,
       gop: 15,
       layouts: ['kinetics', 'ssv2'],
@@ -63,20 +63,20 @@ describe('planSampleDataset', () => {
   const o = resolveSampleOptions();
   const clips = planSampleDataset(o);
 
-  it('plans 12 + 4 clips of 3-4 s for each of the 8 classes with unique, well-formed ids', () => {
-    expect(clips).toHaveLength(128);
-    expect(clips.filter((c) => c.split === 'train')).toHaveLength(96);
+  it('plans 48 + 16 clips of 2.2-2.6 s (just over the 64-frame window) for each of the 8 classes with unique, well-formed ids', () => {
+    expect(clips).toHaveLength(512);
+    expect(clips.filter((c) => c.split === 'train')).toHaveLength(384);
     for (const cls of SAMPLE_CLASSES) {
-      expect(clips.filter((c) => c.cls.name === cls.name && c.split === 'train')).toHaveLength(12);
-      expect(clips.filter((c) => c.cls.name === cls.name && c.split === 'val')).toHaveLength(4);
+      expect(clips.filter((c) => c.cls.name === cls.name && c.split === 'train')).toHaveLength(48);
+      expect(clips.filter((c) => c.cls.name === cls.name && c.split === 'val')).toHaveLength(16);
     }
     const lengths = clips.map((c) => c.frames);
-    expect(Math.min(...lengths)).toBeGreaterThanOrEqual(90);
-    expect(Math.max(...lengths)).toBeLessThanOrEqual(120);
+    expect(Math.min(...lengths)).toBeGreaterThanOrEqual(66);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(78);
     expect(new Set(lengths).size).toBeGreaterThan(10); // really drawn per clip
-    expect(new Set(clips.map((c) => c.kinetics.youtubeId)).size).toBe(128);
-    expect(new Set(clips.map((c) => c.ssv2.id)).size).toBe(128);
-    expect(new Set(clips.map((c) => c.sceneSeed)).size).toBe(128);
+    expect(new Set(clips.map((c) => c.kinetics.youtubeId)).size).toBe(512);
+    expect(new Set(clips.map((c) => c.ssv2.id)).size).toBe(512);
+    expect(new Set(clips.map((c) => c.sceneSeed)).size).toBe(512);
     for (const c of clips) {
       expect(c.kinetics.youtubeId).toMatch(/^[A-Za-z0-9_-]{11}$/);
       expect(c.ssv2.id).toMatch(/^[1-9]\d*$/);

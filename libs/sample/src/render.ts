@@ -4,7 +4,7 @@
  * reductions whose order could change, so the same inputs give byte-identical frames.
  *
  * A frame is: the static background of the scene, the object painted at its state for that frame
- * (wrapping around the frame edges), then per-pixel noise. Output frame t of a class shows the state and
+ * (always whole inside the frame), then per-pixel noise. Output frame t of a class shows the state and
  * the noise of positive-time index k (k = t for a positive class, k = T - 1 - t for its time reversal),
  * so a negative class's frames are exactly its partner's frames in reverse order.
  */
@@ -96,7 +96,7 @@ export function renderBackground(scene: Scene): Uint8Array {
 }
 
 /**
- * Paints the object into one frame `[H, W, 3]` at `state`, wrapping around the edges, and marks its
+ * Paints the object into one frame `[H, W, 3]` at `state` (pixels outside the frame are skipped), and marks its
  * pixels in `mask` (`[H, W]`) when given. A pixel belongs to the object when its centre is inside the
  * shape (no anti-aliasing: the mask is exactly the painted pixels).
  */
@@ -115,13 +115,11 @@ function paintObject(scene: Scene, state: ObjectState, frame: Uint8Array, mask: 
   const ts = sin(obj.textureAngle);
   const cycles = obj.textureCycles;
   const sectors = (2 * obj.wedgePairs) / (2 * PI);
-  // The bounding box is at most 0.6 * min(W, H) + 3 pixels wide: no pixel is visited twice.
-  const x0 = floor(state.x - r - 0.5);
-  const x1 = ceil(state.x + r + 0.5);
-  const y0 = floor(state.y - r - 0.5);
-  const y1 = ceil(state.y + r + 0.5);
+  const x0 = max(0, floor(state.x - r - 0.5));
+  const x1 = min(W - 1, ceil(state.x + r + 0.5));
+  const y0 = max(0, floor(state.y - r - 0.5));
+  const y1 = min(H - 1, ceil(state.y + r + 0.5));
   for (let py = y0; py <= y1; py++) {
-    const row = ((py % H) + H) % H;
     const dy = py + 0.5 - state.y;
     for (let px = x0; px <= x1; px++) {
       const dx = px + 0.5 - state.x;
@@ -148,12 +146,11 @@ function paintObject(scene: Scene, state: ObjectState, frame: Uint8Array, mask: 
         t = floor((atan2(v, u) + PI) * sectors) & 1;
       }
 
-      const col = ((px % W) + W) % W;
-      const o = (row * W + col) * 3;
+      const o = (py * W + px) * 3;
       frame[o] = round(ca[0] + (cb[0] - ca[0]) * t);
       frame[o + 1] = round(ca[1] + (cb[1] - ca[1]) * t);
       frame[o + 2] = round(ca[2] + (cb[2] - ca[2]) * t);
-      if (mask) mask[maskOffset + row * W + col] = 1;
+      if (mask) mask[maskOffset + py * W + px] = 1;
     }
   }
 }
@@ -202,7 +199,7 @@ export function renderClip(opts: RenderClipOptions): RenderedClip {
   const frames = new Uint8Array(T * frameBytes);
   const mask = opts.withMask ? new Uint8Array(T * W * H) : undefined;
   const background = renderBackground(scene);
-  const states = objectTrack(scene, cls, T, opts.fps);
+  const states = objectTrack(scene, cls, T);
   const table = noiseTable(scene.noise.amplitude);
   const clamped = new Uint8ClampedArray(frames.buffer, frames.byteOffset, frames.length);
   for (let t = 0; t < T; t++) {

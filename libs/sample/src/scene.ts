@@ -2,16 +2,17 @@
  * The random part of a sample clip (a "scene"), and the object's state over time.
  *
  * Everything random is drawn here from one seed, in a fixed order that does not depend on the class:
- * the same seed gives the same background, object and start state under every class, and only the
- * motion differs. That is what makes a negative class the exact time reversal of its positive partner.
+ * the same seed gives the same background, object and track under every class, and only the motion
+ * differs. That is what makes a negative class the exact time reversal of its positive partner.
  *
- * Why a single frame carries no label. The world is a torus: the object wraps around the frame edges
- * (drawn split across opposite edges, like an arcade screen), its size wraps around a log-size range
- * (a growing object that reaches the largest size starts again from the smallest) and its angle wraps
- * around 2π. The start state is uniform on each of these circles, so at every time index the object's
- * position is uniform over the frame, its log-size uniform over the range and its angle uniform, for all
- * eight classes alike. A frame of `moving left` at time t has exactly the distribution of a frame of
- * `moving right`, `growing` or `rotating clockwise` at time t.
+ * Why a single frame carries no label. The object's state has four coordinates (x, y, log-radius,
+ * angle); a class moves one of them linearly over the clip, by `travel` of its range, and holds the
+ * others. Every coordinate, moving or held, is drawn as `low + u * (range - travel) + v * travel` with
+ * u, v uniform: for a moving coordinate v is the clip's time (0 at the first frame, 1 at the last), for a
+ * held one it is a draw. So at a uniformly random time every coordinate has the same distribution in
+ * every class: a frame of `moving left` is distributed exactly as a frame of `moving right`, `growing`
+ * or `rotating clockwise`. The object always stays whole inside the frame, moves at a constant rate and
+ * covers most of its range, so the order of frames tells the class clearly.
  */
 import { createRng, type Rng } from '@pvnas/ingest';
 import type { SampleClass } from './classes';
@@ -65,39 +66,39 @@ export interface Scene {
     /** Mottled texture, over the object's [-1, 1]² box. */
     noise: NoiseGrid;
   };
-  /** Smallest and largest circumradius, pixels (0.1 and 0.3 of the short side: ratio 3, the largest under half the short side). */
+  /** Smallest and largest circumradius, pixels (RADIUS_RANGE of the short side). */
   radiusRange: readonly [number, number];
-  /** State at time 0 of the positive class; each coordinate uniform on its circle. */
-  start: {
-    /** Centre, pixels, in [0, width) and [0, height). */
-    x: number;
-    y: number;
-    /** Position in the log-radius range, [0, 1). */
-    sizePhase: number;
-    /** Radians, [0, 2π). */
-    angle: number;
-  };
-  /** Speeds of the positive classes; negative classes are their time reversal. */
-  rates: {
-    /** Frame widths (or heights) per second. */
-    translate: number;
-    /** Log-radius ranges per second. */
-    scale: number;
-    /** Radians per second. */
-    rotate: number;
-  };
+  /**
+   * Per coordinate, where the object is and how far it would go: `u` (where the track starts within the
+   * range left after the travel), `v` (the held value's position along the travel) and `travel` (the
+   * fraction of the coordinate's range a moving object covers over the clip).
+   */
+  track: Record<Coordinate, { u: number; v: number; travel: number }>;
   /** Per-frame pixel noise: amplitude (triangular, ±amplitude per channel) and its base seed. */
   noise: { amplitude: number; seed: number };
 }
 
+/** The four coordinates of the object's state; each class moves one. */
+export type Coordinate = 'x' | 'y' | 'size' | 'angle';
+
+/** Which coordinate each motion moves. */
+export const MOTION_COORDINATE: Record<SampleClass['motion'], Coordinate> = { 'translate-x': 'x', 'translate-y': 'y', scale: 'size', rotate: 'angle' };
+
+/** Circumradius range as fractions of the short side: ratio 3; the largest keeps a whole object inside. */
+export const RADIUS_RANGE = [0.09, 0.27] as const;
+/** Fraction of its range a moving coordinate covers over a clip (the angle's range is half a turn). */
+export const TRAVEL_RANGE = [0.6, 0.9] as const;
+/** The angle's range: a rotating object turns by `travel` of half a turn, never so far that a texture that repeats every half turn (stripes) aliases. */
+const ANGLE_SPAN = Math.PI;
+
 /** Where the object is in one frame. */
 export interface ObjectState {
-  /** Centre, pixels, in [0, width) and [0, height) (the object wraps around the edges). */
+  /** Centre, pixels; the whole object is inside the frame. */
   x: number;
   y: number;
   /** Circumradius, pixels. */
   radius: number;
-  /** Radians in [0, 2π); increasing = clockwise on screen (y points down). */
+  /** Radians; increasing = clockwise on screen (y points down). */
   angle: number;
 }
 
@@ -111,11 +112,11 @@ function uniform(rng: Rng, lo: number, hi: number): number {
   return lo + (hi - lo) * rng.next();
 }
 
-/** A colour from HSV with saturation and value kept away from grey and black. */
-function randomColour(rng: Rng): Rgb {
+/** A colour from HSV: any hue, saturation and value drawn in the given ranges. */
+function hsvColour(rng: Rng, saturation: readonly [number, number], value: readonly [number, number]): Rgb {
   const h = rng.next() * 6;
-  const s = uniform(rng, 0.35, 1);
-  const v = uniform(rng, 0.3, 1);
+  const s = uniform(rng, saturation[0], saturation[1]);
+  const v = uniform(rng, value[0], value[1]);
   const i = Math.floor(h);
   const f = h - i;
   const p = v * (1 - s);
@@ -132,31 +133,20 @@ function randomColour(rng: Rng): Rgb {
   return [Math.round(rgb[0]! * 255), Math.round(rgb[1]! * 255), Math.round(rgb[2]! * 255)];
 }
 
-function distance(a: Rgb, b: Rgb): number {
-  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-}
+/**
+ * Colours. The background is mid-bright with little contrast of its own; the object has one light and one
+ * dark colour, so its edges and texture stand out from any background in every channel. (Measured: with
+ * object and background drawn from the same colours, a small network could not find the motion among
+ * the appearance in the time budget of the default search.)
+ */
+const BACKGROUND_VALUE = [0.4, 0.65] as const;
+const LIGHT_VALUE = [0.85, 1] as const;
+const DARK_VALUE = [0.05, 0.2] as const;
 
 function noiseGrid(rng: Rng, gridW: number, gridH: number): NoiseGrid {
   const values = new Float32Array((gridW + 1) * (gridH + 1));
   for (let i = 0; i < values.length; i++) values[i] = rng.next();
   return { gridW, gridH, values };
-}
-
-/** Draws the colour pair of the object: far from both background colours and from each other. */
-function objectColours(rng: Rng, c0: Rgb, c1: Rgb): [Rgb, Rgb] {
-  let best: [Rgb, Rgb] = [randomColour(rng), randomColour(rng)];
-  let bestScore = -1;
-  // A fixed number of tries keeps the draw count (and so every later draw) independent of luck.
-  for (let i = 0; i < 24; i++) {
-    const a = randomColour(rng);
-    const b = randomColour(rng);
-    const score = Math.min(distance(a, c0), distance(a, c1), distance(b, c0), distance(b, c1), 0.8 * distance(a, b));
-    if (score > bestScore) {
-      bestScore = score;
-      best = [a, b];
-    }
-  }
-  return best;
 }
 
 /** Draws every random choice of one clip. Pure: the same (seed, width, height) gives the same scene. */
@@ -165,11 +155,10 @@ export function drawScene(seed: number, width: number, height: number): Scene {
   const short = Math.min(width, height);
 
   const bgKind = pick(rng, BACKGROUNDS);
-  const c0 = randomColour(rng);
-  // The second background colour is a partial blend towards another colour: a background with less
-  // contrast than the object.
-  const other = randomColour(rng);
-  const mixBg = uniform(rng, 0.3, 0.7);
+  const c0 = hsvColour(rng, [0.1, 0.6], BACKGROUND_VALUE);
+  // The second background colour is a small blend towards another one: a background of low contrast.
+  const other = hsvColour(rng, [0.1, 0.6], BACKGROUND_VALUE);
+  const mixBg = uniform(rng, 0.15, 0.35);
   const c1: Rgb = [0, 1, 2].map((k) => Math.round(c0[k]! + (other[k]! - c0[k]!) * mixBg)) as unknown as Rgb;
   const background = {
     kind: bgKind,
@@ -181,7 +170,8 @@ export function drawScene(seed: number, width: number, height: number): Scene {
     noise: noiseGrid(rng, rng.int(3, 7), rng.int(2, 5)),
   };
 
-  const [ca, cb] = objectColours(rng, c0, c1);
+  const ca = hsvColour(rng, [0, 0.5], LIGHT_VALUE);
+  const cb = hsvColour(rng, [0, 1], DARK_VALUE);
   const object = {
     shape: pick(rng, SHAPES),
     texture: pick(rng, TEXTURES),
@@ -193,48 +183,44 @@ export function drawScene(seed: number, width: number, height: number): Scene {
     noise: noiseGrid(rng, 4, 4),
   };
 
-  const radiusRange = [0.1 * short, 0.3 * short] as const;
-  const start = { x: rng.next() * width, y: rng.next() * height, sizePhase: rng.next(), angle: rng.next() * TAU };
-  // At 3-4 s per clip: the object travels 0.5-1 frame widths, grows or shrinks over 0.5-1 of the
-  // size range (x1.7 to x2.8) and turns 120-280 degrees.
-  const rates = {
-    translate: uniform(rng, 0.17, 0.25),
-    scale: uniform(rng, 0.17, 0.25),
-    rotate: (uniform(rng, 40, 70) * Math.PI) / 180,
-  };
-  const noise = { amplitude: uniform(rng, 3, 8), seed: rng.int(0, 0xffffffff) };
-  return { width, height, background, object, radiusRange, start, rates, noise };
+  const radiusRange = [RADIUS_RANGE[0] * short, RADIUS_RANGE[1] * short] as const;
+  const coordinate = () => ({ u: rng.next(), v: rng.next(), travel: uniform(rng, TRAVEL_RANGE[0], TRAVEL_RANGE[1]) });
+  const track = { x: coordinate(), y: coordinate(), size: coordinate(), angle: coordinate() };
+  const noise = { amplitude: uniform(rng, 2, 5), seed: rng.int(0, 0xffffffff) };
+  return { width, height, background, object, radiusRange, track, noise };
 }
 
-function wrap(v: number, period: number): number {
-  const r = v % period;
-  return r < 0 ? r + period : r;
+/** `low + u (span - travel) + v travel`: the coordinate at position v of the track (see the file comment). */
+function along(low: number, span: number, c: { u: number; travel: number }, v: number): number {
+  return low + c.u * span * (1 - c.travel) + v * span * c.travel;
 }
 
 /**
- * The object's state at positive-time index `k` (seconds `k / fps` after the start) of the positive
- * class of `motion`. Only the coordinate of that motion moves; the others stay at their start value.
+ * The object's state at position `k` of `frames` (0 = first, frames - 1 = last frame) of the positive
+ * class of `motion`. Only the coordinate of that motion moves; the others hold their drawn value.
  */
-export function positiveState(scene: Scene, motion: SampleClass['motion'], k: number, fps: number): ObjectState {
-  const sec = k / fps;
-  const { start, rates } = scene;
+export function positiveState(scene: Scene, motion: SampleClass['motion'], k: number, frames: number): ObjectState {
+  const moving = MOTION_COORDINATE[motion];
+  const at = (c: Coordinate): number => (c === moving ? (frames > 1 ? k / (frames - 1) : 0.5) : scene.track[c].v);
   const [rMin, rMax] = scene.radiusRange;
-  const x = motion === 'translate-x' ? wrap(start.x + rates.translate * scene.width * sec, scene.width) : start.x;
-  const y = motion === 'translate-y' ? wrap(start.y + rates.translate * scene.height * sec, scene.height) : start.y;
-  const phase = motion === 'scale' ? wrap(start.sizePhase + rates.scale * sec, 1) : start.sizePhase;
-  const angle = motion === 'rotate' ? wrap(start.angle + rates.rotate * sec, TAU) : start.angle;
-  return { x, y, radius: rMin * Math.pow(rMax / rMin, phase), angle };
+  const margin = rMax + 1;
+  const { track, width, height } = scene;
+  return {
+    x: along(margin, width - 2 * margin, track.x, at('x')),
+    y: along(margin, height - 2 * margin, track.y, at('y')),
+    radius: Math.exp(along(Math.log(rMin), Math.log(rMax / rMin), track.size, at('size'))),
+    // a circle: the start anywhere on it (uniform), then up to half a turn
+    angle: 2 * Math.PI * track.angle.u + ANGLE_SPAN * track.angle.travel * at('angle'),
+  };
 }
 
 /**
  * The object's state in each of `frames` frames of a clip of class `cls`. A negative class plays the
  * positive one backwards: its frame t is the positive frame `frames - 1 - t`.
  */
-export function objectTrack(scene: Scene, cls: SampleClass, frames: number, fps: number): ObjectState[] {
+export function objectTrack(scene: Scene, cls: SampleClass, frames: number): ObjectState[] {
   const states: ObjectState[] = [];
-  for (let t = 0; t < frames; t++) {
-    states.push(positiveState(scene, cls.motion, cls.direction > 0 ? t : frames - 1 - t, fps));
-  }
+  for (let t = 0; t < frames; t++) states.push(positiveState(scene, cls.motion, cls.direction > 0 ? t : frames - 1 - t, frames));
   return states;
 }
 

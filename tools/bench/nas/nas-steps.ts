@@ -203,7 +203,7 @@ function buildOurs(kind: Kind, c: BenchConfig, genotype: Genotype, o: NasStepsOp
     const alphaOpt = new Adam({ lr: 1e-3, beta1: 0, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     return {
       weights: count(net.weights()),
-      step: () => searchStep(net, x, labels, alphaOpt, weightOpt, { checkpoint: false, gradClip: o.gradClip }).weightLoss,
+      step: () => searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', checkpoint: false, gradClip: o.gradClip }).weightLoss,
       dispose: () => {
         net.dispose();
         alphaOpt.dispose();

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const counts: number[] = [];
   for (let step = 0; step < o.steps; step++) {
     const t = performance.now();
-    const r = searchStep(net, x, labels, alphaOpt, weightOpt, { checkpoint: o.checkpoint, gradClip: 5 });
+    const r = searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', checkpoint: o.checkpoint, gradClip: 5 });
     // with node --expose-gc, a full collection after each step separates live memory from garbage awaiting V8's GC
     (globalThis as { gc?: () => void }).gc?.();
     counts.push(tf.memory().numTensors);

@@ -58,12 +58,13 @@ export function addNasCommands(cli: Command): void {
     .addOption(new Option('--size <n>', 'crop size').default(224).argParser(intArg('--size', 8)))
     .addOption(new Option('--classes <n>', 'classes').default(400).argParser(intArg('--classes', 1)))
     .addOption(new Option('--channels <n>', 'initial channels (default: the preset\'s)').argParser(intArg('--channels', 2)))
-    .addOption(new Option('--stem-stride <n>', 'spatial stride of the stem').choices(['1', '2', '4']).default('2'))
-    .action((flags: { genotype: string; layout: PresetName; frames: number; size: number; classes: number; channels?: number; stemStride: string }) => {
+    .addOption(new Option('--stem-stride <n>', 'spatial stride of the stem (4: the retraining default, two stride-2 convs)').choices(['1', '2', '4']).default('4'))
+    .addOption(new Option('--temporal-stride <n>', 'temporal stride of T-RC').default(1).argParser(intArg('--temporal-stride', 1)))
+    .action((flags: { genotype: string; layout: PresetName; frames: number; size: number; classes: number; channels?: number; stemStride: string; temporalStride: number }) => {
       const genotype = readGenotype(path.resolve(flags.genotype));
       const preset = PRESETS[flags.layout];
       const channels = flags.channels ?? preset.channels;
-      const cost = networkCost(genotype, { channels, classes: flags.classes, layout: defaultLayout(preset.repeats), stemStride: Number(flags.stemStride), frames: flags.frames, size: flags.size });
+      const cost = networkCost(genotype, { channels, classes: flags.classes, layout: defaultLayout(preset.repeats), stemStride: Number(flags.stemStride), frames: flags.frames, size: flags.size, temporalStride: flags.temporalStride });
       printJson({
         layout: flags.layout,
         repeats: preset.repeats,
@@ -71,6 +72,7 @@ export function addNasCommands(cli: Command): void {
         input: [flags.frames, flags.size, flags.size, 3],
         classes: flags.classes,
         stemStride: Number(flags.stemStride),
+        temporalStride: flags.temporalStride,
         params: cost.params,
         paramsM: +(cost.params / 1e6).toFixed(3),
         gflops: +(cost.macs / 1e9).toFixed(3),

@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, CELL_TYPES } from '@pvnas/nas';
-import { parseSets } from '../config/load';
+import { commandLineOverrides, resolveConfig } from '../config/load';
 import { DATASETS, type Dataset } from '../config/schema';
 import { runEvaluate } from '../commands/evaluate';
 import { runRetrain } from '../commands/retrain';
@@ -68,7 +68,8 @@ function training(cmd: Command, paper: { epochs: string; channels: string; jitte
     .addOption(new Option('--channels <n>', `initial channels (${paper.channels})`).argParser(intArg('--channels', 2)))
     .addOption(new Option('--jitter <min,max>', `short-side jitter (${paper.jitter})`).argParser(pair('--jitter')))
     .addOption(new Option('--crop <n>', `crop size (${paper.crop})`).argParser(intArg('--crop', 8)))
-    .option('--resume <run>', `continue a stopped or killed ${cmd.name()} run (name or folder) from its last checkpoint`);
+    .option('--resume <run>', `continue a stopped or killed ${cmd.name()} run (name or folder) from its last checkpoint`)
+    .option('--dry-run', 'print the resolved config (preset <- config file <- flags) as JSON and exit');
 }
 
 function dataFlags(f: CommonFlags, dataset: Dataset): Record<string, unknown> | undefined {
@@ -88,16 +89,9 @@ function dataFlags(f: CommonFlags, dataset: Dataset): Record<string, unknown> | 
   return { source: 'manifest', train: spec(f.manifest, 'train'), ...(f.valManifest && { val: spec(f.valManifest, 'test') }), ...(f.cache && { cache: f.cache }) };
 }
 
+/** `--set` pairs and the named flags (`extra`: the command's own, by dotted config key), merged key by key. */
 function overrides(f: CommonFlags, dataset: Dataset, extra: Record<string, unknown>): Record<string, unknown> {
-  const o: Record<string, unknown> = { ...parseSets(f.set ?? []) };
-  const direct = { name: f.name, runsDir: f.runsDir, seed: f.seed, backend: f.backend, workers: f.workers, batchSize: f.batchSize, data: dataFlags(f, dataset), ...extra };
-  for (const [k, v] of Object.entries(direct)) if (v !== undefined) o[k] = v;
-  return o;
-}
-
-function clipOverrides(f: { jitter?: [number, number]; crop?: number }): Record<string, unknown> | undefined {
-  const clips = { ...(f.jitter && { jitter: f.jitter }), ...(f.crop !== undefined && { crop: f.crop }) };
-  return Object.keys(clips).length ? clips : undefined;
+  return commandLineOverrides(f.set ?? [], { name: f.name, runsDir: f.runsDir, seed: f.seed, backend: f.backend, workers: f.workers, batchSize: f.batchSize, data: dataFlags(f, dataset), ...extra });
 }
 
 function exitFor(status: 'done' | 'stopped'): void {
@@ -111,8 +105,9 @@ export function addTrainCommands(cli: Command): void {
       .description('one-level differentiable search on the Kinetics layout (no flags: the bundled sample set, a few minutes on 2 cores); ends with the genotype and the run folder')
       .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant'])),
     { epochs: 'paper 80', channels: 'paper 64', jitter: 'paper 128,164', crop: 'paper 112' },
-  ).action(async (f: CommonFlags & { epochs?: number; channels?: number; jitter?: [number, number]; crop?: number; lrSchedule?: string; resume?: string }) => {
-    const extra = { epochs: f.epochs, channels: f.channels, clips: clipOverrides(f), optim: f.lrSchedule ? { weightLr: { kind: f.lrSchedule } } : undefined };
+  ).action(async (f: CommonFlags & { epochs?: number; channels?: number; jitter?: [number, number]; crop?: number; lrSchedule?: string; resume?: string; dryRun?: boolean }) => {
+    const extra = { epochs: f.epochs, channels: f.channels, 'clips.jitter': f.jitter, 'clips.crop': f.crop, 'optim.weightLr.kind': f.lrSchedule };
+    if (f.dryRun) return printJson(resolveConfig('search', 'kinetics', { file: f.config, flags: overrides(f, 'kinetics', extra) }));
     const r = await runSearch({ config: f.config, overrides: overrides(f, 'kinetics', extra), resume: f.resume, preset: 'search', dataset: 'kinetics', log });
     printJson({ status: r.status, run: r.run, genotype: r.genotype ? `${r.run}/genotype.json` : null, ...(r.genotype && { cells: Object.fromEntries(CELL_TYPES.map((t) => [t, r.genotype!.cells[t].edges])) }) });
     exitFor(r.status);
@@ -126,8 +121,9 @@ export function addTrainCommands(cli: Command): void {
       .option('--genotype <file>', 'genotype file to retrain')
       .addOption(new Option('--repeats <n>', 'normal cells per stage K (PV-NAS-L 1, -M 2)').argParser(intArg('--repeats', 1))),
     { epochs: 'paper 196', channels: 'PV-NAS-L 64, -M 100', jitter: 'paper 256,320; UCF-101 128,256', crop: 'paper 224; UCF-101 112' },
-  ).action(async (f: CommonFlags & { dataset: Dataset; genotype?: string; epochs?: number; channels?: number; repeats?: number; jitter?: [number, number]; crop?: number; resume?: string }) => {
-    const extra = { genotype: f.genotype, epochs: f.epochs, channels: f.channels, repeats: f.repeats, clips: clipOverrides(f) };
+  ).action(async (f: CommonFlags & { dataset: Dataset; genotype?: string; epochs?: number; channels?: number; repeats?: number; jitter?: [number, number]; crop?: number; resume?: string; dryRun?: boolean }) => {
+    const extra = { genotype: f.genotype, epochs: f.epochs, channels: f.channels, repeats: f.repeats, 'clips.jitter': f.jitter, 'clips.crop': f.crop };
+    if (f.dryRun) return printJson(resolveConfig('retrain', f.dataset, { file: f.config, flags: overrides(f, f.dataset, extra) }));
     const r = await runRetrain({ config: f.config, overrides: overrides(f, f.dataset, extra), resume: f.resume, preset: `retrain-${f.dataset}`, dataset: f.dataset, log });
     printJson({ status: r.status, run: r.run, model: r.status === 'done' ? `${r.run}/model` : null });
     exitFor(r.status);
@@ -141,10 +137,12 @@ export function addTrainCommands(cli: Command): void {
       .option('--model <run|dir>', 'a retrain run (name or folder) or a model folder (default: the newest finished retrain run)')
       .addOption(new Option('--clips <n>', 'temporal clips per video (x 3 crops)').argParser(intArg('--clips', 1)))
       .addOption(new Option('--crop <n>', 'test crop (default: the training crop)').argParser(intArg('--crop', 8)))
-      .option('--shuffle-frames', 'also evaluate with the frames of every clip shuffled (how much the model relies on time)'),
-  ).action(async (f: CommonFlags & { dataset: Dataset; model?: string; clips?: number; crop?: number; shuffleFrames?: boolean }) => {
+      .option('--shuffle-frames', 'also evaluate with the frames of every clip shuffled (how much the model relies on time)')
+      .option('--dry-run', 'print the resolved config as JSON and exit'),
+  ).action(async (f: CommonFlags & { dataset: Dataset; model?: string; clips?: number; crop?: number; shuffleFrames?: boolean; dryRun?: boolean }) => {
     if (f.manifest && !f.valManifest) f.valManifest = f.manifest; // evaluate reads the validation split
     const extra = { model: f.model, clipsPerVideo: f.clips, crop: f.crop, shuffleFrames: f.shuffleFrames };
+    if (f.dryRun) return printJson(resolveConfig('evaluate', f.dataset, { file: f.config, flags: overrides(f, f.dataset, extra) }));
     const r = await runEvaluate({ config: f.config, overrides: overrides(f, f.dataset, extra), dataset: f.dataset, log });
     const summary = Object.fromEntries(Object.entries(r.results).map(([k, ev]) => [k, { videos: ev.multiView.videos, top1: ev.multiView.top1.accuracy, top5: ev.multiView.top5.accuracy, singleViewTop1: ev.singleView?.top1.accuracy ?? null, meanClassAccuracy: ev.multiView.meanClassAccuracy }]));
     printJson({ run: r.run, ...summary });

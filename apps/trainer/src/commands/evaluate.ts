@@ -10,10 +10,10 @@ import { defaultWorkerCount } from '@pvnas/ingest';
 import { loadDerived, renderEvaluationMarkdown, selectBackend, writeJsonFile, type ViewEvaluation } from '@pvnas/nas';
 import { resolveConfig } from '../config/load';
 import { retrainConfigSchema, type Dataset, type EvaluateConfig } from '../config/schema';
-import { loadSplit, WORKSPACE } from '../data/datasets';
+import { checkCacheResolution, loadSplit, WORKSPACE } from '../data/datasets';
 import { writeReport } from '../run/report';
 import { defaultRunName, latestRun, RunFolder } from '../run/run-folder';
-import { runDirOf } from './session';
+import { runDirOf, warnIfSlowBackend } from './session';
 import { scoreViews, testLoader } from './view-scores';
 
 /** The model folder and, when it sits in a retrain run, that run's clip settings. */
@@ -49,9 +49,11 @@ export async function runEvaluate(flags: EvaluateFlags): Promise<{ run: string; 
   const crop = c.crop ?? found.trainedWith?.crop;
   if (crop === undefined) throw new Error(`model ${found.modelDir} is not inside a retrain run, so its crop size is unknown: pass --crop`);
   const backend = await selectBackend({ backend: c.backend, log: flags.log });
+  warnIfSlowBackend(backend, flags.log);
   const workers = c.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
   const baseDir = flags.config ? path.dirname(path.resolve(flags.config)) : undefined;
   const val = await loadSplit(c.data, 'val', { workers, log: flags.log, baseDir });
+  await checkCacheResolution(val, crop, `the test crop ${crop} (short side scaled to the crop)`, c.allowUpsampling, flags.log);
   const net = loadDerived(found.modelDir);
   if (net.config.classes !== val.classes.length) throw new Error(`model ${found.modelDir} has ${net.config.classes} classes, the validation split ${val.classes.length}: evaluate it on the dataset it was trained on`);
   const run = RunFolder.create(path.resolve(c.runsDir, c.name ?? defaultRunName('evaluate')), { command: 'evaluate', preset: 'evaluate', seed: c.seed, config: { ...c, model: found.modelDir }, backend, workspace: WORKSPACE, baseDir });

@@ -12,28 +12,45 @@ import { renderRunPlots } from '../plots/render-run';
 import { writeReport } from '../run/report';
 import { latestRun } from '../run/run-folder';
 import { openSession, train, type SessionFlags } from './session';
-import { scoreViews, testLoader } from './view-scores';
+import { singleViewAccuracy, singleViewLoader } from './view-scores';
 
 export const BUNDLED_GENOTYPE = path.join(WORKSPACE, 'apps', 'trainer', 'assets', 'sample-search.genotype.json');
 
-/** The genotype to retrain and where it came from. */
+/** The training data of a run's config, for "searched on the same dataset" (data sources compared as JSON). */
+function sameData(a: unknown, b: RetrainConfig['data']): boolean {
+  const key = (d: unknown) => {
+    const x = d as RetrainConfig['data'];
+    return JSON.stringify(x.source === 'sample' ? { source: 'sample' } : { source: x.source, train: x.train });
+  };
+  return key(a) === key(b);
+}
+
+/**
+ * The genotype to retrain and where it came from: `--genotype`; else the newest finished search on the same
+ * training data; else, for the sample set only, the bundled genotype (a sample-set search's). A retrain on a real
+ * dataset never falls back to a sample-set genotype: without a search of its own it asks for `--genotype`.
+ */
 export function chooseGenotype(c: RetrainConfig, log: (s: string) => void): { genotype: Genotype; from: string } {
   if (c.genotype) return { genotype: readGenotype(path.resolve(c.genotype)), from: path.resolve(c.genotype) };
-  const search = latestRun(path.resolve(c.runsDir), 'search', (r) => r.meta.status === 'done' && fs.existsSync(r.path('genotype.json')));
+  const search = latestRun(path.resolve(c.runsDir), 'search', (r) => r.meta.status === 'done' && fs.existsSync(r.path('genotype.json')) && sameData((r.config() as { data?: unknown }).data, c.data));
   if (search) return { genotype: readGenotype(search.path('genotype.json')), from: search.path('genotype.json') };
-  log(`no finished search run under ${c.runsDir}: retraining the bundled genotype ${path.relative(WORKSPACE, BUNDLED_GENOTYPE)}`);
+  if (c.data.source !== 'sample') {
+    throw new Error(`no finished search on this training data under ${c.runsDir}: give the genotype to retrain with --genotype FILE (a search run's genotype.json), or run pvnas search on this dataset first. (The bundled genotype comes from the sample set and is never used for a real dataset.)`);
+  }
+  log(`no finished sample-set search under ${c.runsDir}: retraining the bundled genotype ${path.relative(WORKSPACE, BUNDLED_GENOTYPE)}`);
   return { genotype: readGenotype(BUNDLED_GENOTYPE), from: BUNDLED_GENOTYPE };
 }
 
 export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' | 'stopped'; run: string }> {
-  const s = await openSession('retrain', retrainConfigSchema, flags);
+  let chosen: { genotype: Genotype; from: string } | undefined;
+  const s = await openSession('retrain', retrainConfigSchema, flags, (c) => void (chosen = chooseGenotype(c, flags.log)));
   const c: RetrainConfig = s.config;
   // a resumed run retrains the genotype it started with (kept in its folder)
-  const chosen = fs.existsSync(s.run.path('genotype.json')) ? { genotype: readGenotype(s.run.path('genotype.json')), from: s.run.path('genotype.json') } : chooseGenotype(c, flags.log);
+  if (!chosen) chosen = { genotype: readGenotype(s.run.path('genotype.json')), from: s.run.path('genotype.json') };
   if (!fs.existsSync(s.run.path('genotype.json'))) writeGenotype(s.run.path('genotype.json'), chosen.genotype);
-  const trainer = new RetrainTrainer(chosen.genotype, { channels: c.channels, classes: s.train.classes.length, layout: defaultLayout(c.repeats), stemStride: c.stemStride, dropout: c.dropout, seed: c.seed }, c.optim, c.epochs);
+  const trainer = new RetrainTrainer(chosen.genotype, { channels: c.channels, classes: s.train.classes.length, layout: defaultLayout(c.repeats), stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride }, c.optim, c.epochs);
   const valSplit = c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val) ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir }) : undefined;
-  const val = valSplit && testLoader({ split: valSplit, numClips: 2, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
+  const val = valSplit && singleViewLoader({ split: valSplit, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.dir);
     const params = trainer.net.params.list().filter((p) => p.trainable).reduce((n, p) => n + p.variable.size, 0);
@@ -47,15 +64,16 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
       lrs: (at) => ({ weights: trainer.lr(at.epochFraction) }),
       epochEnd: async (e) => {
         if (!val || (e.epoch + 1) % c.validateEvery !== 0) return {};
-        const ev = await scoreViews(val, { numClasses: s.train.classes.length, logits: (x) => trainer.logits(x) });
-        return ev.singleView ? { valAcc: ev.singleView.top1.accuracy } : {};
+        const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
+        return v.clips === 0 ? {} : { valAcc: v.acc, valClips: v.clips };
       },
       tensors: () => trainer.checkpointTensors(),
       state: () => ({}),
     }, flags.log);
     if (status === 'done') await saveDerived(trainer.net, s.run.path('model'));
     await renderRunPlots(s.run.dir);
-    writeReport(s.run, status === 'done' ? [`## Model`, '', `\`model/\` (model.json + weights.bin, loadable with \`loadDerived\`; export for tfjs with \`pvnas export --model ${path.join(s.run.dir, 'model')} --out DIR\`). Evaluate with 30 views: \`npx pvnas evaluate --model ${s.run.meta.name}\`.`, ''] : []);
+    const genotypeLine = [`## Genotype source`, '', `Retrained genotype: \`${chosen.from}\`${chosen.genotype.source?.run ? ` (search run ${chosen.genotype.source.run}, epoch ${chosen.genotype.source.epoch ?? '?'})` : ''}.`, ''];
+    writeReport(s.run, status === 'done' ? [...genotypeLine, `## Model`, '', `\`model/\` (model.json + weights.bin, loadable with \`loadDerived\`; export for tfjs with \`pvnas export --model ${path.join(s.run.dir, 'model')} --out DIR\`). Evaluate with 30 views: \`npx pvnas evaluate --model ${s.run.meta.name}\`.`, ''] : genotypeLine);
     flags.log(status === 'stopped' ? `stopped; continue with: npx pvnas retrain --resume ${s.run.meta.name}` : `model: ${s.run.path('model')}`);
     return { status, run: s.run.dir };
   } finally {

@@ -3,18 +3,36 @@
  * of the final alphas, plots and report in the run folder.
  */
 import * as path from 'node:path';
-import { CELL_TYPES, deriveGenotype, SearchTrainer, writeAlphas, writeGenotype, type Genotype } from '@pvnas/nas';
+import { CELL_TYPES, deriveGenotype, SearchTrainer, searchVerdict, writeAlphas, writeGenotype, type Genotype, type SearchVerdict } from '@pvnas/nas';
 import { searchConfigSchema, type SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
+import { readMetrics, type EpochRecord } from '../run/metrics';
 import { writeReport } from '../run/report';
+import { loadSplit } from '../data/datasets';
 import { openSession, train, type SessionFlags } from './session';
+import { singleViewAccuracy, singleViewLoader } from './view-scores';
 
 const alphasFile = (epoch: number) => path.join('alphas', `epoch-${String(epoch).padStart(3, '0')}.json`);
 
-export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' | 'stopped'; run: string; genotype?: Genotype }> {
+/** The verdict on a finished search from its last epoch record. */
+function verdictOf(metricsFile: string, classes: number): SearchVerdict {
+  const last = readMetrics(metricsFile).filter((r): r is EpochRecord => r.kind === 'epoch').at(-1);
+  if (!last) throw new Error(`${metricsFile} has no epoch record`);
+  return searchVerdict({ classes, trainLoss: last.loss, val: last.valAcc !== undefined ? { acc: last.valAcc, clips: last.valClips ?? 0 } : undefined });
+}
+
+function verdictSection(v: SearchVerdict): string[] {
+  return v.informative
+    ? ['## Verdict', '', `The supernet learned: ${v.reason}.`, '']
+    : ['## Verdict', '', `**This genotype carries no information.** The supernet ended at chance: ${v.reason}. Do not retrain or report it.`, ''];
+}
+
+export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' | 'stopped'; run: string; genotype?: Genotype; verdict?: SearchVerdict }> {
   const s = await openSession('search', searchConfigSchema, flags);
   const c: SearchConfig = s.config;
-  const trainer = new SearchTrainer({ channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed }, c.optim, c.epochs);
+  const trainer = new SearchTrainer({ channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride }, c.optim, c.epochs);
+  const valSplit = c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val) ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir }) : undefined;
+  const val = valSplit && singleViewLoader({ split: valSplit, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.extra, s.resumeFrom.dir);
     else writeAlphas(s.run.path(alphasFile(0)), trainer.alphas({ run: s.run.meta.name, epoch: 0 }));
@@ -30,22 +48,33 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
       stepExtra: () => ({ alphas: trainer.alphaSoftmax() }),
       epochEnd: async (e) => {
         writeAlphas(s.run.path(alphasFile(e.epoch + 1)), trainer.alphas({ run: s.run.meta.name, epoch: e.epoch + 1 }));
-        return { alphas: trainer.alphaSoftmax() };
+        const last = e.epoch + 1 === c.epochs;
+        if (!val || ((e.epoch + 1) % c.validateEvery !== 0 && !last)) return { alphas: trainer.alphaSoftmax() };
+        const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
+        // after the last epoch, the same clips with their frames shuffled: near chance when the classes need time
+        const shuffled = last && v.clips > 0 ? await singleViewAccuracy(val, (x) => trainer.logits(x), { seed: c.seed }) : undefined;
+        return { alphas: trainer.alphaSoftmax(), ...(v.clips > 0 && { valAcc: v.acc, valClips: v.clips }), ...(shuffled && { valAccShuffled: shuffled.acc }) };
       },
       tensors: () => trainer.checkpointTensors(),
       state: () => trainer.checkpointState(),
     }, flags.log);
     let genotype: Genotype | undefined;
+    let verdict: SearchVerdict | undefined;
     if (status === 'done') {
       genotype = deriveGenotype(trainer.alphas(), { run: s.run.meta.name, epoch: c.epochs });
       writeGenotype(s.run.path('genotype.json'), genotype);
+      verdict = verdictOf(s.run.path('metrics.jsonl'), s.train.classes.length);
     }
     await renderRunPlots(s.run.dir);
-    writeReport(s.run);
+    writeReport(s.run, verdict ? verdictSection(verdict) : []);
     if (status === 'stopped') flags.log(`stopped; continue with: npx pvnas search --resume ${s.run.meta.name}`);
-    else flags.log(`genotype: ${s.run.path('genotype.json')}\n${CELL_TYPES.map((t) => `  ${t}: ${genotype!.cells[t].edges.map(([op, i]) => `${op}(${i})`).join(' ')}`).join('\n')}`);
-    return { status, run: s.run.dir, genotype };
+    else {
+      flags.log(`genotype: ${s.run.path('genotype.json')}\n${CELL_TYPES.map((t) => `  ${t}: ${genotype!.cells[t].edges.map(([op, i]) => `${op}(${i})`).join(' ')}`).join('\n')}`);
+      flags.log(verdict!.informative ? `the supernet learned: ${verdict!.reason}` : `\nWARNING: THIS GENOTYPE CARRIES NO INFORMATION. The supernet ended at chance: ${verdict!.reason}.\n  Its alphas followed the gradients of a network that predicts nothing; do not retrain or report it. Train longer, on more data, or check the data.\n`);
+    }
+    return { status, run: s.run.dir, genotype, verdict };
   } finally {
+    await val?.close();
     trainer.dispose();
   }
 }

@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import { resolveConfig, type ConfigOf } from '../config/load';
 import type { Dataset } from '../config/schema';
-import { loadSplit, WORKSPACE, type SplitData } from '../data/datasets';
+import { checkCacheResolution, loadSplit, WORKSPACE, type SplitData } from '../data/datasets';
 import { reversalPartners, withTimeReversal } from '../data/time-reversal';
 import { appendMetric, type EpochRecord, type Phase, type StepRecord } from '../run/metrics';
 import { defaultRunName, RunFolder } from '../run/run-folder';
@@ -55,6 +55,29 @@ export interface Session<C> {
   resumeFrom?: { dir: string; state: LoopState; tensors: Record<string, tf.Tensor>; extra: Record<string, unknown> };
 }
 
+/**
+ * How much slower the default search step runs on tfjs's wasm backend than on the `torch` backend, measured
+ * on this project's sample preset (2 cores; `nx run tools:bench-nas -- --backends`, docs/decisions.md).
+ */
+export const WASM_SLOWDOWN = 20;
+
+/** Says loudly, before a run starts, that the fast backend is missing, what it costs and the command that fixes it. */
+export function warnIfSlowBackend(backend: BackendInfo, log: (line: string) => void): void {
+  if (backend.name !== 'wasm' && backend.name !== 'cpu') return;
+  const torch = backend.skipped.find((s) => s.name === 'torch');
+  if (!torch) return; // forced with --backend: the user chose it
+  log(
+    [
+      '',
+      `WARNING: the fast CPU backend is not available (${torch.reason}).`,
+      `  This run uses tfjs's ${backend.name} backend: about ${WASM_SLOWDOWN}x slower${backend.name === 'cpu' ? ' or worse' : ''} (the default search: hours instead of minutes).`,
+      '  Fix it with one command, then start again:',
+      '    ./system-deps.sh && npm run build:native',
+      '',
+    ].join('\n'),
+  );
+}
+
 /** A run folder given as a name under runsDir or as a path. */
 export function runDirOf(nameOrPath: string, runsDir: string): string {
   if (fs.existsSync(path.join(nameOrPath, 'run.json'))) return path.resolve(nameOrPath);
@@ -62,7 +85,8 @@ export function runDirOf(nameOrPath: string, runsDir: string): string {
 }
 
 /** Opens (resume) or creates the run, selects the backend, loads the training split and the loader. */
-export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd, schema: z.ZodType<ConfigOf<Cmd>>, flags: SessionFlags): Promise<Session<ConfigOf<Cmd>>> {
+/** `check` runs on a new run's config before anything is written (a refusal leaves no run folder behind). */
+export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd, schema: z.ZodType<ConfigOf<Cmd>>, flags: SessionFlags, check?: (config: ConfigOf<Cmd>) => void): Promise<Session<ConfigOf<Cmd>>> {
   let run: RunFolder | undefined;
   let config: ConfigOf<Cmd>;
   if (flags.resume) {
@@ -75,14 +99,19 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
     config = r.data;
   } else {
     config = resolveConfig(command, flags.dataset, { file: flags.config, flags: flags.overrides }) as ConfigOf<Cmd>;
+    check?.(config);
   }
   const backend = await selectBackend({ backend: config.backend, log: flags.log });
+  warnIfSlowBackend(backend, flags.log);
   const workers = config.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
   const baseDir = run?.meta.baseDir ?? (flags.config ? path.dirname(path.resolve(flags.config)) : undefined);
   const train = await loadSplit(config.data, 'train', { workers, log: flags.log, baseDir });
+  const clipsConfig = (config as ConfigOf<'search'>).clips;
+  await checkCacheResolution(train, clipsConfig.jitter[0], `clips.jitter [${clipsConfig.jitter.join(', ')}]`, clipsConfig.allowUpsampling, flags.log);
   if (train.issues.length > 0) flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
   const c = config as ConfigOf<'search'>;
-  const partners = c.clips.timeReversal > 0 ? reversalPartners(train.classes) : undefined; // before any run folder exists
+  const reversal = c.clips.timeReversal;
+  const partners = reversal && reversal.p > 0 ? reversalPartners(train.classes, reversal.pairs) : undefined; // before any run folder exists
   if (!run) {
     const name = config.name ?? defaultRunName(flags.preset);
     run = RunFolder.create(path.resolve(config.runsDir, name), { command, preset: flags.preset, seed: config.seed, config, backend, workspace: WORKSPACE, baseDir });
@@ -99,7 +128,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
     temporal: { ...DEFAULT_TEMPORAL, numFrames: c.clips.frames, windowFrames: c.clips.window },
     train: { jitter: c.clips.jitter, crop: c.clips.crop, flipP: c.clips.flipP, dropLast: train.records.length >= 2 * c.batchSize },
   });
-  const batches = partners ? withTimeReversal(loader, partners, c.clips.timeReversal, c.seed) : loader;
+  const batches = partners ? withTimeReversal(loader, partners, reversal!.p, c.seed) : loader;
   let resumeFrom: Session<ConfigOf<Cmd>>['resumeFrom'];
   const latest = latestCheckpoint(run.path('checkpoints'));
   if (flags.resume && latest) {

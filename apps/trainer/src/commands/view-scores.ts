@@ -1,12 +1,12 @@
 /**
  * Scoring a model on test views: the loader's `numClips` windows x 3 crops per video, the mean softmax per
- * video (ViewAggregator), multi-view and single-view metrics. Used by `evaluate` (10 x 3 = 30 views) and by
- * retraining's per-epoch validation (2 x 3: its centre view is the same middle window and centre crop as
- * the 30-view single view, at a fifth of the cost). The caller owns the loader (its worker pool), so one
- * loader serves every validation epoch, or both evaluation passes.
+ * video (ViewAggregator), multi-view and single-view metrics, as `evaluate` does (10 x 3 = 30 views); and the
+ * per-epoch validation of search and retraining on the single view alone (the centre crop of the middle
+ * window, the same view as the 30-view evaluation's single view, at a thirtieth of the cost). The caller owns
+ * the loader (its worker pool), so one loader serves every validation epoch, or both evaluation passes.
  */
 import { ClipLoader, DEFAULT_TEMPORAL, shuffleClipFrames } from '@pvnas/ingest';
-import { centreViewIndex, evaluateViews, stepSeed, ViewAggregator, type ViewEvaluation } from '@pvnas/nas';
+import { centreViewIndex, countCorrect, evaluateViews, stepSeed, ViewAggregator, type ViewEvaluation } from '@pvnas/nas';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SplitData } from '../data/datasets';
 
@@ -20,7 +20,7 @@ export interface TestViews {
   workers: number;
 }
 
-export function testLoader(o: TestViews): ClipLoader {
+export function testLoader(o: TestViews & { singleView?: boolean }): ClipLoader {
   return new ClipLoader({
     records: o.split.records,
     cacheDir: o.split.cacheDir,
@@ -28,7 +28,7 @@ export function testLoader(o: TestViews): ClipLoader {
     seed: 0,
     workers: o.workers,
     temporal: { ...DEFAULT_TEMPORAL, numFrames: o.frames, windowFrames: o.window },
-    test: { crop: o.crop, numClips: o.numClips },
+    test: { crop: o.crop, numClips: o.numClips, singleView: o.singleView },
   });
 }
 
@@ -59,4 +59,24 @@ export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<Vi
   }
   const ev = evaluateViews(agg.result(), records.map((r) => r.label), { names });
   return { ...ev, failures: loader.failures, clipsPerSec: (clips * 1000) / (performance.now() - t0) };
+}
+
+/** A loader of each video's single view (`testLoader` with `singleView`), for validation during training. */
+export function singleViewLoader(o: Omit<TestViews, 'numClips'>): ClipLoader {
+  return testLoader({ ...o, numClips: 2, singleView: true });
+}
+
+/**
+ * Top-1 accuracy on the single view of every video (a `singleViewLoader`) and the clips it counted (0 when none
+ * loaded). `shuffle`: each clip's frames shuffled first (seeded by seed and video).
+ */
+export async function singleViewAccuracy(loader: ClipLoader, logits: (x: tf.Tensor5D) => tf.Tensor2D, shuffle?: { seed: number }): Promise<{ acc: number; clips: number }> {
+  let right = 0;
+  let clips = 0;
+  for await (const b of loader.epoch(0)) {
+    const data = shuffle ? shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v) => stepSeed(shuffle.seed, v))) : b.data;
+    right += tf.tidy(() => countCorrect(logits(tf.tensor5d(data, b.shape)), tf.tensor1d(b.labels, 'int32')));
+    clips += b.shape[0];
+  }
+  return { acc: clips > 0 ? right / clips : 0, clips };
 }

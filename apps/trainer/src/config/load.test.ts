@@ -12,12 +12,12 @@ describe('trainer config', () => {
 
   it('paper defaults for a dataset, the small preset for the sample set', () => {
     const full = resolveConfig('search', 'kinetics', { flags: { data: manifest } });
-    expect(full).toMatchObject({ epochs: 80, channels: 64, batchSize: 16, clips: { jitter: [128, 164], crop: 112, flipP: 0.5, frames: 8, window: 64 } });
+    expect(full).toMatchObject({ epochs: 80, channels: 64, batchSize: 32, clips: { jitter: [128, 164], crop: 112, flipP: 0.5, frames: 8, window: 64 } });
     expect(full.optim).toMatchObject({ weightLr: { kind: 'step', initial: 0.1, gamma: 0.1, stepEpochs: 20 }, momentum: 0.9, weightDecay: 1e-4, alphaLr: 1e-3, alphaBetas: [0, 0.999], gradClip: null });
     const sample = resolveConfig('search', 'kinetics', {});
-    expect(sample).toMatchObject({ data: { source: 'sample', layout: 'kinetics' }, channels: 8, clips: { flipP: 0, crop: 56 } });
+    expect(sample).toMatchObject({ data: { source: 'sample', layout: 'kinetics' }, channels: 8, clips: { flipP: 0, crop: 32 } });
     const ssv2 = resolveConfig('retrain', 'ssv2', { flags: { data: manifest } });
-    expect(ssv2).toMatchObject({ epochs: 196, repeats: 1, channels: 64, dropout: 0.4, clips: { jitter: [256, 320], crop: 224, flipP: 0 }, optim: { lr: { kind: 'cosine', warmupEpochs: 36 }, momentum: 0.9, weightDecay: 1e-4, dropPath: 0.1 } });
+    expect(ssv2).toMatchObject({ epochs: 196, repeats: 1, channels: 64, dropout: 0.4, clips: { jitter: [256, 320], crop: 224, flipP: 0 }, optim: { lr: { kind: 'cosine', warmupEpochs: 36 }, momentum: 0.9, weightDecay: 1e-4, dropPath: 0, gradClip: null } });
     expect(resolveConfig('retrain', 'ucf101', { flags: { data: manifest } }).clips).toMatchObject({ jitter: [128, 256], crop: 112, flipP: 0.5 });
     expect(resolveConfig('retrain', 'kinetics', { flags: { data: manifest } }).clips.flipP).toBe(0.5);
     expect(resolveConfig('retrain', 'ssv2', {}).data).toEqual({ source: 'sample', layout: 'ssv2' });

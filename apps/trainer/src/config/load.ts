@@ -14,10 +14,29 @@ export class ConfigError extends Error {}
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** b over a, recursively for objects; arrays and `data` (one choice of source) are replaced whole. */
-export function mergeConfig(a: Json, b: Json): Json {
+/**
+ * b over a, recursively for objects; arrays are replaced whole, and so is `data` (one choice of source)
+ * unless `wholeData` is false (flags of one command line: `--manifest` with `--set data.cache=...`).
+ */
+export function mergeConfig(a: Json, b: Json, wholeData = true): Json {
   const out: Json = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = isObject(v) && isObject(out[k]) && k !== 'data' ? mergeConfig(out[k] as Json, v) : v;
+  for (const [k, v] of Object.entries(b)) out[k] = isObject(v) && isObject(out[k]) && (k !== 'data' || !wholeData) ? mergeConfig(out[k] as Json, v, wholeData) : v;
+  return out;
+}
+
+/** `a.b.c`, value -> `{ a: { b: { c: value } } }`. */
+export function nestKey(dotted: string, value: unknown): Json {
+  return dotted.split('.').reduceRight<unknown>((v, k) => ({ [k]: v }), value) as Json;
+}
+
+/**
+ * The overrides of one command line: `--set key=value` pairs, then the named flags (dotted key -> value;
+ * undefined = not given), merged key by key, so a flag never drops a `--set` of a sibling key (`--crop 32`
+ * keeps `--set clips.flipP=0`). A named flag wins over a `--set` of the very same key.
+ */
+export function commandLineOverrides(sets: readonly string[], flags: Record<string, unknown>): Json {
+  let out = parseSets(sets);
+  for (const [key, v] of Object.entries(flags)) if (v !== undefined) out = mergeConfig(out, nestKey(key, v), false);
   return out;
 }
 
@@ -41,15 +60,13 @@ export function parseSets(sets: readonly string[]): Json {
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) throw new ConfigError(`--set ${s}: expected key=value, e.g. --set optim.gradClip=5`);
-    const keys = s.slice(0, eq).split('.');
     let value: unknown = s.slice(eq + 1);
     try {
       value = JSON.parse(value as string);
     } catch {
       // a plain string
     }
-    const nested = keys.reduceRight<unknown>((v, k) => ({ [k]: v }), value) as Json;
-    out = mergeConfig(out, nested);
+    out = mergeConfig(out, nestKey(s.slice(0, eq), value), false);
   }
   return out;
 }
@@ -72,7 +89,8 @@ export function resolveConfig<C extends Command>(command: C, dataset: Dataset, l
   const user = mergeConfig(fromFile, layers.flags ?? {});
   const data = user.data;
   const sample = data === undefined || (isObject(data) && data.source === 'sample');
-  const merged = mergeConfig(preset(command, dataset, sample), user);
+  const batch = typeof user.batchSize === 'number' ? user.batchSize : undefined;
+  const merged = mergeConfig(preset(command, dataset, sample, batch), user);
   const r = SCHEMAS[command].safeParse(merged);
   if (!r.success) {
     const from = [layers.file && `file ${layers.file}`, layers.flags && Object.keys(layers.flags).length > 0 && 'command-line flags'].filter(Boolean).join(' and ');

@@ -42,8 +42,15 @@ export const clipsSchema = z
     crop: z.number().int().min(8),
     /** Horizontal flip probability (0 for SSv2 and the sample set: their labels say left/right). */
     flipP: z.number().min(0).max(1),
-    /** Sample set only: play a clip backwards and relabel it as its time-reversed partner with this probability. */
-    timeReversal: z.number().min(0).max(1).default(0),
+    /**
+     * Time-reversal augmentation (data/time-reversal.ts): a clip of a class in `pairs` is played backwards and
+     * relabelled as its partner with probability `p`. Off unless given.
+     */
+    timeReversal: z
+      .strictObject({ p: z.number().min(0).max(1), pairs: z.array(z.tuple([z.string().min(1), z.string().min(1)])).min(1) })
+      .optional(),
+    /** Train on a frame cache whose short side is below jitter[0] (frames upsampled); refused unless set. */
+    allowUpsampling: z.boolean().default(false),
   })
   .refine((c) => c.crop <= c.jitter[0], { message: 'crop must be <= jitter[0] (the smallest short side)', path: ['crop'] });
 
@@ -69,22 +76,32 @@ const training = {
   epochs: z.number().int().min(1),
   /** Initial channels (paper: search 64; PV-NAS-L 64, PV-NAS-M 100). */
   channels: z.number().int().min(2),
-  stemStride: z.number().int().min(1).max(4).default(2),
   /** Dropout before the classifier. */
   dropout: z.number().min(0).max(0.95).default(0.4),
+  /** Temporal stride of T-RC's reducing edges (DESIGN.md: 1, configurable): 2 halves the frames after it. */
+  temporalStride: z.number().int().min(1).max(8).default(1),
   clips: clipsSchema,
 };
 
+/** Spatial stride of the stem (libs/nas layers/stem.ts): 1, 2, or 4 (two stride-2 convs). */
+const stemStride = z.union([z.literal(1), z.literal(2), z.literal(4)]);
+
 export const searchConfigSchema = z.strictObject({
   ...training,
+  /** 2: the search's 112-pixel crops reach the cells at 56, where retraining's 224 crops arrive with stride 4. */
+  stemStride: stemStride.default(2),
   optim: searchOptimSchema.prefault({}),
   /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
   alphasEvery: z.number().int().min(1).default(100),
+  /** The supernet's single-view validation accuracy every this many epochs, when a validation split exists (0: never). */
+  validateEvery: z.number().int().min(0).default(1),
 });
 export type SearchConfig = z.infer<typeof searchConfigSchema>;
 
 export const retrainConfigSchema = z.strictObject({
   ...training,
+  /** 4: the paper's regime (PV-NAS-L 22 GFLOPs at 8x224x224 needs the cells to start at 56). */
+  stemStride: stemStride.default(4),
   /** Genotype file to retrain; default: the newest search run's genotype.json, else the bundled one. */
   genotype: z.string().min(1).optional(),
   /** Normal cells per stage (K): PV-NAS-L 1, PV-NAS-M 2. */
@@ -111,5 +128,7 @@ export const evaluateConfigSchema = z.strictObject({
   crop: z.number().int().min(8).optional(),
   /** Shuffle the frames of every clip (seeded): how much the model relies on their order. */
   shuffleFrames: z.boolean().default(false),
+  /** Evaluate on a frame cache whose short side is below the test crop (frames upsampled); refused unless set. */
+  allowUpsampling: z.boolean().default(false),
 });
 export type EvaluateConfig = z.infer<typeof evaluateConfigSchema>;

@@ -4,14 +4,14 @@
  * does with no flags), so `nx run trainer:search` works on a fresh clone.
  */
 import * as path from 'node:path';
-import { buildCache, loadManifest, mergeManifests, type Manifest, type VideoRecord } from '@pvnas/ingest';
+import { buildCache, FrameCache, loadManifest, mergeManifests, type Manifest, type VideoRecord } from '@pvnas/ingest';
 import { ensureSampleDataset } from '@pvnas/sample';
 import type { DataConfig } from '../config/schema';
 
 export const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..');
 
 /** The frame cache settings of `nx run ingest:*` defaults. */
-export const SAMPLE_CACHE_SETTINGS = { shortSide: 128, fps: 30, quality: 90 } as const;
+export const SAMPLE_CACHE_SETTINGS = { shortSide: 48, fps: 30, quality: 90 } as const;
 
 export interface SplitData {
   records: VideoRecord[];
@@ -56,4 +56,23 @@ export async function loadSplit(data: DataConfig, split: 'train' | 'val', opts: 
   const m = loadManifest(spec, { baseDir: opts.baseDir });
   if (m.records.length === 0) throw new Error(`data.${split}: the manifest gave no usable videos (${m.issues.length} lines skipped${m.issues[0] ? `, first: ${m.issues[0].file}:${m.issues[0].line} ${m.issues[0].reason}` : ''})`);
   return { records: m.records, classes: m.classes, cacheDir: data.cache ? path.resolve(opts.baseDir ?? process.cwd(), data.cache) : undefined, issues: m.issues, describe: `${spec.format} manifest (${split})${data.cache ? `, cache ${data.cache}` : ''}` };
+}
+
+/**
+ * Refuses a frame cache whose frames are smaller than the run scales them to: `needed` is the smallest short
+ * side a clip is resized to (training: the jitter's lower bound; evaluation: the test crop). Upsampled frames
+ * train a network on blur it will not see on real videos, so it runs only when the user says so
+ * (`allow`), and then loudly.
+ */
+export async function checkCacheResolution(split: SplitData, needed: number, what: string, allow: boolean, log: (line: string) => void): Promise<void> {
+  if (!split.cacheDir) return;
+  const cache = FrameCache.openReader(split.cacheDir);
+  const { shortSide } = cache.header;
+  await cache.close();
+  if (shortSide >= needed) return;
+  const problem = `frame cache ${split.cacheDir} holds frames at short side ${shortSide}, but ${what} needs at least ${needed}: every frame would be upsampled ${(needed / shortSide).toFixed(2)}x or more`;
+  if (!allow) {
+    throw new Error(`${problem}. Build a cache at that size (nx run ingest:<dataset> -- ... --short-side ${needed} --out NEW_FOLDER), decode the videos instead (leave out --cache), or accept the blur with --set clips.allowUpsampling=true`);
+  }
+  log(`WARNING: ${problem} (clips.allowUpsampling is set)`);
 }

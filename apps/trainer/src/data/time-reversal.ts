@@ -1,25 +1,30 @@
 /**
- * Time-reversal augmentation for data whose classes come in time-reversed pairs (the bundled sample set:
- * each "negative" class is its partner played backwards). A training clip is played backwards with
- * probability p and relabelled as its partner: the two classes of a pair then share every appearance, so
- * a model can only separate them by the order of frames, instead of memorising each video's look
- * (with 12 clips a class, it otherwise does exactly that and validates at chance).
+ * Time-reversal augmentation, for datasets with classes that are each other's time reversal (SSv2 has
+ * such pairs: "Opening something" / "Closing something", "Pushing something from left to right" / "... from
+ * right to left"). A training clip of a paired class is played backwards with probability p and relabelled as
+ * its partner. Off unless the config names the pairs (`clips.timeReversal: { p, pairs }`); never on by default,
+ * for real datasets or for the sample set (whose clips need no help since issue 10).
  */
-import { reverseClipFrames, stripTemplateBrackets, type ClipBatch } from '@pvnas/ingest';
+import { reverseClipFrames, type ClipBatch } from '@pvnas/ingest';
 import { stepSeed, type Batch, type BatchSource } from '@pvnas/nas';
-import { SAMPLE_CLASSES, timeReversedClass } from '@pvnas/sample';
 
-/** Index of each class's time-reversed partner; throws naming a class without one. */
-export function reversalPartners(classes: readonly string[]): number[] {
-  const sampleName = (c: string) => SAMPLE_CLASSES.find((s) => s.name === c || stripTemplateBrackets(s.template) === c)?.name;
-  const names = classes.map(sampleName);
-  return classes.map((c, i) => {
-    const own = names[i];
-    if (own === undefined) throw new Error(`clips.timeReversal needs classes in time-reversed pairs (the bundled sample set); class "${c}" is not one of them: set clips.timeReversal to 0`);
-    const partner = names.indexOf(timeReversedClass(own).name);
-    if (partner < 0) throw new Error(`clips.timeReversal: class "${c}" has its partner "${timeReversedClass(own).name}" missing from the dataset's classes`);
-    return partner;
-  });
+/**
+ * Index of each class's time-reversed partner, or -1 for a class without one; throws naming a class of a pair
+ * that is not among the dataset's classes, or a class named in two pairs.
+ */
+export function reversalPartners(classes: readonly string[], pairs: ReadonlyArray<readonly [string, string]>): number[] {
+  const partners = classes.map(() => -1);
+  const index = (name: string): number => {
+    const i = classes.indexOf(name);
+    if (i < 0) throw new Error(`clips.timeReversal.pairs: class "${name}" is not one of the dataset's ${classes.length} classes (e.g. ${classes.slice(0, 3).map((c) => `"${c}"`).join(', ')})`);
+    return i;
+  };
+  for (const [a, b] of pairs) {
+    const [i, j] = [index(a), index(b)];
+    for (const k of [i, j]) if (partners[k] >= 0) throw new Error(`clips.timeReversal.pairs: class "${classes[k]}" is in two pairs`);
+    [partners[i], partners[j]] = [j, i];
+  }
+  return partners;
 }
 
 /** The loader's batches with each clip reversed and relabelled with probability p, seeded by (seed, epoch, video). */
@@ -27,7 +32,7 @@ export function withTimeReversal(source: { epoch(e: number, from: number): Async
   return {
     async *epoch(epoch: number, from: number): AsyncIterable<Batch> {
       for await (const b of source.epoch(epoch, from)) {
-        const flip = Array.from(b.videoIndex, (v) => stepSeed(seed ^ 0x5eed, epoch * 1_000_003 + v) / 2 ** 32 < p);
+        const flip = Array.from(b.videoIndex, (v, k) => partners[b.labels[k]] >= 0 && stepSeed(seed ^ 0x5eed, epoch * 1_000_003 + v) / 2 ** 32 < p);
         if (!flip.some(Boolean)) yield b;
         else yield { ...b, data: reverseClipFrames(b.data, b.shape, flip), labels: Int32Array.from(b.labels, (l, k) => (flip[k] ? partners[l] : l)) };
       }

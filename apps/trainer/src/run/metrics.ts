@@ -54,7 +54,12 @@ export const epochRecordSchema = z.object({
   kind: z.literal('epoch'),
   /** Global step count at the end of the epoch. */
   step: z.number().int().min(0),
+  /** Single-view validation accuracy (the centre crop of the middle window of every validation video). */
   valAcc: z.number().min(0).max(1).optional(),
+  /** Search, last epoch: the same with each clip's frames shuffled (how much the network needs their order). */
+  valAccShuffled: z.number().min(0).max(1).optional(),
+  /** Validation clips the accuracies were measured on. */
+  valClips: z.number().int().min(0).optional(),
   /** Clips the loader skipped (bad videos) in this epoch. */
   skipped: z.number().int().min(0),
 });

@@ -34,7 +34,7 @@ export function renderReport(run: RunFolder, extraSections: string[] = []): stri
       const wait = epochs.reduce((s, e) => s + e.dataWait, 0) / epochs.length;
       const skipped = epochs.reduce((s, e) => s + e.skipped, 0);
       lines.push('## Training', '', '| epoch | loss | train acc | val acc | LR | clips/s | data wait |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-      for (const e of epochs) lines.push(`| ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${pct(e.acc)} | ${e.valAcc !== undefined ? pct(e.valAcc) : ''} | ${e.lr.weights.toPrecision(3)} | ${e.clipsPerSec.toFixed(1)} | ${pct(e.dataWait)} |`);
+      for (const e of epochs) lines.push(`| ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${pct(e.acc)} | ${e.valAcc !== undefined ? pct(e.valAcc) : ''}${e.valAccShuffled !== undefined ? ` (frames shuffled: ${pct(e.valAccShuffled)})` : ''} | ${e.lr.weights.toPrecision(3)} | ${e.clipsPerSec.toFixed(1)} | ${pct(e.dataWait)} |`);
       lines.push('', `Mean fraction of step time spent waiting for data: **${pct(wait)}**. Bad clips skipped: ${skipped}${skipped ? ' (see bad-clips.json)' : ''}.`, '');
     }
   }

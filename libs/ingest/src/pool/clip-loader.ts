@@ -36,8 +36,11 @@ export interface ClipLoaderOptions {
   minFrames?: number;
   /** Train clips (one random view each); give this or `test`. */
   train?: TrainTransformConfig & { shuffle?: boolean; dropLast?: boolean };
-  /** Test views: `numClips` windows x 3 crops per video. */
-  test?: TestTransformConfig & { numClips?: number };
+  /**
+   * Test views: `numClips` windows x 3 crops per video; with `singleView` only the centre crop of window
+   * `floor(numClips / 2)` (the middle window: the single view of a 30-view evaluation), one clip a video.
+   */
+  test?: TestTransformConfig & { numClips?: number; singleView?: boolean };
   /** Share a pool with other loaders; the loader then leaves it open on close(). */
   pool?: Piscina;
 }
@@ -113,7 +116,8 @@ export class ClipLoader {
 
   /** Number of batches an epoch yields at most (fewer if clips fail). */
   batchesPerEpoch(): number {
-    const items = this.opts.test ? this.opts.records.length * (this.opts.test.numClips ?? DEFAULT_TEST_CLIPS) : this.opts.records.length;
+    const test = this.opts.test;
+    const items = test && !test.singleView ? this.opts.records.length * (test.numClips ?? DEFAULT_TEST_CLIPS) : this.opts.records.length;
     return this.opts.train?.dropLast ? Math.floor(items / this.opts.batchSize) : Math.ceil(items / this.opts.batchSize);
   }
 
@@ -136,11 +140,13 @@ export class ClipLoader {
       }));
     }
     const numClips = test!.numClips ?? DEFAULT_TEST_CLIPS;
+    const { singleView, ...spatial } = test!;
+    const clips = singleView ? [Math.floor(numClips / 2)] : Array.from({ length: numClips }, (_, clip) => clip);
     return records.flatMap((r, i) =>
-      Array.from({ length: numClips }, (_, clip) => ({
+      clips.map((clip) => ({
         record: i,
         clip,
-        task: { ...base, mode: 'test' as const, item: item(r), source: source(r), clip, numClips, spatial: test! },
+        task: { ...base, mode: 'test' as const, item: item(r), source: source(r), clip, numClips, spatial, centreOnly: singleView },
       })),
     );
   }
@@ -199,7 +205,7 @@ export class ClipLoader {
   private assemble(batch: Array<{ item: Item; clip: ClipResult }>, waitMs: number, cursor: number): ClipBatch {
     const { frames, size } = batch[0].clip;
     const viewLen = frames * size * size * 3;
-    const views = batch.flatMap((b) => b.clip.views.map((v, crop) => ({ b, v, crop })));
+    const views = batch.flatMap((b) => b.clip.views.map((v, k) => ({ b, v, crop: b.clip.crops?.[k] ?? k })));
     const data = new Float32Array(views.length * viewLen);
     const labels = new Int32Array(views.length);
     const videoIndex = new Int32Array(views.length);

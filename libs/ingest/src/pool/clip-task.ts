@@ -9,6 +9,9 @@ import { createRng } from '../rng';
 import { sampleTestIndices, sampleTrainIndices, type TemporalConfig } from '../sampling/temporal';
 import { resizeCropNormalize } from '../transforms/fused';
 import { drawTrainParams, testCropParams } from '../transforms/params';
+
+/** Index of the centre crop among the three test crops (left/top, centre, right/bottom). */
+export const CENTRE_CROP = 1;
 import type { CropParams, TestTransformConfig, TrainTransformConfig } from '../transforms/types';
 import { decodeFrames } from '../video/decode';
 import { probeVideo } from '../video/probe';
@@ -32,19 +35,23 @@ export interface TrainClipTask extends ClipTaskBase {
   spatial: TrainTransformConfig;
 }
 
-/** Test: temporal window `clip` of `numClips`, and the three spatial crops of it. */
+/** Test: temporal window `clip` of `numClips`, and the three spatial crops of it (or only the centre one). */
 export interface TestClipTask extends ClipTaskBase {
   mode: 'test';
   clip: number;
   numClips: number;
   spatial: TestTransformConfig;
+  /** Only the centre crop (index 1): the single view of a video. */
+  centreOnly?: boolean;
 }
 
 export type ClipTask = TrainClipTask | TestClipTask;
 
 export interface ClipResult {
-  /** One float32 `[T, S, S, 3]` view per entry (train: 1, test: 3). */
+  /** One float32 `[T, S, S, 3]` view per entry (train: 1, test: 3, or 1 with `centreOnly`). */
   views: Float32Array[];
+  /** Test: the crop index (0..2) of each view. */
+  crops?: number[];
   frames: number;
   size: number;
   /** The source frame indices sampled (at the source's own rate: the video's, or the cache's). */
@@ -106,7 +113,8 @@ export async function loadClip(task: ClipTask): Promise<ClipResult> {
   }
   const indices = sampleTestIndices(info.frames, info.fps, task.numClips, task.temporal)[task.clip];
   const frames = await readFrames(task, indices);
-  const params = testCropParams(frames, task.spatial.crop);
+  const crops = task.centreOnly ? [CENTRE_CROP] : [0, 1, 2];
+  const params = crops.map((c) => testCropParams(frames, task.spatial.crop)[c]!);
   const views = params.map((p) => resizeCropNormalize(frames, { ...p, mean: task.spatial.mean, std: task.spatial.std }));
-  return { views, frames: indices.length, size: task.spatial.crop, indices, params };
+  return { views, crops, frames: indices.length, size: task.spatial.crop, indices, params };
 }

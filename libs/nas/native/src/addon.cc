@@ -14,8 +14,9 @@
 #include <torch/version.h>
 
 #include <omp.h>
+
+#include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -66,17 +67,36 @@ at::Tensor hwio(const Napi::Value& v, const Shape& shape, const char* what) { re
 
 bool isNull(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
 
-int gateThreads = 0;
-int64_t gateElems() { static int64_t v = std::getenv("PVNAS_GATE") ? std::atoll(std::getenv("PVNAS_GATE")) : 0; return v; }
+// Threads. libtorch parallelises with OpenMP. A parallel region wakes the other threads, which costs tens of
+// microseconds once they sleep (addon.ts sets OMP_WAIT_POLICY=PASSIVE before this library loads, so idle
+// threads sleep instead of spinning on cores other processes need), and a small kernel gains less than that
+// from a second core. So a kernel runs on one thread unless the tensors it touches hold at least
+// `parallelMin` elements (measured: tools/bench, `nx run tools:bench-threads`).
+int gThreads = 1;
+int64_t gParallelMin = 4 << 20;
+
+int64_t elementsOf(const Napi::Value& v) {
+  if (v.IsTypedArray()) return static_cast<int64_t>(v.As<Napi::TypedArray>().ElementLength());
+  if (!v.IsArray()) return 0;
+  auto a = v.As<Napi::Array>();
+  int64_t n = 0;
+  for (uint32_t i = 0; i < a.Length(); i++) {
+    Napi::Value e = a.Get(i);
+    if (e.IsTypedArray()) n += static_cast<int64_t>(e.As<Napi::TypedArray>().ElementLength());
+  }
+  return n;
+}
+
+void chooseThreads(const Napi::CallbackInfo& info) {
+  if (gThreads <= 1) return;
+  int64_t n = 0;
+  for (size_t i = 0; i < info.Length(); i++) n += elementsOf(info[i]);
+  omp_set_num_threads(n >= gParallelMin ? gThreads : 1);
+}
 
 template <typename F>
 Napi::Value guarded(const Napi::CallbackInfo& info, F&& body) {
-  if (gateElems() > 0) {
-    int64_t n = 0;
-    for (size_t i = 0; i < info.Length(); i++) if (info[i].IsTypedArray()) n += info[i].As<Napi::TypedArray>().ElementLength();
-    if (gateThreads == 0) gateThreads = at::get_num_threads();
-    omp_set_num_threads(n < gateElems() ? 1 : gateThreads);
-  }
+  chooseThreads(info);
   try {
     body();
   } catch (const c10::Error& e) {
@@ -88,6 +108,18 @@ Napi::Value guarded(const Napi::CallbackInfo& info, F&& body) {
   return info.Env().Undefined();
 }
 
+// A 1x1 convolution with a stride and no padding reads every s-th pixel only: it runs as a stride-1 1x1
+// convolution of that strided view of x (the same numbers, less work). This also keeps away from oneDNN 2.6's
+// (libtorch 1.13) backward kernel for strided 1x1 convolutions, which writes past a buffer it allocates itself
+// (found with valgrind: heap corruption, then a glibc abort, in FactorizedReduce with 2 to 4 channels).
+bool stridedPointwise(const at::Tensor& w, std::array<int64_t, 2> s, std::array<int64_t, 2> p) {
+  return w.size(2) == 1 && w.size(3) == 1 && p[0] == 0 && p[1] == 0 && (s[0] > 1 || s[1] > 1);
+}
+
+at::Tensor everyStride(const at::Tensor& x, std::array<int64_t, 2> s) {
+  return x.slice(2, 0, c10::nullopt, s[0]).slice(3, 0, c10::nullopt, s[1]);
+}
+
 // conv2d(x, xShape, w, wShape, y, yShape, stride, pad, dilation, groups)
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -96,7 +128,8 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
     auto y = nhwc(info[4], shapeOf(info[5], 4, "conv2d y"), "conv2d y");
     auto s = pairOf(info[6], "stride"), p = pairOf(info[7], "pad"), d = pairOf(info[8], "dilation");
     int64_t g = info[9].As<Napi::Number>().Int64Value();
-    y.copy_(at::conv2d(x, w, {}, s, p, d, g));
+    if (stridedPointwise(w, s, p)) y.copy_(at::conv2d(everyStride(x, s), w, {}, std::array<int64_t, 2>{1, 1}, std::array<int64_t, 2>{0, 0}, d, g));
+    else y.copy_(at::conv2d(x, w, {}, s, p, d, g));
   });
 }
 
@@ -111,6 +144,16 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
     bool wantDx = !isNull(info[6]), wantDw = !isNull(info[7]);
     auto s = pairOf(info[8], "stride"), p = pairOf(info[9], "pad"), d = pairOf(info[10], "dilation");
     int64_t g = info[11].As<Napi::Number>().Int64Value();
+    if (stridedPointwise(w, s, p)) {
+      auto grads = at::convolution_backward(dy, everyStride(x, s), w, c10::nullopt, {1, 1}, {0, 0}, d, false, {0, 0}, g, {wantDx, wantDw, false});
+      if (wantDx) {
+        auto dx = nhwc(info[6], xs, "conv2d dx");
+        dx.zero_();
+        everyStride(dx, s).copy_(std::get<0>(grads));
+      }
+      if (wantDw) hwio(info[7], ws, "conv2d dw").copy_(std::get<1>(grads));
+      return;
+    }
     auto grads = at::convolution_backward(dy, x, w, c10::nullopt, s, p, d, false, {0, 0}, g, {wantDx, wantDw, false});
     if (wantDx) nhwc(info[6], xs, "conv2d dx").copy_(std::get<0>(grads));
     if (wantDw) hwio(info[7], ws, "conv2d dw").copy_(std::get<1>(grads));
@@ -460,9 +503,21 @@ Napi::Value WeightedSumBackward(const Napi::CallbackInfo& info) {
   });
 }
 
+// threads(n?): the intra-op thread count of large kernels (sets libtorch's too); returns it.
 Napi::Value Threads(const Napi::CallbackInfo& info) {
-  if (info.Length() > 0 && info[0].IsNumber()) at::set_num_threads(info[0].As<Napi::Number>().Int32Value());
-  return Napi::Number::New(info.Env(), at::get_num_threads());
+  if (info.Length() > 0 && info[0].IsNumber()) {
+    gThreads = std::max(1, info[0].As<Napi::Number>().Int32Value());
+    at::set_num_threads(gThreads);
+  } else if (gThreads == 1) {
+    gThreads = at::get_num_threads();
+  }
+  return Napi::Number::New(info.Env(), gThreads);
+}
+
+// parallelMin(n?): the element count from which a kernel runs on several threads; returns it.
+Napi::Value ParallelMin(const Napi::CallbackInfo& info) {
+  if (info.Length() > 0 && info[0].IsNumber()) gParallelMin = std::max<int64_t>(0, info[0].As<Napi::Number>().Int64Value());
+  return Napi::Number::New(info.Env(), static_cast<double>(gParallelMin));
 }
 
 Napi::Value Version(const Napi::CallbackInfo& info) {
@@ -498,6 +553,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("weightedSum", Napi::Function::New(env, WeightedSum));
   exports.Set("weightedSumBackward", Napi::Function::New(env, WeightedSumBackward));
   exports.Set("threads", Napi::Function::New(env, Threads));
+  exports.Set("parallelMin", Napi::Function::New(env, ParallelMin));
   exports.Set("version", Napi::Function::New(env, Version));
   return exports;
 }

@@ -37,8 +37,10 @@ export interface TorchAddon {
   select(condition: AnyValues, cs: Shape4, t: AnyValues, e: AnyValues, shape: Shape4, y: AnyValues): void;
   weightedSum(ys: F32[], shape: Shape4, weights: number[], y: F32): void;
   weightedSumBackward(dy: F32, ys: F32[], shape: Shape4, weights: number[], dys: F32[], dw: F32): void;
-  /** Sets libtorch's intra-op thread count when given; returns the count in use. */
+  /** Sets the intra-op thread count of large kernels (and libtorch's) when given; returns the count in use. */
   threads(n?: number): number;
+  /** Sets the element count from which a kernel runs on several threads when given; returns it. */
+  parallelMin(n?: number): number;
   version(): { torch: string; config: string };
 }
 
@@ -58,9 +60,15 @@ export function loadTorchAddon(): AddonLoad {
     cached = { ok: false, reason: `${file} is not built (install libtorch: apt-get install libtorch-dev, then npm run build:native)` };
     return cached;
   }
+  // OpenMP reads its settings once, when libtorch's libgomp loads with the addon: idle threads must sleep, not
+  // spin on cores that other processes (or our own loader workers) need. Measured: with one other busy
+  // process, spinning made a 2-thread search step 3-4x slower (docs/decisions.md, tools/bench threads).
+  // (PVNAS_OMP_SPIN=1 keeps OpenMP's default, for the benchmark's "before".)
+  if (!process.env.PVNAS_OMP_SPIN) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const addon = require(file) as TorchAddon;
+    if (process.env.PVNAS_PARALLEL_MIN) addon.parallelMin(Number(process.env.PVNAS_PARALLEL_MIN));
     cached = { ok: true, addon, file };
   } catch (e) {
     cached = { ok: false, reason: `${file} does not load: ${(e as Error).message.split('\n')[0]} (rebuild it: npm run build:native)` };

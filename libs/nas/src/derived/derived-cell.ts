@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { concatChannels } from '../backend/ops/video';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
-import { FactorizedReduce, Identity, ReLUConvBN, type Block } from '../layers/blocks';
+import { cellInput0, Identity, ReLUConvBN, type Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
 import type { Params } from '../layers/params';
 import type { CellGenotype } from '../search-space/genotype';
-import { OPS } from '../search-space/ops';
+import { edgeOp } from '../search-space/ops';
 import { isReduction, NODES, type CellType } from '../search-space/op-names';
 
 /** Per-sample drop-path: x [N, ...] times a [N, 1, 1, 1, 1] mask of Bernoulli(keep) / keep. */
@@ -33,13 +33,14 @@ export class DerivedCell {
   readonly reduction: boolean;
   readonly multiplier: number;
 
-  constructor(p: Params, readonly type: CellType, private readonly genotype: CellGenotype, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean) {
+  /** Strides as SearchCell's: `temporalStride` of this cell when it reduces, `prevTemporalStride` of the previous one. */
+  constructor(p: Params, readonly type: CellType, private readonly genotype: CellGenotype, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean, temporalStride = 1, prevTemporalStride = 1) {
     this.reduction = isReduction(type);
-    this.preprocess0 = reductionPrev ? new FactorizedReduce(p.scope('preprocess0'), Cpp, C, true) : new ReLUConvBN(p.scope('preprocess0'), Cpp, C, true);
+    this.preprocess0 = cellInput0(p.scope('preprocess0'), Cpp, C, true, reductionPrev, prevTemporalStride);
     this.preprocess1 = new ReLUConvBN(p.scope('preprocess1'), Cp, C, true);
     genotype.edges.forEach(([name, input], k) => {
-      const stride = this.reduction && input < 2 ? 2 : 1;
-      this.ops.push({ block: OPS[name](p.scope(`ops.${k}.${name}`), C, stride, true), input });
+      const reducing = this.reduction && input < 2;
+      this.ops.push({ block: edgeOp(name, p.scope(`ops.${k}.${name}`), C, reducing ? 2 : 1, true, reducing ? temporalStride : 1), input });
     });
     this.multiplier = genotype.concat.length;
   }

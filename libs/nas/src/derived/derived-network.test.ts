@@ -21,17 +21,44 @@ describe('derived network', () => {
   });
   const genotype = deriveGenotype(richAlphas());
 
-  it.each([1, 2])('K=%i: layout length, clips to logits, measured MACs and params equal the closed form', (K) => {
+  it.each([
+    [1, 2, 1],
+    [2, 2, 1],
+    [1, 4, 1],
+    [1, 4, 2],
+    [2, 2, 2],
+  ])('K=%i, stem stride %i, T-RC temporal stride %i: clips to logits, measured MACs and params equal the closed form', (K, stemStride, temporalStride) => {
     const layout = defaultLayout(K);
     expect(layout).toHaveLength(K === 1 ? 7 : 11);
-    const config = { channels: 4, classes: 5, layout, stemStride: 2, dropout: 0.4, seed: 1 };
+    const config = { channels: 4, classes: 5, layout, stemStride, dropout: 0.4, seed: 1, temporalStride };
     const net = new DerivedNetwork(genotype, config);
-    const { result, macs } = countMacs(() => tf.tidy(() => net.forward(tf.randomNormal([1, 4, 24, 24, 3]) as tf.Tensor5D, { training: false, updateStats: false }).shape));
+    const { result, macs } = countMacs(() => tf.tidy(() => net.forward(tf.randomNormal([1, 5, 24, 24, 3]) as tf.Tensor5D, { training: false, updateStats: false }).shape));
     expect(result).toEqual([1, 5]);
-    const closed = networkCost(genotype, { ...config, frames: 4, size: 24 });
+    const closed = networkCost(genotype, { ...config, frames: 5, size: 24 });
     expect(macs).toBe(closed.macs);
     const params = net.params.list().filter((p) => p.trainable).reduce((s, p) => s + p.variable.size, 0);
     expect(params).toBe(closed.params);
+    net.dispose();
+  });
+
+  it('a T-RC temporal stride of 2 halves the frames of the cells after it (ceil), and training still gets gradients', () => {
+    const net = new DerivedNetwork(genotype, { channels: 4, classes: 3, layout: defaultLayout(1), stemStride: 2, dropout: 0, seed: 3, temporalStride: 2 });
+    const frames: number[] = [];
+    const cells = net.cells.map((c) => c.forward.bind(c));
+    net.cells.forEach((c, i) => {
+      c.forward = (s0, s1, ctx, drop) => {
+        const y = cells[i](s0, s1, ctx, drop);
+        frames.push(y.shape[1]);
+        return y;
+      };
+    });
+    const x = tf.randomNormal([2, 5, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
+    const { value, grads } = tf.variableGrads(() => tf.sum(net.forward(x, { training: true, updateStats: false })) as tf.Scalar);
+    // S-NC, S-RC, S-NC, S-RC, T-NC, T-RC, T-NC: 5 frames until T-RC, then 3
+    expect(frames).toEqual([5, 5, 5, 5, 5, 3, 3]);
+    const finite = Object.values(grads).every((g) => Number.isFinite(tf.sum(tf.abs(g)).dataSync()[0]));
+    expect(finite).toBe(true);
+    tf.dispose([x, value, ...Object.values(grads)]);
     net.dispose();
   });
 

@@ -3,14 +3,14 @@
  * dropout 0.4, linear. Drop-path probability ramps linearly with the epoch as DARTS.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { globalAvgPool, spatialConv } from '../backend/ops/video';
+import { globalAvgPool } from '../backend/ops/video';
 import { linear } from '../backend/ops/linear';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
-import { BatchNorm } from '../layers/batch-norm';
 import type { Ctx } from '../layers/context';
 import { Params } from '../layers/params';
+import { Stem, STEM_MULTIPLIER } from '../layers/stem';
 import type { Genotype } from '../search-space/genotype';
-import type { CellType } from '../search-space/op-names';
+import { cellTemporalStride, type CellType } from '../search-space/op-names';
 import { DerivedCell, type DropPath } from './derived-cell';
 
 export interface DerivedNetworkConfig {
@@ -20,36 +20,39 @@ export interface DerivedNetworkConfig {
   stemStride: number;
   dropout: number;
   seed: number;
+  /** Temporal stride of the T-RC cells' reducing edges (default 1). */
+  temporalStride?: number;
 }
-
-export const STEM_MULTIPLIER = 3;
 
 export class DerivedNetwork {
   readonly params: Params;
-  private readonly stem: { w: tf.Variable; bn: BatchNorm };
+  private readonly stem: Stem;
   readonly cells: DerivedCell[] = [];
   private readonly classifier: { w: tf.Variable; b: tf.Variable };
 
   constructor(readonly genotype: Genotype, readonly config: DerivedNetworkConfig) {
     const p = (this.params = new Params(config.seed));
     const Cstem = STEM_MULTIPLIER * config.channels;
-    this.stem = { w: p.scope('stem').conv('conv', [3, 3, 3, Cstem]), bn: new BatchNorm(p.scope('stem.bn'), Cstem, true) };
+    this.stem = new Stem(p.scope('stem'), config.channels, config.stemStride);
     let [Cpp, Cp, Ccur] = [Cstem, Cstem, config.channels];
     let reductionPrev = false;
+    let prevTemporalStride = 1;
     config.layout.forEach((type, i) => {
       const reduction = type.endsWith('_reduce');
       if (reduction) Ccur *= 2;
-      const cell = new DerivedCell(p.scope(`cells.${i}`), type, genotype.cells[type], Cpp, Cp, Ccur, reductionPrev);
+      const ts = cellTemporalStride(type, config.temporalStride);
+      const cell = new DerivedCell(p.scope(`cells.${i}`), type, genotype.cells[type], Cpp, Cp, Ccur, reductionPrev, ts, prevTemporalStride);
       this.cells.push(cell);
       [Cpp, Cp] = [Cp, cell.multiplier * Ccur];
       reductionPrev = reduction;
+      prevTemporalStride = ts;
     });
     this.classifier = p.scope('classifier').linear('fc', Cp, config.classes);
   }
 
   /** x [N, T, H, W, 3] -> logits [N, classes]. */
   forward(x: tf.Tensor5D, ctx: Ctx, drop?: DropPath): tf.Tensor2D {
-    let s0 = this.stem.bn.forward(spatialConv(x, this.stem.w as tf.Tensor4D, { stride: this.config.stemStride }), ctx);
+    let s0 = this.stem.forward(x, ctx);
     let s1 = s0;
     this.cells.forEach((cell, i) => {
       [s0, s1] = [s1, cell.forward(s0, s1, ctx, drop ? { prob: drop.prob, seed: drop.seed * 1024 + i } : undefined)];
@@ -67,7 +70,7 @@ export class DerivedNetwork {
   emit(g: GraphBuilder, video: GNode): GNode {
     const [, T, H, W, C] = video.shape;
     if (T !== g.frames) throw new Error(`graph export: input has ${T} frames, the builder ${g.frames}`);
-    let s0 = this.stem.bn.emit(g, g.spatialConv(g.reshape(video, [-1, H, W, C]), this.stem.w, { stride: this.config.stemStride }));
+    let s0 = this.stem.emit(g, g.reshape(video, [-1, H, W, C]));
     let s1 = s0;
     for (const cell of this.cells) [s0, s1] = [s1, cell.emit(g, s0, s1)];
     return g.linear(g.globalAvgPool(s1), this.classifier.w, this.classifier.b, 'logits');

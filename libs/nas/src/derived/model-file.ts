@@ -24,6 +24,7 @@ const modelFileSchema = z.object({
     stemStride: z.number().int().positive(),
     dropout: z.number().min(0).max(1),
     seed: z.number().int(),
+    temporalStride: z.number().int().positive().optional(),
   }),
   weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.literal('float32') })) })).length(1),
 });

@@ -2,16 +2,18 @@
  * Writes a network as a TensorFlow GraphDef in tfjs's graph-model JSON (what tfjs-converter produces and
  * `tf.loadGraphModel` runs). Only ops that the stock tfjs executor runs on every backend are emitted.
  *
- * Video tensors travel in the frames layout [N*T, H, W, C] (T fixed at export time, N free: -1); the
- * helpers below mirror ../backend/ops/video.ts, with PyTorch's symmetric padding made explicit.
+ * Video tensors travel in the frames layout [N*T, H, W, C] (T fixed at export time, N free: -1; each node
+ * knows its T, which a temporal stride changes); the helpers below mirror ../backend/ops/video.ts, with
+ * PyTorch's symmetric padding made explicit.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BN_EPS } from '../backend/ops/batch-norm';
 
-/** A node's output: its name and static shape (-1 for the free batch axis). */
+/** A node's output: its name, static shape (-1 for the free batch axis) and, for video tensors, frames per clip. */
 export interface GNode {
   name: string;
   shape: number[];
+  frames: number;
 }
 
 type AttrValue = { s: string } | { i: string } | { f: number } | { b: boolean } | { type: 'DT_FLOAT' | 'DT_INT32' } | { list: { i: string[] } } | { shape: { dim: Array<{ size: string }> } };
@@ -59,10 +61,10 @@ export class GraphBuilder {
     return name;
   }
 
-  private node(op: string, inputs: GNode[], shape: number[], attr: Record<string, AttrValue> = {}, name = op): GNode {
+  private node(op: string, inputs: GNode[], shape: number[], attr: Record<string, AttrValue> = {}, name = op, frames = inputs[0]?.frames ?? this.frames): GNode {
     const n = { name: this.unique(name), op, input: inputs.map((x) => x.name), attr };
     this.nodes.push(n);
-    return { name: n.name, shape };
+    return { name: n.name, shape, frames };
   }
 
   private constant(base: string, value: tf.Tensor): GNode {
@@ -157,13 +159,32 @@ export class GraphBuilder {
     return this.conv2d(x, w, o);
   }
 
-  /** kt x 1 x 1 convolution over time: [N*T, H, W, C] -> [N, T, H*W, C] -> conv [kt, 1] -> back. */
-  temporalConv(x: GNode, w: tf.Variable): GNode {
+  /** kt x 1 x 1 convolution over time: [N*T, H, W, C] -> [N, T, H*W, C] -> conv [kt, 1] (stride [s, 1]) -> back. */
+  temporalConv(x: GNode, w: tf.Variable, stride = 1): GNode {
     const [, H, W, C] = x.shape;
     const [kt, kw, , Cout] = w.shape as [number, number, number, number];
     if (kt % 2 !== 1 || kw !== 1) throw new Error(`graph export: temporal kernel [${w.shape}] must be [odd, 1, Cin, Cout]`);
-    const y = this.conv2d(this.reshape(x, [-1, this.frames, H * W, C]), w);
-    return this.reshape(y, [-1, H, W, Cout]);
+    if (stride === 1) return this.reshape(this.conv2d(this.reshape(x, [-1, x.frames, H * W, C]), w), [-1, H, W, Cout]);
+    const pad = (kt - 1) / 2;
+    const y = this.node('Conv2D', [this.reshape(x, [-1, x.frames, H * W, C]), this.weight(w)], [-1, convOut(x.frames, kt, stride, pad, 1), H * W, Cout], {
+      strides: ints([1, stride, 1, 1]),
+      dilations: ints([1, 1, 1, 1]),
+      padding: str('EXPLICIT'),
+      explicit_paddings: ints([0, 0, pad, pad, 0, 0, 0, 0]),
+      data_format: str('NHWC'),
+    });
+    return { ...this.reshape(y, [-1, H, W, Cout]), frames: y.shape[1] };
+  }
+
+  /** Frames 0, s, 2s, ... of each clip (../backend/ops/video.ts temporalSubsample). */
+  temporalSubsample(x: GNode, s: number): GNode {
+    if (s === 1) return x;
+    const [, H, W, C] = x.shape;
+    const T = x.frames;
+    const To = Math.ceil(T / s);
+    const clips = this.reshape(x, [-1, T, H * W * C]);
+    const y = this.node('StridedSlice', [clips, this.ints([0, 0, 0]), this.ints([0, T, 0]), this.ints([1, s, 1])], [-1, To, H * W * C], { begin_mask: { i: '5' }, end_mask: { i: '5' } });
+    return { ...this.reshape(y, [-1, H, W, C]), frames: To };
   }
 
   /** 1x3x3 average pool, padding 1, padding not counted: sum of the zero-padded window / its valid count. */
@@ -199,7 +220,7 @@ export class GraphBuilder {
   /** [N*T, H, W, C] -> [N, C]: the mean over time and space. */
   globalAvgPool(x: GNode): GNode {
     const [, H, W, C] = x.shape;
-    return this.node('Mean', [this.reshape(x, [-1, this.frames * H * W, C]), this.ints([1])], [-1, C], { keep_dims: { b: false } });
+    return this.node('Mean', [this.reshape(x, [-1, x.frames * H * W, C]), this.ints([1])], [-1, C], { keep_dims: { b: false } });
   }
 
   /** x [-1, Cin] w [Cin, Cout] + b [Cout]. */

@@ -63,9 +63,12 @@ describe('graph-model export (stock tfjs executor)', () => {
     p.dispose();
   });
 
-  it('a derived network written to disk loads with tf.loadGraphModel and gives its eval logits, here and on the stock cpu backend', async () => {
-    const net = new DerivedNetwork(EVERY_OP, { channels: 4, classes: 5, layout: defaultLayout(1), stemStride: 2, dropout: 0.4, seed: 3 });
-    const [T, S] = [4, 22]; // 22 -> 11 -> 6 -> 3: odd sizes through both reductions
+  it.each([
+    [2, 1, 4],
+    [4, 2, 5],
+  ])('a derived network (stem stride %i, T-RC temporal stride %i, %i frames) written to disk loads with tf.loadGraphModel and gives its eval logits, here and on the stock cpu backend', async (stemStride, temporalStride, T) => {
+    const net = new DerivedNetwork(EVERY_OP, { channels: 4, classes: 5, layout: defaultLayout(1), stemStride, dropout: 0.4, seed: 3, temporalStride });
+    const S = 22; // stem 2: 22 -> 11 -> 6 -> 3, stem 4: 22 -> 6 -> 3 -> 2: odd sizes through both reductions
     const x = tf.randomNormal([2, T, S, S, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
     tf.tidy(() => net.forward(x, TRAIN));
     const expected = tf.tidy(() => net.forward(x, EVAL));

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2Plus1d, dilConv, factorizedReduce, sepConv } from '../backend/ops/blocks';
-import { spatialAvgPool, spatialConv, spatialMaxPool } from '../backend/ops/video';
+import { spatialAvgPool, spatialConv, spatialMaxPool, temporalSubsample } from '../backend/ops/video';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
 import { BatchNorm } from './batch-norm';
 import type { Ctx } from './context';
@@ -16,15 +16,35 @@ export interface Block {
   emit(g: GraphBuilder, x: GNode): GNode;
 }
 
-/** `none`: zeros of the output shape (strided when reducing). */
+/** `none`: zeros of the output shape (strided when reducing, in time too with a temporal stride). */
 export class Zero implements Block {
-  constructor(readonly stride: number) {}
+  constructor(
+    readonly stride: number,
+    readonly temporalStride = 1,
+  ) {}
   forward(x: tf.Tensor5D): tf.Tensor5D {
     const [N, T, H, W, C] = x.shape;
-    return tf.zeros([N, T, Math.ceil(H / this.stride), Math.ceil(W / this.stride), C]);
+    return tf.zeros([N, Math.ceil(T / this.temporalStride), Math.ceil(H / this.stride), Math.ceil(W / this.stride), C]);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
-    return g.zeros(x, this.stride);
+    return g.zeros(g.temporalSubsample(x, this.temporalStride), this.stride);
+  }
+}
+
+/**
+ * A block without temporal extent on an edge that also reduces time: frames 0, s, 2s, ... first, then the
+ * block (the same as running it with a temporal stride s and a one-frame kernel, at 1/s of the cost).
+ */
+export class TemporalStride implements Block {
+  constructor(
+    readonly inner: Block,
+    readonly stride: number,
+  ) {}
+  forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
+    return this.inner.forward(temporalSubsample(x, this.stride), ctx);
+  }
+  emit(g: GraphBuilder, x: GNode): GNode {
+    return this.inner.emit(g, g.temporalSubsample(x, this.stride));
   }
 }
 
@@ -71,6 +91,16 @@ export class FactorizedReduce implements Block {
     const shifted = g.subsample(g.pad(r, [[0, 0], [0, 1], [0, 1], [0, 0]]), 1, 1);
     return this.bn.emit(g, g.concat([g.spatialConv(r, this.path1, { stride: 2, pad: 0 }), g.spatialConv(shifted, this.path2, { stride: 2, pad: 0 })], 3));
   }
+}
+
+/**
+ * A cell's preprocessing of s0 (DARTS): a 1x1 ReLUConvBN, or when the previous cell reduced (s0 is then twice
+ * its size) a FactorizedReduce, which also takes every `temporalStride`-th frame when that cell reduced time.
+ */
+export function cellInput0(p: Params, cin: number, cout: number, affine: boolean, reductionPrev: boolean, temporalStride = 1): Block {
+  if (!reductionPrev) return new ReLUConvBN(p, cin, cout, affine);
+  const reduce = new FactorizedReduce(p, cin, cout, affine);
+  return temporalStride > 1 ? new TemporalStride(reduce, temporalStride) : reduce;
 }
 
 /** 1x3x3 pool; in a search edge followed by BN without affine, as DARTS' MixedOp. */
@@ -129,19 +159,19 @@ export class DilConv implements Block {
   }
 }
 
-/** (2+1)D conv: spatial 1xkxk (k = 3 or 1) then temporal 3x1x1. */
+/** (2+1)D conv: spatial 1xkxk (k = 3 or 1) then temporal 3x1x1 (which carries a temporal stride). */
 export class Conv2Plus1d implements Block {
   private readonly w: { spatial: tf.Variable; temporal: tf.Variable };
   private readonly bn: BatchNorm;
-  constructor(p: Params, cin: number, cout: number, spatialKernel: 1 | 3, readonly stride: number, affine: boolean) {
+  constructor(p: Params, cin: number, cout: number, spatialKernel: 1 | 3, readonly stride: number, affine: boolean, readonly temporalStride = 1) {
     this.w = { spatial: p.conv('spatial', [spatialKernel, spatialKernel, cin, cout]), temporal: p.conv('temporal', [3, 1, cout, cout]) };
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    return conv2Plus1d(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx));
+    return conv2Plus1d(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx), this.temporalStride);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const k = this.w.spatial.shape[0];
-    return this.bn.emit(g, g.temporalConv(g.spatialConv(g.relu(x), this.w.spatial, { stride: this.stride, pad: (k - 1) / 2 }), this.w.temporal));
+    return this.bn.emit(g, g.temporalConv(g.spatialConv(g.relu(x), this.w.spatial, { stride: this.stride, pad: (k - 1) / 2 }), this.w.temporal, this.temporalStride));
   }
 }

@@ -6,7 +6,7 @@ import type { SearchNetwork } from './search-network';
 
 export function alphasOf(net: SearchNetwork, source?: Alphas['source']): Alphas {
   const rows = Object.fromEntries(CELL_TYPES.map((t) => [t, net.alphas[t].arraySync() as number[][]]));
-  return { ops: { spatial: [...SPATIAL_OPS], temporal: [...TEMPORAL_OPS] } as Alphas['ops'], ...rows, ...(source ? { source } : {}) } as Alphas;
+  return { ops: { spatial: [...SPATIAL_OPS], temporal: [...TEMPORAL_OPS] }, ...rows, ...(source ? { source } : {}) } as Alphas;
 }
 
 /** Sets the network's alphas from a file's values (resuming a search). */

@@ -72,6 +72,25 @@ describe('genotype and alphas files', () => {
     expect(Object.keys(g.cells)).toEqual([...CELL_TYPES]);
   });
 
+  it('reads an alphas file by the op names it lists, in any order', () => {
+    const file = path.join(dir, 'permuted.alphas.json');
+    // the same alphas written by a tool that orders ops differently: reversed columns
+    const reversed = (rows: number[][]) => rows.map((r) => [...r].reverse());
+    fs.writeFileSync(file, JSON.stringify({
+      ops: { spatial: [...SPATIAL_OPS].reverse(), temporal: [...TEMPORAL_OPS].reverse() },
+      spatial_normal: reversed(alphas.spatial_normal),
+      spatial_reduce: reversed(alphas.spatial_reduce),
+      temporal_normal: reversed(alphas.temporal_normal),
+      temporal_reduce: reversed(alphas.temporal_reduce),
+    }));
+    const back = readAlphas(file);
+    expect(back).toEqual(alphas);
+    expect(deriveGenotype(back)).toEqual(deriveGenotype(alphas));
+    const [first, ...rest] = SPATIAL_OPS;
+    fs.writeFileSync(file, JSON.stringify({ ...alphas, ops: { ...alphas.ops, spatial: [...rest, 'conv_7x7'] } }));
+    expect(() => readAlphas(file)).toThrow(new RegExp(`${file}.*ops.spatial: must name each spatial op once.*missing ${first}; unknown or repeated conv_7x7`));
+  });
+
   it('refuses bad files naming the file and the field', () => {
     const bad = path.join(dir, 'bad.genotype.json');
     const g = deriveGenotype(alphas);

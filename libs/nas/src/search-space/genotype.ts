@@ -37,15 +37,44 @@ export type Genotype = z.infer<typeof genotypeSchema>;
 export type CellGenotype = Genotype['cells'][CellType];
 
 const row = (n: number) => z.array(z.number().finite()).length(n);
-export const alphasSchema = z.object({
-  ops: z.object({ spatial: z.tuple(SPATIAL_OPS.map((o) => z.literal(o)) as never), temporal: z.tuple(TEMPORAL_OPS.map((o) => z.literal(o)) as never) }),
-  spatial_normal: z.array(row(SPATIAL_OPS.length)).length(EDGES),
-  spatial_reduce: z.array(row(SPATIAL_OPS.length)).length(EDGES),
-  temporal_normal: z.array(row(TEMPORAL_OPS.length)).length(EDGES),
-  temporal_reduce: z.array(row(TEMPORAL_OPS.length)).length(EDGES),
-  source: z.object({ run: z.string().optional(), epoch: z.number().int().optional() }).partial().optional(),
-});
-export type Alphas = z.infer<typeof alphasSchema>;
+const alphaRows = (n: number) => z.array(row(n)).length(EDGES);
+
+/** A list of op names holding exactly `ops`, in any order. */
+function opOrder(ops: readonly OpName[], kind: string) {
+  return z.array(z.string()).superRefine((names, ctx) => {
+    const missing = ops.filter((o) => !names.includes(o));
+    const extra = names.filter((n, i) => !(ops as readonly string[]).includes(n) || names.indexOf(n) !== i);
+    if (missing.length || extra.length) {
+      ctx.addIssue({ code: 'custom', message: `must name each ${kind} op once (${ops.join(', ')})${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unknown or repeated ${extra.join(', ')}` : ''}` });
+    }
+  });
+}
+
+/**
+ * An alphas file: `ops.spatial` / `ops.temporal` name the column order of the rows, in any order; reading
+ * puts the columns in this library's op order (SPATIAL_OPS, TEMPORAL_OPS), writing always uses it.
+ */
+export const alphasSchema = z
+  .object({
+    ops: z.object({ spatial: opOrder(SPATIAL_OPS, 'spatial'), temporal: opOrder(TEMPORAL_OPS, 'temporal') }),
+    spatial_normal: alphaRows(SPATIAL_OPS.length),
+    spatial_reduce: alphaRows(SPATIAL_OPS.length),
+    temporal_normal: alphaRows(TEMPORAL_OPS.length),
+    temporal_reduce: alphaRows(TEMPORAL_OPS.length),
+    source: z.object({ run: z.string().optional(), epoch: z.number().int().optional() }).partial().optional(),
+  })
+  .transform((a) => {
+    const reorder = (rows: number[][], names: string[], canonical: readonly OpName[]) => rows.map((r) => canonical.map((op) => r[names.indexOf(op)]!));
+    return {
+      ...a,
+      ops: { spatial: [...SPATIAL_OPS], temporal: [...TEMPORAL_OPS] },
+      spatial_normal: reorder(a.spatial_normal, a.ops.spatial, SPATIAL_OPS),
+      spatial_reduce: reorder(a.spatial_reduce, a.ops.spatial, SPATIAL_OPS),
+      temporal_normal: reorder(a.temporal_normal, a.ops.temporal, TEMPORAL_OPS),
+      temporal_reduce: reorder(a.temporal_reduce, a.ops.temporal, TEMPORAL_OPS),
+    };
+  });
+export type Alphas = z.output<typeof alphasSchema>;
 
 export const readGenotype = (file: string): Genotype => readJsonFile(file, genotypeSchema, 'genotype');
 export const readAlphas = (file: string): Alphas => readJsonFile(file, alphasSchema, 'alphas file');

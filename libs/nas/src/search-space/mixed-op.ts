@@ -4,7 +4,7 @@ import type { Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
 import type { Params } from '../layers/params';
 import { hasKernel, pvnasWeightedSum } from '../backend/kernel-names';
-import { OPS } from './ops';
+import { edgeOp } from './ops';
 import type { OpName } from './op-names';
 
 export class MixedOp {
@@ -15,8 +15,8 @@ export class MixedOp {
   private readonly live: Array<{ block: Block; column: number }>;
   private readonly columns: number[];
 
-  constructor(p: Params, readonly names: readonly OpName[], C: number, stride: number) {
-    const blocks = names.map((name) => OPS[name](p.scope(name), C, stride, false));
+  constructor(p: Params, readonly names: readonly OpName[], C: number, stride: number, temporalStride = 1) {
+    const blocks = names.map((name) => edgeOp(name, p.scope(name), C, stride, false, temporalStride));
     this.live = blocks.map((block, column) => ({ block, column })).filter(({ column }) => names[column] !== 'none');
     this.columns = this.live.map((op) => op.column);
   }

@@ -13,3 +13,6 @@ export const opsOf = (t: CellType): readonly OpName[] => (t.startsWith('spatial'
 /** Intermediate nodes per cell and the mixed edges they take: 2 + 3 + 4 + 5. */
 export const NODES = 4;
 export const EDGES = 14;
+
+/** The temporal stride of a cell's reducing edges: the configured one for T-RC, 1 for every other cell. */
+export const cellTemporalStride = (t: CellType, temporalStride = 1): number => (t === 'temporal_reduce' ? temporalStride : 1);

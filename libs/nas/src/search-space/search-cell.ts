@@ -1,11 +1,11 @@
 /**
  * A search cell (DARTS): two preprocessed inputs, 4 intermediate nodes, each the sum of mixed edges from
  * every earlier state (14 edges), output the channel concatenation of the 4 nodes. Reduction cells use
- * spatial stride 2 on the edges that leave the inputs.
+ * spatial stride 2 on the edges that leave the inputs, and `temporalStride` in time (T-RC, when configured).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { concatChannels } from '../backend/ops/video';
-import { FactorizedReduce, ReLUConvBN, type Block } from '../layers/blocks';
+import { cellInput0, ReLUConvBN, type Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
 import type { CheckpointTape } from '../layers/checkpoint';
 import type { Params } from '../layers/params';
@@ -18,14 +18,18 @@ export class SearchCell {
   private readonly edges: MixedOp[] = [];
   readonly reduction: boolean;
 
-  constructor(p: Params, readonly type: CellType, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean) {
+  /**
+   * `reductionPrev`: the previous cell reduced, so s0 is twice as large (and `prevTemporalStride` times as long);
+   * `temporalStride`: this cell's temporal stride when it reduces.
+   */
+  constructor(p: Params, readonly type: CellType, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean, temporalStride = 1, prevTemporalStride = 1) {
     this.reduction = isReduction(type);
-    this.preprocess0 = reductionPrev ? new FactorizedReduce(p.scope('preprocess0'), Cpp, C, false) : new ReLUConvBN(p.scope('preprocess0'), Cpp, C, false);
+    this.preprocess0 = cellInput0(p.scope('preprocess0'), Cpp, C, false, reductionPrev, prevTemporalStride);
     this.preprocess1 = new ReLUConvBN(p.scope('preprocess1'), Cp, C, false);
     for (let i = 0; i < NODES; i++) {
       for (let j = 0; j < 2 + i; j++) {
-        const stride = this.reduction && j < 2 ? 2 : 1;
-        this.edges.push(new MixedOp(p.scope(`edges.${this.edges.length}`), opsOf(type), C, stride));
+        const reducing = this.reduction && j < 2;
+        this.edges.push(new MixedOp(p.scope(`edges.${this.edges.length}`), opsOf(type), C, reducing ? 2 : 1, reducing ? temporalStride : 1));
       }
     }
   }

@@ -3,32 +3,32 @@
  * Alphas: one [14, numOps] tensor per cell category, shared by every cell of that category.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { spatialConv, globalAvgPool } from '../backend/ops/video';
+import { globalAvgPool } from '../backend/ops/video';
 import { linear } from '../backend/ops/linear';
-import { BatchNorm } from '../layers/batch-norm';
 import { CheckpointTape } from '../layers/checkpoint';
 import type { Ctx } from '../layers/context';
 import { Params } from '../layers/params';
-import { CELL_TYPES, EDGES, opsOf, type CellType } from './op-names';
+import { Stem, STEM_MULTIPLIER } from '../layers/stem';
+import { cellTemporalStride, CELL_TYPES, EDGES, opsOf, type CellType } from './op-names';
 import { SearchCell } from './search-cell';
 
 export interface SearchNetworkConfig {
   /** Initial channels (paper 64). */
   channels: number;
   classes: number;
-  /** Spatial stride of the 1x3x3 stem conv (2 halves the 112 search input). */
+  /** Spatial stride of the stem (layers/stem.ts): 1, 2 (the search's: 112 -> 56) or 4. */
   stemStride: number;
   /** Dropout before the classifier. */
   dropout: number;
   seed: number;
+  /** Temporal stride of T-RC's reducing edges (DESIGN.md: 1 by default, configurable). */
+  temporalStride?: number;
 }
-
-export const STEM_MULTIPLIER = 3;
 
 export class SearchNetwork {
   readonly params: Params;
   readonly alphas: Record<CellType, tf.Variable>;
-  private readonly stem: { w: tf.Variable; bn: BatchNorm };
+  private readonly stem: Stem;
   private readonly cells: SearchCell[] = [];
   private readonly classifier: { w: tf.Variable; b: tf.Variable };
 
@@ -36,15 +36,18 @@ export class SearchNetwork {
     const p = (this.params = new Params(config.seed));
     const C = config.channels;
     const Cstem = STEM_MULTIPLIER * C;
-    this.stem = { w: p.scope('stem').conv('conv', [3, 3, 3, Cstem]), bn: new BatchNorm(p.scope('stem.bn'), Cstem, true) };
+    this.stem = new Stem(p.scope('stem'), C, config.stemStride);
     let [Cpp, Cp, Ccur] = [Cstem, Cstem, C];
     let reductionPrev = false;
+    let prevTemporalStride = 1;
     for (const type of CELL_TYPES) {
       const reduction = type.endsWith('_reduce');
       if (reduction) Ccur *= 2;
-      this.cells.push(new SearchCell(p.scope(`cells.${this.cells.length}`), type, Cpp, Cp, Ccur, reductionPrev));
+      const ts = cellTemporalStride(type, config.temporalStride);
+      this.cells.push(new SearchCell(p.scope(`cells.${this.cells.length}`), type, Cpp, Cp, Ccur, reductionPrev, ts, prevTemporalStride));
       [Cpp, Cp] = [Cp, 4 * Ccur];
       reductionPrev = reduction;
+      prevTemporalStride = ts;
     }
     this.classifier = p.scope('classifier').linear('fc', Cp, config.classes);
     const arch = p.scope('alphas');
@@ -64,7 +67,7 @@ export class SearchNetwork {
   /** x [N, T, H, W, 3] -> logits [N, classes]. With a tape every block runs as a checkpointed segment. */
   forward(x: tf.Tensor5D, ctx: Ctx, tape?: CheckpointTape, dropoutSeed = 0): tf.Tensor2D {
     const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
-    const stem = seg((v) => this.stem.bn.forward(spatialConv(v as tf.Tensor5D, this.stem.w as tf.Tensor4D, { stride: this.config.stemStride }), ctx), [x]);
+    const stem = seg((v) => this.stem.forward(v as tf.Tensor5D, ctx), [x]);
     let [s0, s1] = [stem, stem];
     for (const cell of this.cells) {
       const weights = seg(() => tf.softmax(this.alphas[cell.type] as tf.Tensor2D), []);

@@ -1,12 +1,21 @@
 /**
- * One-level search step (paper eq. 8-9, Alg. 1): on the same training batch, an Adam step on the alphas
- * with the weights fixed, then an SGD step on the weights with the updated alphas.
+ * One-level search step (paper eq. 8-9, Alg. 1): alphas and weights both descend the training loss of the
+ * same batch.
+ *
+ *   alternating    an Adam step on the alphas with the weights fixed, then an SGD step on the weights with
+ *                  the updated alphas: two forward/backward passes (Alg. 1 read step by step; the default).
+ *   simultaneous   one forward/backward pass gives both gradients, then both steps: half the cost; the
+ *                  weight step sees the alphas of before their step, a difference of one alpha step.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lossAndGradients, type SearchNetwork } from '../search-space/search-network';
 import { Adam, clipGlobalNorm, Sgd } from './optimizers';
 
+export const ONE_LEVEL_MODES = ['alternating', 'simultaneous'] as const;
+export type OneLevelMode = (typeof ONE_LEVEL_MODES)[number];
+
 export interface SearchStepOptions {
+  mode: OneLevelMode;
   checkpoint: boolean;
   /** Clip the weight gradients' global norm (DARTS: 5); undefined = no clipping. */
   gradClip?: number;
@@ -23,11 +32,21 @@ export interface SearchStepResult {
 
 export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor1D, alphaOpt: Adam, weightOpt: Sgd, o: SearchStepOptions): SearchStepResult {
   const alphas = net.alphaList();
-  const a = lossAndGradients(net, x, labels, alphas, { checkpoint: o.checkpoint, dropoutSeed: o.dropoutSeed });
-  alphaOpt.step(alphas, a.grads);
-  tf.dispose(a.grads);
   const weights = net.weights();
-  const w = lossAndGradients(net, x, labels, weights, { checkpoint: o.checkpoint, dropoutSeed: o.dropoutSeed });
+  const pass = (vars: tf.Variable[]) => lossAndGradients(net, x, labels, vars, { checkpoint: o.checkpoint, dropoutSeed: o.dropoutSeed });
+  let a: { loss: number; grads: tf.Tensor[] };
+  let w: { loss: number; correct: number; grads: tf.Tensor[] };
+  if (o.mode === 'simultaneous') {
+    const both = pass([...alphas, ...weights]);
+    a = { loss: both.loss, grads: both.grads.slice(0, alphas.length) };
+    w = { ...both, grads: both.grads.slice(alphas.length) };
+    alphaOpt.step(alphas, a.grads);
+  } else {
+    a = pass(alphas);
+    alphaOpt.step(alphas, a.grads);
+    w = pass(weights);
+  }
+  tf.dispose(a.grads);
   let grads = w.grads;
   let gradNorm: number | undefined;
   if (o.gradClip !== undefined) ({ grads, norm: gradNorm } = clipGlobalNorm(grads, o.gradClip));

@@ -74,7 +74,7 @@ describe('one-level search steps on a tiny network', () => {
     const counts: number[] = [];
     const losses: number[] = [];
     for (let s = 0; s < 3; s++) {
-      losses.push(searchStep(net, x, labels, alphaOpt, weightOpt, { checkpoint: s % 2 === 1, gradClip: 5 }).weightLoss);
+      losses.push(searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', checkpoint: s % 2 === 1, gradClip: 5 }).weightLoss);
       counts.push(tf.memory().numTensors);
     }
     const moved = (before: Float32Array[], vs: tf.Variable[]) => vs.filter((v, i) => v.dataSync().some((x, k) => x !== before[i][k])).length;

@@ -16,12 +16,14 @@ import type { StepAt, StepOutcome } from './epoch-loop';
 import { stepSeed } from './step-seed';
 
 export const retrainOptimSchema = z.strictObject({
-  lr: lrScheduleSchema.default(lrScheduleSchema.parse({ kind: 'cosine', initial: 0.1, minimum: 0, warmupEpochs: 36, warmupStart: 0.01 })),
+  /** Paper: cosine from 0.01 per 8 clips (scale with the batch: the trainer's presets do), 36 warm-up epochs of 196. */
+  lr: lrScheduleSchema.default(lrScheduleSchema.parse({ kind: 'cosine', initial: 0.01, minimum: 0, warmupEpochs: 36, warmupStart: 0.001 })),
   momentum: z.number().min(0).max(1).default(0.9),
   weightDecay: z.number().min(0).default(1e-4),
-  /** Largest drop-path probability, reached at the last epoch (DARTS ramps it linearly). */
-  dropPath: z.number().min(0).max(0.9).default(0.1),
-  gradClip: z.number().positive().nullable().default(5),
+  /** Largest drop-path probability, reached at the last epoch (DARTS ramps it linearly); paper: 0.1 on UCF-101 only. */
+  dropPath: z.number().min(0).max(0.9).default(0),
+  /** Clip the gradients' global norm; null = off (neither the paper nor PySlowFast clips). */
+  gradClip: z.number().positive().nullable().default(null),
 });
 export type RetrainOptim = z.infer<typeof retrainOptimSchema>;
 

@@ -5,12 +5,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { EVAL } from '../layers/context';
 import { alphasOf, loadAlphasInto } from '../search-space/alphas-io';
 import type { Alphas } from '../search-space/genotype';
 import { CELL_TYPES, type CellType } from '../search-space/op-names';
 import { SearchNetwork, type SearchNetworkConfig } from '../search-space/search-network';
 import { learningRate, lrScheduleSchema } from '../search/lr-schedule';
-import { searchStep } from '../search/one-level';
+import { ONE_LEVEL_MODES, searchStep } from '../search/one-level';
 import { Adam, Sgd } from '../search/optimizers';
 import { assignParams, paramTensors } from './checkpoint-file';
 import type { StepAt, StepOutcome } from './epoch-loop';
@@ -26,6 +27,8 @@ export const searchOptimSchema = z.strictObject({
   alphaWeightDecay: z.number().min(0).default(0),
   /** Clip the weight gradients' global norm (DARTS: 5); null = off. */
   gradClip: z.number().positive().nullable().default(null),
+  /** How the alpha and weight steps share a batch (search/one-level.ts): alternating (two passes) or simultaneous (one). */
+  oneLevel: z.enum(ONE_LEVEL_MODES).default('alternating'),
   /** Recompute activations block by block in the backward pass (less memory, ~1.3x the time). */
   recompute: z.boolean().default(true),
 });
@@ -51,8 +54,13 @@ export class SearchTrainer {
   /** One search step: Adam on the alphas, then SGD on the weights with the updated alphas. */
   step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
     this.weightOpt.config.lr = this.lrs(at.epoch).weights;
-    const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, { checkpoint: this.optim.recompute, gradClip: this.optim.gradClip ?? undefined, dropoutSeed: stepSeed(this.network.seed, at.step) });
+    const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, { mode: this.optim.oneLevel, checkpoint: this.optim.recompute, gradClip: this.optim.gradClip ?? undefined, dropoutSeed: stepSeed(this.network.seed, at.step) });
     return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
+  }
+
+  /** Eval logits [N, classes] of a batch (running BN statistics, no dropout), for validation. */
+  logits(x: tf.Tensor5D): tf.Tensor2D {
+    return this.net.forward(x, EVAL);
   }
 
   /** softmax over ops of every edge, per category. */

@@ -40,11 +40,14 @@ export interface Conv2Plus1dWeights {
   temporal: tf.Tensor4D;
 }
 
-/** (2+1)D: ReLU, spatial conv (1x3x3 or 1x1x1, carrying the spatial stride), temporal conv 3x1x1, BN. */
-export function conv2Plus1d(x: tf.Tensor5D, w: Conv2Plus1dWeights, stride: number, norm: Norm): tf.Tensor5D {
+/**
+ * (2+1)D: ReLU, spatial conv (1x3x3 or 1x1x1, carrying the spatial stride), temporal conv 3x1x1 (carrying the
+ * temporal stride), BN.
+ */
+export function conv2Plus1d(x: tf.Tensor5D, w: Conv2Plus1dWeights, stride: number, norm: Norm, temporalStride = 1): tf.Tensor5D {
   const k = w.spatial.shape[0];
   // a strided 1x1 keeps the top-left sample of each 2x2 block, as PyTorch's 1x1 stride-2 conv
-  return norm(temporalConv(spatialConv(tf.relu(x), w.spatial, { stride, pad: (k - 1) / 2 }), w.temporal));
+  return norm(temporalConv(spatialConv(tf.relu(x), w.spatial, { stride, pad: (k - 1) / 2 }), w.temporal, temporalStride));
 }
 
 export interface FactorizedReduceWeights {

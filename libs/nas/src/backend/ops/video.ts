@@ -30,6 +30,19 @@ export function temporalConv(x: tf.Tensor5D, w: tf.Tensor4D, stride = 1): tf.Ten
   return y.reshape<tf.Tensor5D>([N, y.shape[1], H, W, y.shape[3]]);
 }
 
+/**
+ * Frames 0, s, 2s, ... of x [N, T, H, W, C]: a temporal stride of s with a kernel of one frame, what the ops
+ * without temporal extent do on a reduction edge that also reduces time (PyTorch: stride (s, 2, 2) with a
+ * 1x3x3 kernel). ceil(T / s) frames out.
+ */
+export function temporalSubsample(x: tf.Tensor5D, s: number): tf.Tensor5D {
+  if (s === 1) return x;
+  const [N, T, H, W, C] = x.shape;
+  const To = Math.ceil(T / s);
+  const padded = To * s > T ? tf.pad(x, [[0, 0], [0, To * s - T], [0, 0], [0, 0], [0, 0]]) : x;
+  return padded.reshape([N, To, s, H * W * C]).slice([0, 0, 0, 0], [N, To, 1, H * W * C]).reshape<tf.Tensor5D>([N, To, H, W, C]);
+}
+
 /** 1x3x3 average pool (padding not counted). */
 export function spatialAvgPool(x: tf.Tensor5D, stride = 1): tf.Tensor5D {
   return videoOf(avgPool2d(framesOf(x), { kernel: 3, stride }), x.shape[0], x.shape[1]);
