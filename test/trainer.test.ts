@@ -75,6 +75,10 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     expect(steps[0].alphas.temporal_normal).toHaveLength(14);
     expect(steps[0].alphas.temporal_normal[0].reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
     expect(epochs.map((e) => e.skipped)).toEqual([1, 0]);
+    // the supernet's single-view validation accuracy every epoch (2 validation videos), and order-free after the last
+    for (const e of epochs) expect(e).toMatchObject({ valAcc: expect.any(Number), valClips: 2 });
+    expect(epochs[1].valAccShuffled).toEqual(expect.any(Number));
+    expect(epochs[0].valAccShuffled).toBeUndefined();
     expect(json(path.join(dir, 'bad-clips.json'))[0].item).toBe(badVideo);
     // the alphas moved between the snapshots
     expect(json(path.join(dir, 'alphas/epoch-002.json')).spatial_normal).not.toEqual(json(path.join(dir, 'alphas/epoch-000.json')).spatial_normal);
@@ -83,6 +87,9 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     for (const p of plots) expect(XMLValidator.validate(fs.readFileSync(path.join(dir, 'plots', p), 'utf8'))).toBe(true);
     const report = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
     expect(report).toMatch(/## Genotype/);
+    // 2 validation clips cannot beat chance by three standard errors: the search says its genotype is noise
+    expect(report).toMatch(/## Verdict\n\n\*\*This genotype carries no information\.\*\* The supernet ended at chance: validation accuracy \d+\.\d% on 2 clips/);
+    expect(s.stderr).toMatch(/WARNING: THIS GENOTYPE CARRIES NO INFORMATION/);
     expect(report).toMatch(/waiting for data: \*\*\d+\.\d%\*\*/);
     expect(report).toMatch(/Bad clips skipped: 1/);
 

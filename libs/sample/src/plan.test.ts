@@ -105,8 +105,8 @@ describe('manifestFiles', () => {
 
   it('writes Kinetics CSVs with the official header, split values and sorted rows', () => {
     for (const [file, split, count] of [
-      [KINETICS_TRAIN_CSV, 'train', 96],
-      [KINETICS_VAL_CSV, 'val', 32],
+      [KINETICS_TRAIN_CSV, 'train', 384],
+      [KINETICS_VAL_CSV, 'val', 128],
     ] as const) {
       const lines = files[file]!.trimEnd().split('\n');
       expect(lines[0]).toBe(KINETICS_HEADER);

@@ -7,12 +7,15 @@
  *   passive+gate   the default since issue 10: passive, and kernels under PVNAS_PARALLEL_MIN elements on one thread
  *   1 thread    PVNAS_THREADS=1, the reference a busy machine falls back to
  *
- *   nx run tools:bench-threads [-- --rounds 3 --steps 4 --config 8,16,8,32,8]
+ *   nx run tools:bench-threads [-- --rounds 3 --steps 4 --config 8,16,8,32,8] [--wasm]
+ *
+ * `--wasm` adds one measurement of the same step on tfjs's wasm backend (what runs without libtorch; activations
+ * recomputed, as its 4 GB memory needs), the slow-down the trainer's warning quotes.
  *
  * Each measurement is a fresh process (OpenMP reads its settings when libtorch loads); rounds interleave every
  * (load, set-up) pair so a slow period of the machine hits all of them. Reported: median ms per step over all
- * timed steps, as a ratio to `spin` on the same load (the peer measured in the same run), and the busy
- * process's own progress while each set-up ran (how much CPU the step left it).
+ * timed steps, as a ratio to `spin` on the same load and to `spin` on an idle machine (the peer measured in the
+ * same run).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -35,18 +38,10 @@ const SETUPS: Setup[] = [
   { name: '1 thread', env: { PVNAS_THREADS: '1' } },
 ];
 
-/** A CPU-bound process counting loop iterations; reports them per second when stopped. */
-function busyProcess(): { stop: () => Promise<number> } {
-  const p = spawn(process.execPath, ['-e', 'let n=0;const t0=Date.now();process.on("SIGTERM",()=>{process.stdout.write(String(n/((Date.now()-t0)/1000)));process.exit(0)});(function spin(){for(let i=0;i<1e6;i++)n++;setImmediate(spin)})()'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  p.stdout.on('data', (d) => (out += d));
-  return {
-    stop: () =>
-      new Promise((resolve) => {
-        p.on('exit', () => resolve(Number(out)));
-        p.kill('SIGTERM');
-      }),
-  };
+/** A CPU-bound process (one core's worth of work until stopped). */
+function busyProcess(): { stop: () => Promise<void> } {
+  const p = spawn(process.execPath, ['-e', '(function spin(){for(let i=0;i<1e7;i++);setImmediate(spin)})()'], { stdio: 'ignore' });
+  return { stop: () => new Promise((resolve) => (p.on('exit', () => resolve()), p.kill('SIGTERM'))) };
 }
 
 function median(v: number[]): number {
@@ -59,40 +54,40 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--rounds <n>', 'interleaved rounds').default('3'))
     .addOption(new Option('--steps <n>', 'timed steps per measurement').default('4'))
     .addOption(new Option('--config <C,N,T,S,classes>', 'search step shape').default('8,16,8,32,8'))
+    .option('--wasm', 'also time one step on the wasm backend (about a minute and a half)')
     .parse(argv);
-  const o = cmd.opts<{ rounds: string; steps: string; config: string }>();
+  const o = cmd.opts<{ rounds: string; steps: string; config: string; wasm?: boolean }>();
   const rounds = Number(o.rounds);
   const times = new Map<string, number[]>();
-  const busyRate = new Map<string, number[]>();
-  const idleRate: number[] = [];
   process.stderr.write(`bench-threads: ${os.cpus().length} cores, ${rounds} rounds of ${SETUPS.length} set-ups x 2 loads, config ${o.config}\n`);
   for (let r = 0; r < rounds; r++) {
     for (const load of [0, 1]) {
       for (const setup of r % 2 ? [...SETUPS].reverse() : SETUPS) {
         const busy = load ? busyProcess() : undefined;
         const res = spawnSync(process.execPath, ['-r', REGISTER, CHILD, `${o.config},${o.steps}`], { env: { ...process.env, ...setup.env }, encoding: 'utf8' });
-        const rate = busy ? await busy.stop() : undefined;
+        await busy?.stop();
         if (res.status !== 0) throw new Error(`${setup.name}: the child failed: ${res.stderr.slice(-500)}`);
         const ms = (JSON.parse(res.stdout.trim().split('\n').pop()!) as { msPerStep: number[] }).msPerStep;
         const key = `${load}|${setup.name}`;
         times.set(key, [...(times.get(key) ?? []), ...ms]);
-        if (rate !== undefined) busyRate.set(setup.name, [...(busyRate.get(setup.name) ?? []), rate]);
         process.stderr.write(`  round ${r + 1}, ${load} busy, ${setup.name}: ${median(ms).toFixed(0)} ms/step\n`);
       }
     }
-    const b = busyProcess();
-    await new Promise((res) => setTimeout(res, 3000));
-    idleRate.push(await b.stop());
   }
-  const lines = ['| other busy processes | set-up | step / spin step (same load) | step / idle spin step | busy process speed (share of running alone) |', '| ---: | --- | ---: | ---: | ---: |'];
+  const lines = ['| other busy processes | set-up | step / spin step (same load) | step / idle spin step |', '| ---: | --- | ---: | ---: |'];
   const idleSpin = median(times.get('0|spin')!);
   for (const load of [0, 1]) {
     const spin = median(times.get(`${load}|spin`)!);
     for (const s of SETUPS) {
       const m = median(times.get(`${load}|${s.name}`)!);
-      const share = load ? `${((100 * median(busyRate.get(s.name)!)) / median(idleRate)).toFixed(0)}%` : '';
-      lines.push(`| ${load} | ${s.name} | ${(m / spin).toFixed(2)}x | ${(m / idleSpin).toFixed(2)}x | ${share} |`);
+      lines.push(`| ${load} | ${s.name} | ${(m / spin).toFixed(2)}x | ${(m / idleSpin).toFixed(2)}x |`);
     }
+  }
+  if (o.wasm) {
+    const res = spawnSync(process.execPath, ['-r', REGISTER, CHILD, `${o.config},1`], { env: { ...process.env, PVNAS_BENCH_BACKEND: 'wasm' }, encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`wasm: the child failed: ${res.stderr.slice(-500)}`);
+    const ms = (JSON.parse(res.stdout.trim().split('\n').pop()!) as { msPerStep: number[] }).msPerStep;
+    lines.push(`| 0 | wasm backend (no libtorch) | ${(median(ms) / idleSpin).toFixed(1)}x | ${(median(ms) / idleSpin).toFixed(1)}x |`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

@@ -24,6 +24,14 @@ describe('pvnas space / derive / count / random-arch', () => {
     expect(fs.readFileSync(a, 'utf8')).toBe(fs.readFileSync(b, 'utf8'));
     const g = readGenotype(a);
     for (const cell of Object.values(g.cells)) expect(cell.edges.filter(([op]) => CONV_OPS.includes(op)).length).toBeGreaterThanOrEqual(4);
+    // --spatial-only: a 2D network, no temporal op in any cell
+    const flat = path.join(dir, '2d.genotype.json');
+    expect(run('random-arch', '--seed', '7', '--spatial-only', '--out', flat).status).toBe(0);
+    const g2 = readGenotype(flat);
+    for (const cell of Object.values(g2.cells)) {
+      expect(cell.edges.every(([op]) => (SPATIAL_OPS as readonly string[]).includes(op))).toBe(true);
+      expect(cell.edges.filter(([op]) => CONV_OPS.includes(op)).length).toBeGreaterThanOrEqual(4);
+    }
 
     const alphasFile = path.join(dir, 'x.alphas.json');
     const rows = (n: number) => Array.from({ length: 14 }, (_, i) => Array.from({ length: n }, (_, k) => (k === 1 + (i % (n - 1)) ? 1 : 0)));

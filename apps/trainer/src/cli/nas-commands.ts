@@ -84,8 +84,9 @@ export function addNasCommands(cli: Command): void {
     .description('write a random genotype (seeded; at least 4 convolutions per cell)')
     .requiredOption('--seed <n>', 'seed', intArg('--seed'))
     .requiredOption('--out <file>', 'genotype file to write')
-    .action((flags: { seed: number; out: string }) => {
-      const genotype = randomGenotype(flags.seed);
+    .option('--spatial-only', 'temporal cells too from the spatial ops only: a 2D network, no op looks across frames')
+    .action((flags: { seed: number; out: string; spatialOnly?: boolean }) => {
+      const genotype = randomGenotype(flags.seed, 4, !!flags.spatialOnly);
       writeGenotype(path.resolve(flags.out), genotype);
       printJson({ out: path.resolve(flags.out), cells: genotype.cells });
     });

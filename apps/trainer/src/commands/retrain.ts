@@ -27,15 +27,16 @@ function sameData(a: unknown, b: RetrainConfig['data']): boolean {
 
 /**
  * The genotype to retrain and where it came from: `--genotype`; else the newest finished search on the same
- * training data; else, for the sample set only, the bundled genotype (a sample-set search's). A retrain on a real
+ * training data whose supernet beat chance; else, for the sample set only, the bundled genotype (a sample-set search's). A retrain on a real
  * dataset never falls back to a sample-set genotype: without a search of its own it asks for `--genotype`.
  */
 export function chooseGenotype(c: RetrainConfig, log: (s: string) => void): { genotype: Genotype; from: string } {
   if (c.genotype) return { genotype: readGenotype(path.resolve(c.genotype)), from: path.resolve(c.genotype) };
-  const search = latestRun(path.resolve(c.runsDir), 'search', (r) => r.meta.status === 'done' && fs.existsSync(r.path('genotype.json')) && sameData((r.config() as { data?: unknown }).data, c.data));
+  // a search whose supernet ended at chance produced noise: never retrained unless named with --genotype
+  const search = latestRun(path.resolve(c.runsDir), 'search', (r) => r.meta.status === 'done' && r.meta.verdict?.informative !== false && fs.existsSync(r.path('genotype.json')) && sameData((r.config() as { data?: unknown }).data, c.data));
   if (search) return { genotype: readGenotype(search.path('genotype.json')), from: search.path('genotype.json') };
   if (c.data.source !== 'sample') {
-    throw new Error(`no finished search on this training data under ${c.runsDir}: give the genotype to retrain with --genotype FILE (a search run's genotype.json), or run pvnas search on this dataset first. (The bundled genotype comes from the sample set and is never used for a real dataset.)`);
+    throw new Error(`no finished search on this training data (with a supernet above chance) under ${c.runsDir}: give the genotype to retrain with --genotype FILE (a search run's genotype.json), or run pvnas search on this dataset first. (The bundled genotype comes from the sample set and is never used for a real dataset.)`);
   }
   log(`no finished sample-set search under ${c.runsDir}: retraining the bundled genotype ${path.relative(WORKSPACE, BUNDLED_GENOTYPE)}`);
   return { genotype: readGenotype(BUNDLED_GENOTYPE), from: BUNDLED_GENOTYPE };

@@ -29,7 +29,12 @@ function verdictSection(v: SearchVerdict): string[] {
 
 export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' | 'stopped'; run: string; genotype?: Genotype; verdict?: SearchVerdict }> {
   const s = await openSession('search', searchConfigSchema, flags);
-  const c: SearchConfig = s.config;
+  let c: SearchConfig = s.config;
+  if (s.backend.name === 'wasm' && !c.optim.recompute) {
+    // wasm memory ends at 4 GB: the supernet's activations of a batch do not fit (it aborts), recomputed ones do
+    flags.log('wasm backend: recomputing activations in the backward pass (its memory ends at 4 GB), as optim.recompute=true');
+    c = { ...c, optim: { ...c.optim, recompute: true } };
+  }
   const trainer = new SearchTrainer({ channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride }, c.optim, c.epochs);
   const valSplit = c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val) ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir }) : undefined;
   const val = valSplit && singleViewLoader({ split: valSplit, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
@@ -64,6 +69,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
       genotype = deriveGenotype(trainer.alphas(), { run: s.run.meta.name, epoch: c.epochs });
       writeGenotype(s.run.path('genotype.json'), genotype);
       verdict = verdictOf(s.run.path('metrics.jsonl'), s.train.classes.length);
+      s.run.update({ verdict });
     }
     await renderRunPlots(s.run.dir);
     writeReport(s.run, verdict ? verdictSection(verdict) : []);

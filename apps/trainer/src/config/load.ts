@@ -20,7 +20,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  */
 export function mergeConfig(a: Json, b: Json, wholeData = true): Json {
   const out: Json = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = isObject(v) && isObject(out[k]) && (k !== 'data' || !wholeData) ? mergeConfig(out[k] as Json, v, wholeData) : v;
+  for (const [k, v] of Object.entries(b)) {
+    if (v === undefined) continue; // an unset value never overrides
+    out[k] = isObject(v) && isObject(out[k]) && (k !== 'data' || !wholeData) ? mergeConfig(out[k] as Json, v, wholeData) : v;
+  }
   return out;
 }
 

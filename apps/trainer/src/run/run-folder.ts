@@ -31,6 +31,8 @@ const runMetaSchema = z.object({
   versions: z.record(z.string(), z.string()),
   git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
   host: z.object({ cpus: z.number(), platform: z.string(), memoryGb: z.number() }),
+  /** Search: did the supernet beat chance (libs/nas search/verdict.ts)? An uninformative genotype is never retrained by default. */
+  verdict: z.object({ informative: z.boolean(), reason: z.string() }).optional(),
 });
 export type RunMeta = z.infer<typeof runMetaSchema>;
 

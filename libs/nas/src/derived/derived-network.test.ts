@@ -7,7 +7,8 @@ import type { Alphas } from '../search-space/genotype';
 import { SPATIAL_OPS, TEMPORAL_OPS } from '../search-space/op-names';
 import { networkCost } from './cost';
 import { DerivedNetwork, dropPathProb } from './derived-network';
-import { defaultLayout } from './layout';
+import { defaultLayout, PRESETS } from './layout';
+import { randomGenotype } from '../search-space/random-arch';
 
 /** Alphas whose genotype uses every op kind somewhere, strided and not. */
 function richAlphas(): Alphas {
@@ -78,6 +79,23 @@ describe('derived network', () => {
     expect(dropPathProb(0.2, 0, 100)).toBe(0);
     expect(dropPathProb(0.2, 50, 100)).toBeCloseTo(0.1, 12);
     net.dispose();
+  });
+});
+
+describe("PV-NAS-L and -M at 8x224x224 with the /4 stem are in the paper's regime", () => {
+  // paper Tab. 4/5: L 19.65 M parameters, 22.14 GFLOPs; M 77.15 M, 82.11 GFLOPs (400 classes)
+  const paper = { L: { params: 19.65e6, macs: 22.14e9 }, M: { params: 77.15e6, macs: 82.11e9 } };
+  it.each([1, 2, 3, 4, 5])('random genotype %i (>= 4 convolutions a cell): within 0.6-1.4x of the paper; stride 2 would cost > 2.5x', (seed) => {
+    const g = randomGenotype(seed);
+    for (const [name, preset] of Object.entries(PRESETS) as Array<['L' | 'M', (typeof PRESETS)['L' | 'M']]>) {
+      const shape = { channels: preset.channels, classes: 400, layout: defaultLayout(preset.repeats), frames: 8, size: 224 };
+      const c = networkCost(g, { ...shape, stemStride: 4 });
+      expect(c.macs / paper[name].macs).toBeGreaterThan(0.6);
+      expect(c.macs / paper[name].macs).toBeLessThan(1.4);
+      expect(c.params / paper[name].params).toBeGreaterThan(0.6);
+      expect(c.params / paper[name].params).toBeLessThan(1.4);
+      expect(networkCost(g, { ...shape, stemStride: 2 }).macs / paper[name].macs).toBeGreaterThan(2.5);
+    }
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * Random architectures from the search space (paper Tab. 3's baselines): each node takes two distinct
  * inputs and a non-`none` op each, uniformly; cells with fewer than `minConvOps` convolutions are drawn again.
+ * `spatialOnly`: the temporal cells draw from the spatial ops too, a 2D network (no op looks across frames).
  */
-import { CELL_TYPES, NODES, opsOf, type CellType, type OpName } from './op-names';
+import { CELL_TYPES, NODES, opsOf, SPATIAL_OPS, type CellType, type OpName } from './op-names';
 import { GENOTYPE_FORMAT, type CellGenotype, type Genotype } from './genotype';
 
 export const CONV_OPS: readonly OpName[] = ['sep_conv_1x3x3', 'dil_conv_1x3x3', 'temporal_conv_3+3x3', 'temporal_conv_3+1x1'];
@@ -19,8 +20,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function randomCell(type: CellType, random: () => number, minConvOps = 4): CellGenotype {
-  const ops = opsOf(type).filter((o) => o !== 'none');
+export function randomCell(type: CellType, random: () => number, minConvOps = 4, spatialOnly = false): CellGenotype {
+  const ops = (spatialOnly ? SPATIAL_OPS : opsOf(type)).filter((o) => o !== 'none');
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   for (let attempt = 0; attempt < 10_000; attempt++) {
     const edges: Array<[OpName, number]> = [];
@@ -35,8 +36,8 @@ export function randomCell(type: CellType, random: () => number, minConvOps = 4)
   throw new Error(`no ${type} cell with ${minConvOps} convolutions found`);
 }
 
-export function randomGenotype(seed: number, minConvOps = 4): Genotype {
+export function randomGenotype(seed: number, minConvOps = 4, spatialOnly = false): Genotype {
   const random = seededRandom(seed);
-  const cells = Object.fromEntries(CELL_TYPES.map((t) => [t, randomCell(t, random, minConvOps)])) as Genotype['cells'];
-  return { format: GENOTYPE_FORMAT, cells, source: { from: 'random', seed } };
+  const cells = Object.fromEntries(CELL_TYPES.map((t) => [t, randomCell(t, random, minConvOps, spatialOnly)])) as Genotype['cells'];
+  return { format: GENOTYPE_FORMAT, cells, source: { from: spatialOnly ? 'random-2d' : 'random', seed } };
 }
