@@ -126,6 +126,18 @@ describe('ensureSampleDataset', () => {
     expect(readSampleMarker(root)!.options.seed).toBe(3);
     expect(siblings(root)).toEqual([]);
 
+    // Layouts: a dataset with more layouts serves a request for fewer; a missing layout is added to those it had.
+    await ensureSampleDataset(root, { ...SMALL, seed: 4, layouts: ['kinetics'], log });
+    expect(readSampleMarker(root)!.options.layouts).toEqual(['kinetics']);
+    lines.length = 0;
+    await ensureSampleDataset(root, { ...SMALL, seed: 4, layouts: ['kinetics'], log });
+    expect(lines).toEqual([]);
+    await ensureSampleDataset(root, { ...SMALL, seed: 4, layouts: ['ssv2'], log });
+    expect(readSampleMarker(root)!.options.layouts).toEqual(['kinetics', 'ssv2']);
+    lines.length = 0;
+    await ensureSampleDataset(root, { ...SMALL, seed: 4, layouts: ['kinetics'], log });
+    expect(lines).toEqual([]);
+
     // A folder that is not a sample dataset is never replaced.
     const foreign = path.join(tmp, 'foreign');
     fs.mkdirSync(foreign);

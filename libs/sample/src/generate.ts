@@ -13,7 +13,7 @@ import { IngestError } from '@pvnas/ingest';
 import { SAMPLE_CLASSES } from './classes';
 import { encodeFrames, encoderOptions, type SampleVideoFormat } from './encode';
 import { processAlive, siblingPath, withRootLock } from './lock';
-import { DEFAULT_SAMPLE_ROOT, resolveSampleOptions, type SampleLayout, type SampleOptions } from './options';
+import { DEFAULT_SAMPLE_ROOT, resolveSampleOptions, SAMPLE_LAYOUTS, type SampleLayout, type SampleOptions } from './options';
 import { manifestFiles, planSampleDataset, type PlannedClip, type SampleSplit } from './plan';
 import { renderClip } from './render';
 
@@ -79,10 +79,15 @@ export function readSampleMarker(root: string): SampleMarker | undefined {
   }
 }
 
-/** True when `root` holds a complete dataset of exactly these options (every listed file present). */
+/**
+ * True when `root` holds a complete dataset of these options (every listed file present). Its layouts may be
+ * more than asked for: a dataset with both layouts serves a request for one.
+ */
 export function sampleDatasetIsCurrent(root: string, options: SampleOptions): boolean {
   const m = readSampleMarker(root);
-  if (!m || m.generator !== SAMPLE_GENERATOR_VERSION || JSON.stringify(m.options) !== JSON.stringify(options)) return false;
+  if (!m || m.generator !== SAMPLE_GENERATOR_VERSION) return false;
+  if (JSON.stringify({ ...m.options, layouts: [] }) !== JSON.stringify({ ...options, layouts: [] })) return false;
+  if (!options.layouts.every((l) => m.options.layouts.includes(l))) return false;
   const files = [...m.summary.manifests, ...m.clips.flatMap((c) => [c.kinetics, c.ssv2].filter((p): p is string => !!p))];
   return files.every((f) => fs.existsSync(path.join(root, f)));
 }
@@ -265,7 +270,8 @@ export async function generateSampleDataset(opts: GenerateOptions = {}): Promise
 
 /**
  * Returns the root of a sample dataset with these options, generating it only when its marker is
- * missing, holds other options, or lists a file that is gone (`force`: always).
+ * missing, holds other options, lacks a layout asked for, or lists a file that is gone (`force`: always).
+ * A dataset regenerated for a missing layout keeps the layouts it had (the clips are the same).
  */
 export async function ensureSampleDataset(root?: string, opts: Omit<GenerateOptions, 'root'> & { force?: boolean } = {}): Promise<string> {
   const { force, ...rest } = opts;
@@ -273,7 +279,11 @@ export async function ensureSampleDataset(root?: string, opts: Omit<GenerateOpti
   if (!force && sampleDatasetIsCurrent(s.root, s.o)) return s.root;
   await withRootLock(s.root, async () => {
     // Another process may have made it while we waited for the lock.
-    if (force || !sampleDatasetIsCurrent(s.root, s.o)) await generateLocked(s.root, s.o, s.concurrency, s.log);
+    if (!force && sampleDatasetIsCurrent(s.root, s.o)) return;
+    const had = readSampleMarker(s.root)?.options;
+    const same = had && JSON.stringify({ ...had, layouts: [] }) === JSON.stringify({ ...s.o, layouts: [] });
+    const layouts = SAMPLE_LAYOUTS.filter((l) => s.o.layouts.includes(l) || (same && had.layouts.includes(l)));
+    await generateLocked(s.root, { ...s.o, layouts }, s.concurrency, s.log);
   });
   return s.root;
 }

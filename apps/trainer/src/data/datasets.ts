@@ -42,8 +42,8 @@ function sampleManifests(root: string, layout: 'kinetics' | 'ssv2'): { train: Ma
  */
 export async function loadSplit(data: DataConfig, split: 'train' | 'val', opts: { workers: number; log: (line: string) => void; baseDir?: string }): Promise<SplitData> {
   if (data.source === 'sample') {
-    opts.log('sample set: checking data/sample (generated on first use, about a minute)');
-    const root = await ensureSampleDataset();
+    opts.log('sample set: checking data/sample (generated on first use, under a minute)');
+    const root = await ensureSampleDataset(undefined, { layouts: [data.layout] }); // one layout: half the generation time
     const m = sampleManifests(root, data.layout);
     const cacheDir = path.join(WORKSPACE, 'data', 'cache', `sample-${data.layout}-s${SAMPLE_CACHE_SETTINGS.shortSide}`);
     const report = await buildCache({ manifest: mergeManifests([m.train, m.val]), out: cacheDir, settings: SAMPLE_CACHE_SETTINGS, workers: opts.workers });

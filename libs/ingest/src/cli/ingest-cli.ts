@@ -44,10 +44,10 @@ function fpsArg(v: string): number {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-async function sampleRoot(): Promise<string> {
+async function sampleRoot(layout: 'kinetics' | 'ssv2'): Promise<string> {
   // Imported lazily: only the no-flags default needs the generator.
   const { ensureSampleDataset } = await import('@pvnas/sample');
-  return ensureSampleDataset();
+  return ensureSampleDataset(undefined, { layouts: [layout] });
 }
 
 async function kineticsManifest(flags: CommonFlags & { csv?: string[] }): Promise<{ manifest: Manifest; name: string }> {
@@ -55,7 +55,7 @@ async function kineticsManifest(flags: CommonFlags & { csv?: string[] }): Promis
   let csvs = flags.csv;
   if (!csvs || csvs.length === 0) {
     if (root) throw new InvalidArgumentError('--root needs --csv (the Kinetics annotation CSVs)');
-    root = path.join(await sampleRoot(), 'kinetics');
+    root = path.join(await sampleRoot('kinetics'), 'kinetics');
     csvs = ['train.csv', 'validate.csv'].map((f) => path.join(root!, 'annotations', f));
   }
   if (!root) throw new InvalidArgumentError('--csv needs --root (the folder holding the videos)');
@@ -69,7 +69,7 @@ async function kineticsManifest(flags: CommonFlags & { csv?: string[] }): Promis
 async function ssv2Manifest(flags: CommonFlags & { labels?: string; annotations?: string[] }): Promise<{ manifest: Manifest; name: string }> {
   let { root, labels, annotations } = flags;
   if (!labels) {
-    const base = path.join(await sampleRoot(), 'ssv2');
+    const base = path.join(await sampleRoot('ssv2'), 'ssv2');
     root = root ?? path.join(base, '20bn-something-something-v2');
     labels = path.join(base, 'labels', 'something-something-v2-labels.json');
     annotations = ['train', 'validation'].map((s) => path.join(base, 'labels', `something-something-v2-${s}.json`));
