@@ -50,17 +50,17 @@ export function preset(command: Command, dataset: Dataset, sample: boolean, batc
     if (sample) {
       return {
         data: { source: 'sample', layout: 'kinetics' },
-        epochs: 10,
+        epochs: 9,
         batchSize: 16,
         channels: 8,
         checkpointEvery: 20,
         logEvery: 1,
         alphasEvery: 1,
         clips: sampleClips,
-        // 384 clips and ~240 steps instead of the paper's ~10^5: the step schedule keeps its shape (a high rate
-        // most of the way, x0.1 for the last 20%), alphas 10x faster so they move visibly; one pass per step
+        // 384 clips and 216 steps instead of the paper's ~10^5: the step schedule keeps its shape (a high rate
+        // most of the way, x0.1 for the last two epochs), alphas 10x faster so they move visibly; one pass per step
         // (simultaneous one-level) doubles the steps that fit in the time budget (docs/decisions.md)
-        optim: { weightLr: { kind: 'step', initial: 0.05, gamma: 0.1, stepEpochs: 8 }, gradClip: 5, alphaLr: 0.01, oneLevel: 'simultaneous', recompute: false },
+        optim: { weightLr: { kind: 'step', initial: 0.05, gamma: 0.1, stepEpochs: 7 }, gradClip: 5, alphaLr: 0.01, oneLevel: 'simultaneous', recompute: false },
       };
     }
     const b = batch ?? LR_RULE.search.batch;

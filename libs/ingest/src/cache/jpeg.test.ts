@@ -12,6 +12,7 @@ import {
   decodeJpegSharp,
   decodeJpegWasmSync,
   encodeJpeg,
+  encodeJpegSharp,
   jpegDecoderStatus,
   loadNativeJpeg,
   loadWasmJpeg,
@@ -151,6 +152,22 @@ describe('decodeJpeg', () => {
     expect([d.width, d.height]).toEqual([w, h]);
     const c = (h / 2) * w * 3 + (w / 2) * 3;
     expect(Array.from(d.data.subarray(c, c + 3)).map((v, k) => Math.abs(v - [200, 60, 20][k]) <= 3)).toEqual([true, true, true]);
+  });
+
+  it("encodes natively when the addon is built: the pixels of sharp's encoder (the same libjpeg-turbo settings)", async () => {
+    const w = 64;
+    const h = 48;
+    const rgb = new Uint8Array(w * h * 3);
+    for (let p = 0; p < w * h; p++) rgb.set([(p * 7) % 256, (p * 3) % 256, (p >> 3) % 256], p * 3);
+    const native = await encodeJpeg(rgb, w, h, 90);
+    const reference = await encodeJpegSharp(rgb, w, h, 90);
+    const [a, b] = [await decodeJpegSharp(native), await decodeJpegSharp(reference)];
+    expect([a.width, a.height]).toEqual([w, h]);
+    let worst = 0;
+    for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i]! - b.data[i]!));
+    expect(worst).toBeLessThanOrEqual(2);
+    if (loadNativeJpeg().ok) expect(native.length).toBeGreaterThan(0);
+    await expect(encodeJpeg(rgb, w, h + 1, 90)).rejects.toThrow();
   });
 
   it.each([
