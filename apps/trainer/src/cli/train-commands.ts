@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, CELL_TYPES } from '@pvnas/nas';
 import { commandLineOverrides, resolveConfig } from '../config/load';
 import { DATASETS, type Dataset } from '../config/schema';
+import { describeAblation, resolveAblationConfig, runAblation } from '../commands/ablation';
 import { runEvaluate } from '../commands/evaluate';
 import { runRetrain } from '../commands/retrain';
 import { runSearch } from '../commands/search';
@@ -98,6 +99,14 @@ function exitFor(status: 'done' | 'stopped'): void {
   if (status === 'stopped') process.exitCode = 130;
 }
 
+function intList(name: string) {
+  return (v: string): number[] => {
+    const out = v.split(',').map((x) => Number(x.trim()));
+    if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError(`${name} must be integers like 1,2,3; got "${v}"`);
+    return out;
+  };
+}
+
 export function addTrainCommands(cli: Command): void {
   training(
     cli
@@ -146,5 +155,44 @@ export function addTrainCommands(cli: Command): void {
     const r = await runEvaluate({ config: f.config, overrides: overrides(f, f.dataset, extra), dataset: f.dataset, log });
     const summary = Object.fromEntries(Object.entries(r.results).map(([k, ev]) => [k, { videos: ev.multiView.videos, top1: ev.multiView.top1.accuracy, top5: ev.multiView.top5.accuracy, singleViewTop1: ev.singleView?.top1.accuracy ?? null, meanClassAccuracy: ev.multiView.meanClassAccuracy }]));
     printJson({ run: r.run, ...summary });
+  });
+
+  common(
+    cli
+      .command('ablation')
+      .description("the paper's claims at sample scale: step vs cosine search, searched vs random genotypes, stop early, shuffled frames, 2D baseline (resumable: the same command continues)")
+      .addOption(new Option('--dataset <name>', 'dataset presets of retraining and evaluation (and layout of the sample set)').choices([...DATASETS]).default('kinetics'))
+      .addOption(new Option('--seeds <list>', 'search seeds, one search per schedule and seed (default 1,2,3)').argParser(intList('--seeds')))
+      .addOption(new Option('--random <n>', 'random genotypes to retrain (default 5)').argParser(intArg('--random')))
+      .addOption(new Option('--jobs <n>', 'runs at once (default 2 on 2+ cores)').argParser(intArg('--jobs', 1)))
+      .addOption(new Option('--search-epochs <n>', 'budget: epochs of each search (sample preset 9)').argParser(intArg('--search-epochs', 1)))
+      .addOption(new Option('--retrain-epochs <n>', 'budget: epochs of each retraining (default 12)').argParser(intArg('--retrain-epochs', 1)))
+      .addOption(new Option('--clips <n>', 'budget: test clips a video (x 3 crops; default 10)').argParser(intArg('--clips', 1)))
+      .option('--dry-run', 'print the resolved ablation config, its folder and its runs as JSON and exit'),
+  ).action(async (f: CommonFlags & { dataset: Dataset; seeds?: number[]; random?: number; jobs?: number; searchEpochs?: number; retrainEpochs?: number; clips?: number; dryRun?: boolean }) => {
+    const o = commandLineOverrides(f.set ?? [], {
+      name: f.name,
+      runsDir: f.runsDir,
+      dataset: f.dataset,
+      data: dataFlags(f, f.dataset),
+      seeds: f.seeds,
+      randomGenotypes: f.random,
+      jobs: f.jobs,
+      'search.epochs': f.searchEpochs,
+      'retrain.epochs': f.retrainEpochs,
+      'evaluate.clipsPerVideo': f.clips,
+      ...(f.batchSize !== undefined && { 'search.batchSize': f.batchSize, 'retrain.batchSize': f.batchSize }),
+      ...(f.backend !== undefined && { 'search.backend': f.backend, 'retrain.backend': f.backend, 'evaluate.backend': f.backend }),
+    });
+    if (f.seed !== undefined || f.workers !== undefined) throw new InvalidArgumentError('ablation: --seed and --workers are set per run; use --seeds (searches) or --set retrain.seed=N');
+    if (f.dryRun) {
+      const c = resolveAblationConfig({ config: f.config, overrides: o });
+      const d = describeAblation(c);
+      return printJson({ name: d.name, dir: d.dirs.root, jobs: d.jobs, config: c, runs: d.plan.map((j) => j.id), search: d.search, retrain: d.retrain, evaluate: d.evaluate });
+    }
+    const r = await runAblation({ config: f.config, overrides: o, log });
+    printJson({ status: r.status, dir: r.dir, report: `${r.dir}/ablation.md` });
+    if (r.status === 'stopped') process.exitCode = 130;
+    else if (r.status === 'failed') process.exitCode = 1;
   });
 }

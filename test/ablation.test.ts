@@ -1,0 +1,118 @@
+/**
+ * `pvnas ablation`, a tiny smoke variant end to end with real processes: 2 classes, 1 seed (a step and a
+ * cosine search), 1 random genotype, one stop-early snapshot, the 2D baseline; each retrained and evaluated in
+ * order and on shuffled frames. Stopped with SIGINT after its first finished run, it continues with the same
+ * command and redoes nothing finished; a different config in the same folder is refused.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { XMLValidator } from 'fast-xml-parser';
+import { stringify } from 'yaml';
+import { generateSampleDataset } from '@pvnas/sample';
+import { killTree, PVNAS_BIN, runCli, startCli, waitFor } from './support/cli';
+import { makeTempDir } from './support/datasets';
+
+const json = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+describe('pvnas ablation (smoke size)', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let configFile: string;
+
+  beforeAll(async () => {
+    tmp = makeTempDir('e2e-ablation');
+    const root = path.join(tmp.dir, 'tiny');
+    await generateSampleDataset({ root, classes: 2, trainPerClass: 4, valPerClass: 2, width: 64, height: 48, seconds: [1.2, 1.5], layouts: ['kinetics'], log: null });
+    const clips = { frames: 4, window: 16, jitter: [24, 28], crop: 24, flipP: 0 };
+    const tiny = { batchSize: 2, channels: 2, logEvery: 1, clips };
+    configFile = path.join(tmp.dir, 'ablation.yaml');
+    fs.writeFileSync(
+      configFile,
+      stringify({
+        seeds: [1],
+        randomGenotypes: 1,
+        stopEarly: [0.5],
+        jobs: 2,
+        // relative to this file, as in any config
+        data: { source: 'manifest', train: { format: 'kinetics', csv: 'tiny/kinetics/annotations/train.csv', root: 'tiny/kinetics' }, val: { format: 'kinetics', csv: 'tiny/kinetics/annotations/validate.csv', root: 'tiny/kinetics', classesFromCsv: 'tiny/kinetics/annotations/train.csv' } },
+        search: { ...tiny, epochs: 2, checkpointEvery: 1 },
+        retrain: { ...tiny, epochs: 2, stemStride: 1, checkpointEvery: 1 },
+        evaluate: { clipsPerVideo: 2, batchSize: 4 },
+      }),
+    );
+  }, 120_000);
+  afterAll(() => process.env.KEEP_TMP || tmp.remove());
+
+  it('runs every variant, writes the tables and figures, stops on SIGINT and continues without redoing finished runs', async () => {
+    const args = ['ablation', '--config', 'ablation.yaml', '--name', 'smoke'];
+    const dir = path.join(tmp.dir, 'runs', 'smoke');
+    const first = startCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 300_000 });
+    // stop once a run has finished and another one has a checkpoint
+    const running = (): string | undefined => {
+      const runs = path.join(dir, 'runs');
+      if (!fs.existsSync(runs)) return undefined;
+      return fs.readdirSync(runs).find((id) => fs.existsSync(path.join(runs, id, 'checkpoints', 'latest.json')) && json(path.join(runs, id, 'run.json')).status === 'running');
+    };
+    const finished = await waitFor('a finished run and a checkpoint of a running one', () => {
+      const done = /ablation: (\S+) done in/.exec(first.stderrSoFar())?.[1];
+      return done && running() ? done : undefined;
+    }, 240_000, 20);
+    killTree(first.child, 'SIGINT');
+    const stopped = await first.done;
+    expect(stopped.stderr).toMatch(/stopping; \d run\(s\) write a checkpoint and stop/);
+    expect(stopped.code).toBe(130);
+    const startedBefore = json(path.join(dir, 'runs', finished, 'run.json')).started;
+    // runs caught mid-way stopped with a checkpoint (one may have finished its last step instead)
+    const runs = path.join(dir, 'runs');
+    const wasStopped = fs.readdirSync(runs).filter((id) => fs.existsSync(path.join(runs, id, 'run.json')) && json(path.join(runs, id, 'run.json')).status === 'stopped');
+
+    const r = await runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 400_000 });
+    expect(r.stderr).toMatch(/ablation: 10 runs, [1-9]\d* already done/);
+    for (const id of wasStopped) expect(r.stderr).toMatch(new RegExp(`continuing ${id}\\b`)); // from its checkpoint
+    expect(r.stderr).not.toMatch(new RegExp(`(starting|continuing) ${finished}\\b`));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'done', dir, report: path.join(dir, 'ablation.md') });
+    expect(json(path.join(dir, 'runs', finished, 'run.json')).started).toBe(startedBefore);
+
+    const res = json(path.join(dir, 'ablation.json'));
+    expect(res.budget).toMatchObject({ searchEpochs: 2, retrainEpochs: 2, views: 6, trainClips: 8, valClips: 4, classes: 2 });
+    expect(res.searches.map((s: { id: string }) => s.id)).toEqual(['search-step-s1', 'search-cosine-s1']);
+    for (const s of res.searches) {
+      expect(s.counts.temporal_normal.paramFree + s.counts.temporal_normal.convs).toBeLessThanOrEqual(8);
+      expect(s.paramFreeShare).toHaveLength(3); // epochs 0, 1, 2
+      expect(s.valAcc).toEqual(expect.any(Number));
+    }
+    // the two searches differ only in the schedule: their learning rates part after the first step
+    const lr = (id: string) => fs.readFileSync(path.join(dir, 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.kind === 'step').map((m) => m.lr.weights);
+    expect(lr('search-step-s1').at(-1)).toBe(lr('search-step-s1')[0]);
+    expect(lr('search-cosine-s1').at(-1)).toBeLessThan(0.6 * lr('search-cosine-s1')[0]);
+    expect(lr('search-cosine-s1')[0]).toBe(lr('search-step-s1')[0]);
+    expect(res.variants.map((v: { variant: string }) => v.variant)).toEqual(['random-r1', 'searched-s1', 'early-e1', '2d']);
+    for (const v of res.variants) {
+      expect(v).toMatchObject({ top1: expect.any(Number), top5: 1, shuffledTop1: expect.any(Number), params: expect.any(Number), paramsL: expect.any(Number) });
+    }
+    // the 2D genotype has no temporal op; the stop-early one is epoch 1's snapshot of the step search
+    const twoD = json(path.join(dir, 'genotypes', '2d.json'));
+    expect(JSON.stringify(twoD.cells.temporal_normal)).toBe(JSON.stringify(json(path.join(dir, 'runs', 'search-step-s1', 'genotype.json')).cells.spatial_normal));
+    expect(res.variants.find((v: { variant: string }) => v.variant === '2d').counts.temporal_reduce.temporalConvs).toBe(0);
+    expect(json(path.join(dir, 'genotypes', 'early-e1.json')).source).toMatchObject({ run: 'search-step-s1', epoch: 1 });
+    expect(res.groups.map((g: { group: string }) => g.group)).toEqual(['random', 'searched', 'early', '2d']);
+
+    const md = fs.readFileSync(path.join(dir, 'ablation.md'), 'utf8');
+    expect(md).toMatch(/Budget: search 2 epochs at C=2 on 24-px crops; retraining 2 epochs/);
+    expect(md).toMatch(/\| step \| 1 \| [\d.]+ \|/);
+    expect(md).toMatch(/\*\*Random\*\* \| 1 \|/);
+    expect(md).toMatch(/## What the data show[\s\S]*\*\*Schedule[\s\S]*\*\*Searched vs random[\s\S]*\*\*Time/);
+    for (const f of ['accuracy.svg', 'param-free-ops.svg', 'param-free-share.svg']) expect(XMLValidator.validate(fs.readFileSync(path.join(dir, f), 'utf8'))).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'accuracy.svg'), 'utf8')).toMatch(/data-series="frames shuffled"/);
+
+    // nothing left to do: a third run starts nothing
+    const again = await runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 120_000 });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/ablation: 10 runs, 10 already done/);
+    expect(again.stderr).not.toMatch(/starting|continuing/);
+    // another budget in the same folder is refused, naming what differs
+    const other = await runCli(PVNAS_BIN, [...args, '--random', '2'], { cwd: tmp.dir, timeoutMs: 60_000 });
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/was started with another config \(randomGenotypes differ\)/);
+  }, 900_000);
+});
