@@ -14,6 +14,7 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(d3-[a-z-]+|internmap|@hpcc-js/wasm-graphviz)/)'],
   moduleNameMapper: {
     '^@pvnas/ingest$': path.join(root, 'libs/ingest/src/index.ts'),
+    '^@pvnas/ingest/browser$': path.join(root, 'libs/ingest/src/browser.ts'),
     '^@pvnas/nas$': path.join(root, 'libs/nas/src/index.ts'),
     '^@pvnas/sample$': path.join(root, 'libs/sample/src/index.ts'),
   },

@@ -1,8 +1,9 @@
 /**
  * `pvnas ablation`, a tiny smoke variant end to end with real processes: 2 classes, 1 seed (a step and a
  * cosine search), 1 random genotype, one stop-early snapshot, the 2D baseline; each retrained and evaluated in
- * order and on shuffled frames. Stopped with SIGINT after its first finished run, it continues with the same
- * command and redoes nothing finished; a different config in the same folder is refused.
+ * order and on shuffled frames. Stopped with a terminal's Ctrl-C (SIGINT to its process group) or killed
+ * outright (its runs stop at a checkpoint by themselves), it continues with the same command and redoes
+ * nothing finished; a different config in the same folder is refused.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,7 +46,8 @@ describe('pvnas ablation (smoke size)', () => {
   it('runs every variant, writes the tables and figures, stops on SIGINT and continues without redoing finished runs', async () => {
     const args = ['ablation', '--config', 'ablation.yaml', '--name', 'smoke'];
     const dir = path.join(tmp.dir, 'runs', 'smoke');
-    const first = startCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 300_000 });
+    // in its own process group, stopped as a terminal's Ctrl-C does: SIGINT to the whole group
+    const first = startCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 300_000, detached: true });
     // stop once a run has finished and another one has a checkpoint
     const running = (): string | undefined => {
       const runs = path.join(dir, 'runs');
@@ -65,9 +67,21 @@ describe('pvnas ablation (smoke size)', () => {
     const runs = path.join(dir, 'runs');
     const wasStopped = fs.readdirSync(runs).filter((id) => fs.existsSync(path.join(runs, id, 'run.json')) && json(path.join(runs, id, 'run.json')).status === 'stopped');
 
+    // the ablation killed outright: its runs notice (their IPC channel closes) and stop at a checkpoint by themselves
+    const second = startCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 300_000 });
+    for (const id of wasStopped) await waitFor(`${id} continuing`, () => (new RegExp(`continuing ${id}\\b`).test(second.stderrSoFar()) ? true : undefined), 60_000, 20);
+    const orphan = await waitFor('a running run with a checkpoint', running, 240_000, 20);
+    killTree(second.child, 'SIGKILL');
+    await second.done;
+    // (or finishing: it may have been at its last step)
+    const orphanEnd = await waitFor(`${orphan} stopping by itself`, () => {
+      const status = json(path.join(runs, orphan, 'run.json')).status;
+      return status === 'stopped' || status === 'done' ? status : undefined;
+    }, 60_000, 50);
+
     const r = await runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 400_000 });
     expect(r.stderr).toMatch(/ablation: 10 runs, [1-9]\d* already done/);
-    for (const id of wasStopped) expect(r.stderr).toMatch(new RegExp(`continuing ${id}\\b`)); // from its checkpoint
+    if (orphanEnd === 'stopped') expect(r.stderr).toMatch(new RegExp(`continuing ${orphan}\\b`)); // from its checkpoint
     expect(r.stderr).not.toMatch(new RegExp(`(starting|continuing) ${finished}\\b`));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'done', dir, report: path.join(dir, 'ablation.md') });

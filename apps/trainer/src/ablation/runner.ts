@@ -30,8 +30,6 @@ export function jobState(job: Job, dirs: AblationDirs): JobState {
 export interface Launch {
   /** Arguments after `pvnas`. */
   args: string[];
-  /** Epochs, for progress (evaluations: 1). */
-  epochs: number;
 }
 
 export interface RunnerOptions {
@@ -39,8 +37,10 @@ export interface RunnerOptions {
   dirs: AblationDirs;
   /** Builds a job's command line when its dependencies are done (writes its config and genotype). */
   prepare(job: Job, state: Exclude<JobState, 'done'>): Launch;
-  /** Expected seconds of a job on this machine at `jobs` at a time, before any job of its kind has finished. */
-  prior(job: Job, epochs: number): number;
+  /** A job's epochs (evaluations: 1), for progress and the ETA. */
+  epochs(job: Job): number;
+  /** Expected seconds a job's epoch takes on this machine at `jobs` at a time, before a job of its kind has finished. */
+  prior(job: Job): number;
   log(line: string): void;
   /** How often the progress line is printed. */
   progressEverySec?: number;
@@ -85,11 +85,9 @@ export async function runJobs(all: Job[], o: RunnerOptions): Promise<RunnerResul
   const ran: string[] = [];
   // measured seconds per epoch of each kind (evaluations: per run), replacing the prior once one has finished
   const measured: Record<Job['kind'], number[]> = { search: [], retrain: [], evaluate: [] };
-  const epochsOf = new Map<string, number>();
   const expected = (job: Job): number => {
-    const e = epochsOf.get(job.id) ?? 1;
     const m = measured[job.kind];
-    return m.length > 0 ? (m.reduce((a, b) => a + b, 0) / m.length) * e : o.prior(job, e);
+    return (m.length > 0 ? m.reduce((a, b) => a + b, 0) / m.length : o.prior(job)) * o.epochs(job);
   };
   let stopping = false;
   const onSignal = (): void => {
@@ -138,12 +136,13 @@ export async function runJobs(all: Job[], o: RunnerOptions): Promise<RunnerResul
             failed.push({ id: job.id, log: logFile, code: null });
             continue;
           }
-          epochsOf.set(job.id, launch.epochs);
           const out = fs.openSync(logFile, 'a');
           fs.writeSync(out, `\n$ pvnas ${launch.args.join(' ')}   (${new Date().toISOString()})\n`);
-          const child = spawn(process.execPath, [PVNAS_BIN, ...launch.args], { stdio: ['ignore', out, out], env: { ...process.env, PVNAS_THREADS: String(threads) } });
+          // own process group: a terminal's Ctrl-C reaches the ablation only, which passes on one SIGINT (two would
+          // quit a run at once); the IPC channel tells the run when the ablation is gone, however it ended
+          const child = spawn(process.execPath, [PVNAS_BIN, ...launch.args], { stdio: ['ignore', out, out, 'ipc'], detached: true, env: { ...process.env, PVNAS_THREADS: String(threads) } });
           fs.closeSync(out);
-          running.set(job.id, { job, child, started: Date.now(), epochs: launch.epochs });
+          running.set(job.id, { job, child, started: Date.now(), epochs: o.epochs(job) });
           ran.push(job.id);
           o.log(`ablation: ${state === 'resume' ? 'continuing' : 'starting'} ${job.id}`);
           child.on('exit', (code) => {

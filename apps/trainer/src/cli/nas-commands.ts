@@ -20,6 +20,7 @@ import {
   networkCost,
   PRESETS,
   randomGenotype,
+  readJson,
   readAlphas,
   readGenotype,
   spaceSize,
@@ -98,11 +99,15 @@ export function addNasCommands(cli: Command): void {
     .requiredOption('--out <dir>', 'folder to write the graph model to (model.json, group1-shard1of1.bin)')
     .addOption(new Option('--frames <n>', 'frames per clip of the exported input').default(8).argParser(intArg('--frames', 1)))
     .addOption(new Option('--size <n>', 'input height and width').default(224).argParser(intArg('--size', 8)))
-    .action(async (flags: { model: string; out: string; frames: number; size: number }) => {
+    .addOption(new Option('--window <n>', 'frames at 30 fps the clip spans, as in training (recorded in the metadata)').default(64).argParser(intArg('--window', 1)))
+    .option('--classes <file>', 'JSON list of the class names in logit order (recorded in the metadata; the viewer shows them)')
+    .action(async (flags: { model: string; out: string; frames: number; size: number; window: number; classes?: string }) => {
+      const classes = flags.classes ? readJson(path.resolve(flags.classes), 'class list') : undefined;
+      if (classes !== undefined && (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string'))) throw new Error(`--classes ${flags.classes}: expected a JSON list of class names`);
       await selectBackend({ log: null });
       const net = loadDerived(path.resolve(flags.model));
       try {
-        const { nodes, bytes } = await exportGraphModel(net, { frames: flags.frames, size: flags.size }, path.resolve(flags.out));
+        const { nodes, bytes } = await exportGraphModel(net, { frames: flags.frames, size: flags.size, window: flags.window, classes: classes as string[] | undefined }, path.resolve(flags.out));
         printJson({ out: path.resolve(flags.out), input: [-1, flags.frames, flags.size, flags.size, 3], output: [-1, net.config.classes], nodes, weightBytes: bytes });
       } finally {
         net.dispose();

@@ -11,6 +11,7 @@ import { describeAblation, resolveAblationConfig, runAblation } from '../command
 import { runEvaluate } from '../commands/evaluate';
 import { runRetrain } from '../commands/retrain';
 import { runSearch } from '../commands/search';
+import { runView } from '../commands/view';
 import { intArg, printJson } from './args';
 
 const log = (line: string): void => void process.stderr.write(line + '\n');
@@ -195,4 +196,20 @@ export function addTrainCommands(cli: Command): void {
     if (r.status === 'stopped') process.exitCode = 130;
     else if (r.status === 'failed') process.exitCode = 1;
   });
+
+  cli
+    .command('view')
+    .description("the searched model in a browser: serves the viewer page and the run's exported model (read-only, 127.0.0.1 by default) and prints the URL")
+    .argument('<run>', 'a finished retrain run (name under --runs-dir, or folder)')
+    .option('--runs-dir <dir>', 'folder of run folders', 'runs')
+    .option('--host <address>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+    .addOption(new Option('--port <n>', 'port (0: any free one)').default(8080).argParser(intArg('--port')))
+    .action(async (run: string, f: { runsDir: string; host: string; port: number }) => {
+      const v = await runView({ run, runsDir: f.runsDir, host: f.host, port: f.port, log });
+      log(`view: open ${v.url} (Ctrl-C to stop)`);
+      printJson({ url: v.url });
+      const stop = (): void => void v.server.close(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
 }

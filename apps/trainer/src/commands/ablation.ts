@@ -95,21 +95,22 @@ export async function runAblation(flags: AblationFlags): Promise<{ status: 'done
 
   const prepare = (job: Job, state: 'resume' | 'fresh'): Launch => {
     const runDir = path.join(dirs.runs, job.id);
-    if (job.kind === 'search') return { args: state === 'resume' ? ['search', '--resume', runDir] : ['search', '--config', writeRunConfig(dirs, job.id, searchRunConfig(c, job, dirs, workers))], epochs: search.epochs };
+    if (job.kind === 'search') return { args: state === 'resume' ? ['search', '--resume', runDir] : ['search', '--config', writeRunConfig(dirs, job.id, searchRunConfig(c, job, dirs, workers))] };
     if (job.kind === 'retrain') {
-      if (state === 'resume') return { args: ['retrain', '--dataset', c.dataset, '--resume', runDir], epochs: retrain.epochs };
+      if (state === 'resume') return { args: ['retrain', '--dataset', c.dataset, '--resume', runDir] };
       const genotype = writeVariantGenotype(dirs, job.variant, materialiseGenotype(job.genotype, c, dirs));
-      return { args: ['retrain', '--dataset', c.dataset, '--config', writeRunConfig(dirs, job.id, retrainRunConfig(c, job.id, genotype, dirs, workers))], epochs: retrain.epochs };
+      return { args: ['retrain', '--dataset', c.dataset, '--config', writeRunConfig(dirs, job.id, retrainRunConfig(c, job.id, genotype, dirs, workers))] };
     }
-    return { args: ['evaluate', '--dataset', c.dataset, '--config', writeRunConfig(dirs, job.id, evaluateRunConfig(c, job.id, path.join(dirs.runs, job.retrain), dirs, workers))], epochs: 1 };
+    return { args: ['evaluate', '--dataset', c.dataset, '--config', writeRunConfig(dirs, job.id, evaluateRunConfig(c, job.id, path.join(dirs.runs, job.retrain), dirs, workers))] };
   };
-  const prior = (job: Job, epochs: number): number => {
+  const epochs = (job: Job): number => (job.kind === 'search' ? search.epochs : job.kind === 'retrain' ? retrain.epochs : 1);
+  const prior = (job: Job): number => {
     const t = budget.trainClips! / PRIOR.trainClips;
-    if (job.kind === 'search') return PRIOR.searchEpoch * t * epochs;
-    if (job.kind === 'retrain') return PRIOR.retrainEpoch * t * epochs;
+    if (job.kind === 'search') return PRIOR.searchEpoch * t;
+    if (job.kind === 'retrain') return PRIOR.retrainEpoch * t;
     return (PRIOR.evaluation * (budget.valClips ?? PRIOR.valClips) * budget.views) / (PRIOR.valClips * 30);
   };
-  const outcome = await runJobs(plan, { jobs, dirs, prepare, prior, log: flags.log, progressEverySec: flags.progressEverySec });
+  const outcome = await runJobs(plan, { jobs, dirs, prepare, epochs, prior, log: flags.log, progressEverySec: flags.progressEverySec });
 
   const results = collectResults(name, c, dirs, budget);
   writeJsonFile(path.join(dirs.root, 'ablation.json'), results);

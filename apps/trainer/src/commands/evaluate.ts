@@ -1,7 +1,8 @@
 /**
  * `pvnas evaluate` / `nx run trainer:evaluate`: a trained model on a validation split with 10 temporal
  * clips x 3 crops per video (mean of softmax): top-1, top-5, per-class accuracy, confusion matrix, and the
- * single view (centre crop of the middle clip). `--shuffle-frames` adds the same evaluation with the frames
+ * single view (centre crop of the middle clip; each video's probabilities on it in `singleViewScores`).
+ * `--shuffle-frames` adds the same evaluation with the frames
  * of every clip shuffled. Writes its own run folder (config, run.json, evaluation.json, report.md).
  */
 import * as fs from 'node:fs';
@@ -74,8 +75,8 @@ export async function runEvaluate(flags: EvaluateFlags): Promise<{ run: string; 
         },
       });
       results[key] = ev;
-      const { failures, clipsPerSec, ...metrics } = ev;
-      writeJsonFile(run.path(`evaluation-${key}.json`), { model: found.modelDir, shuffledFrames: shuffled, crop, frames, clipsPerSec, failures, ...metrics, multiView: { ...metrics.multiView, predictions: Array.from(metrics.multiView.predictions) }, singleView: metrics.singleView && { ...metrics.singleView, predictions: Array.from(metrics.singleView.predictions) } });
+      const { failures, clipsPerSec, singleViewScores, ...metrics } = ev;
+      writeJsonFile(run.path(`evaluation-${key}.json`), { model: found.modelDir, shuffledFrames: shuffled, crop, frames, clipsPerSec, failures, ...metrics, multiView: { ...metrics.multiView, predictions: Array.from(metrics.multiView.predictions) }, singleView: metrics.singleView && { ...metrics.singleView, predictions: Array.from(metrics.singleView.predictions) }, singleViewScores });
     }
     const sections = Object.entries(results).map(([key, ev]) => renderEvaluationMarkdown(ev, { classNames: val.classes, title: key === 'ordered' ? '## Evaluation' : '## Evaluation with the frames of every clip shuffled', videoNames: val.records.map((r) => r.id) }));
     run.update({ status: 'done', ended: new Date().toISOString() });

@@ -173,6 +173,8 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // started by `pvnas ablation` (an IPC channel): its end, even a SIGKILL, stops this run at a checkpoint too
+  if (process.channel) process.on('disconnect', onSignal);
   const progress = createTrainProgress(s.run.meta.name, h.epochs * batches, start.step);
   let failuresSeen = s.loader.failures.length;
   try {
@@ -210,6 +212,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.removeListener('disconnect', onSignal);
     if (s.resumeFrom) tf.dispose(Object.values(s.resumeFrom.tensors));
     const failures: FailedItem[] = s.loader.failures;
     if (failures.length > 0) fs.writeFileSync(s.run.path('bad-clips.json'), JSON.stringify(failures, null, 1) + '\n');

@@ -40,7 +40,14 @@ export interface ViewScoring {
   onBatch?: (done: number, total: number) => void;
 }
 
-export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<ViewEvaluation & { failures: ClipLoader['failures']; clipsPerSec: number }> {
+/** A video's probabilities on the single view alone (what the viewer page computes in a browser). */
+export interface SingleViewScore {
+  id: string;
+  label: number;
+  probabilities: number[];
+}
+
+export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<ViewEvaluation & { failures: ClipLoader['failures']; clipsPerSec: number; singleViewScores: SingleViewScore[] }> {
   const records = loader.opts.records;
   const numClips = loader.opts.test!.numClips!;
   const views = numClips * 3;
@@ -57,8 +64,11 @@ export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<Vi
     clips += b.shape[0];
     o.onBatch?.(++done, total);
   }
-  const ev = evaluateViews(agg.result(), records.map((r) => r.label), { names });
-  return { ...ev, failures: loader.failures, clipsPerSec: (clips * 1000) / (performance.now() - t0) };
+  const result = agg.result();
+  const ev = evaluateViews(result, records.map((r) => r.label), { names });
+  const single = result.singleView;
+  const singleViewScores = single ? single.videos.map((v, k) => ({ id: names[v]!, label: records[v]!.label, probabilities: Array.from(single.scores[k]!) })) : [];
+  return { ...ev, failures: loader.failures, clipsPerSec: (clips * 1000) / (performance.now() - t0), singleViewScores };
 }
 
 /** A loader of each video's single view (`testLoader` with `singleView`), for validation during training. */

@@ -4,7 +4,8 @@
  * `tf.loadGraphModel('file://dir/model.json')` with tfjs-node, or over http in a browser; no pvnas code needed.
  *
  * Input `video` [N, T, H, W, 3] (T, H, W fixed at export; frames normalised with mean 0.45, std 0.225 as in
- * training), output `logits` [N, classes]. BN uses the running statistics; dropout and drop-path are off.
+ * training), output `logits` [N, classes]. `userDefinedMetadata.pvnas` records the input (frames, size, the
+ * window they span at 30 fps, normalisation) and, when given, the class names. BN uses the running statistics; dropout and drop-path are off.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,6 +21,10 @@ export interface GraphExportOptions {
   frames: number;
   /** Input height and width. */
   size: number;
+  /** Frames (at 30 fps) the clip's frames span, as in training (default 64): recorded for consumers. */
+  window?: number;
+  /** Class names in logit order: recorded for consumers (the viewer shows them). */
+  classes?: readonly string[];
 }
 
 const graphModelSchema = z.object({
@@ -60,7 +65,8 @@ export async function exportGraphModel(net: DerivedNetwork, o: GraphExportOption
   const g = new GraphBuilder(new Map(net.params.list().map((p) => [p.variable, p.name])), o.frames);
   try {
     const video = g.input('video', [-1, o.frames, o.size, o.size, 3]);
-    const metadata = { pvnas: { genotype: net.genotype, config: net.config, input: { layout: 'NTHWC', frames: o.frames, size: o.size, mean: 0.45, std: 0.225 } } };
+    const input = { layout: 'NTHWC', frames: o.frames, size: o.size, window: o.window ?? 64, fps: 30, mean: 0.45, std: 0.225 };
+    const metadata = { pvnas: { genotype: net.genotype, config: net.config, input, ...(o.classes && { classes: [...o.classes] }) } };
     const { weightSpecs, weightData, ...rest } = await graphArtifacts(g, video, net.emit(g, video), metadata);
     const json = graphModelSchema.parse({ ...rest, weightsManifest: [{ paths: [GRAPH_MODEL_WEIGHTS], weights: weightSpecs }] });
     const data = weightData as ArrayBuffer;
