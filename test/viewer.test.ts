@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { loadManifest } from '@pvnas/ingest';
+import { loadManifest, probeVideo, sampleTestIndices } from '@pvnas/ingest';
 import { PVNAS_BIN, runCli, startCli, waitFor, WORKSPACE, killTree, type RunningCli } from './support/cli';
 import { makeTempDir } from './support/datasets';
 
@@ -73,18 +73,27 @@ describe('pvnas view in headless Chromium', () => {
 
     const byFile = new Map(results.map((r) => [r.name, r]));
     let maxDiff = 0;
+    const diffs: number[] = [];
     const mismatches: string[] = [];
+    const otherFrames: string[] = [];
     for (const s of scores) {
       const rec = val.records.find((r) => r.id === s.id)!;
       const b = byFile.get(path.basename(rec.path))!;
+      // the same frames as the loader's single view (the middle of its 10 test clips)
+      const info = await probeVideo(rec.path, { minFrames: 1 });
+      const expected = sampleTestIndices(info.frames, info.fps, 10)[5]!;
+      if (JSON.stringify(b.frames) !== JSON.stringify(expected)) otherFrames.push(`${s.id}: browser ${b.frames!.join(',')}, loader ${expected.join(',')} (${info.frames} frames at ${info.fps} fps)`);
+      diffs.push(Math.max(...s.probabilities.map((q, c) => Math.abs(b.probabilities![c]! - q))));
       const nodeTop = s.probabilities.indexOf(Math.max(...s.probabilities));
       if (b.top![0]!.index !== nodeTop) mismatches.push(`${s.id}: browser ${b.top![0]!.name} ${b.top![0]!.p.toFixed(3)}, evaluate class ${nodeTop} ${s.probabilities[nodeTop]!.toFixed(3)}`);
       for (let c = 0; c < s.probabilities.length; c++) maxDiff = Math.max(maxDiff, Math.abs(b.probabilities![c]! - s.probabilities[c]!));
     }
     const ms = results.map((r) => r.ms!).sort((a, b) => a - b);
-    process.stdout.write(`viewer: ${results.length} videos; largest probability difference to pvnas evaluate's single view ${maxDiff.toFixed(4)}; median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms a video (wasm)\n`);
+    diffs.sort((x, y) => x - y);
+    process.stdout.write(`viewer: ${results.length} videos; probability difference to pvnas evaluate's single view: largest ${maxDiff.toFixed(4)}, median ${diffs[Math.floor(diffs.length / 2)]!.toFixed(4)}; median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms a video (wasm)\n`);
+    expect(otherFrames).toEqual([]);
     expect(mismatches).toEqual([]);
-    expect(maxDiff).toBeLessThan(0.1);
+    expect(maxDiff).toBeLessThan(0.2);
     // the page shows it too
     expect(await page.locator('#results tr').count()).toBe(files.length);
     expect(await page.locator('#results tr').first().innerText()).toMatch(/%/);
