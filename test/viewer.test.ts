@@ -20,6 +20,7 @@ interface BrowserResult {
   name: string;
   top?: Array<{ index: number; name: string; p: number }>;
   probabilities?: number[];
+  frames?: number[];
   ms?: number;
   error?: string;
 }
