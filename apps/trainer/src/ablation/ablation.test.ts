@@ -1,12 +1,14 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { randomGenotype, type CellType } from '@pvnas/nas';
+import { randomGenotype, writeGenotype, type CellType } from '@pvnas/nas';
 import { ablationConfigSchema } from '../config/schema';
-import { absoluteData } from './job-config';
+import { ablationDirs, absoluteData } from './job-config';
 import { planAblation, variants } from './plan';
 import { accuracySvg, errorBarSvg, paramFreeOpsSvg, paramFreeShareSvg } from './plots';
 import { findings, renderAblationMarkdown } from './report';
-import type { AblationResults, SearchResult, VariantResult } from './summary';
+import { collectResults, type AblationResults, type SearchResult, type VariantResult } from './summary';
 import { cellCounts, meanSd, paramFreeShare, spatialOnly, stopEarlyEpochs } from './variants';
 
 const config = ablationConfigSchema.parse({});
@@ -125,5 +127,27 @@ describe('ablation report', () => {
     expect(acc).toMatch(/data-category="Random \(n=2\)" data-mean="65" data-sd="7.07"/);
     const none = errorBarSvg({ title: 't', yLabel: 'y', categories: ['a'], series: [{ name: 's', color: '#000', values: [null] }], yDomain: [0, 1] });
     expect(none).not.toMatch(/class="bar"/);
+  });
+});
+
+describe('ablation results of an unfinished ablation', () => {
+  it('reads what exists: a run killed as it started (config.json, no run.json) is a row without numbers', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-ablation-'));
+    try {
+      const dirs = ablationDirs(root);
+      const c = ablationConfigSchema.parse({ seeds: [1], randomGenotypes: 1 });
+      fs.mkdirSync(path.join(dirs.runs, 'retrain-random-r1'), { recursive: true });
+      fs.writeFileSync(path.join(dirs.runs, 'retrain-random-r1', 'config.json'), '{}');
+      fs.mkdirSync(dirs.genotypes, { recursive: true });
+      writeGenotype(path.join(dirs.genotypes, 'random-r1.json'), randomGenotype(1));
+      const budget = { searchEpochs: 9, searchChannels: 8, searchCrop: 32, retrainEpochs: 12, retrainChannels: 8, retrainCrop: 32, views: 30, trainClips: 384, valClips: 128, classes: 8 };
+      const r = collectResults('partial', c, dirs, budget);
+      expect(r.searches.map((x) => x.counts)).toEqual([null, null]);
+      expect(r.variants[0]).toMatchObject({ variant: 'random-r1', params: null, top1: null, paramsL: expect.any(Number) });
+      expect(renderAblationMarkdown(r, [])).toMatch(/\| step \| 1 \| – \| – \| not finished \|/);
+      for (const svg of [accuracySvg(r), paramFreeOpsSvg(r), paramFreeShareSvg(r)]) expect(XMLValidator.validate(svg)).toBe(true);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -107,7 +107,8 @@ function variantResult(dirs: AblationDirs, v: Variant, classes: number | null): 
   const retrain = path.join(dirs.runs, `retrain-${v.variant}`);
   const evalDir = path.join(dirs.runs, `eval-${v.variant}`);
   let own: { params: number; gflops: number } | null = null;
-  if (g && fs.existsSync(path.join(retrain, 'config.json'))) {
+  // (a run killed as it started may hold config.json without run.json)
+  if (g && fs.existsSync(path.join(retrain, 'run.json'))) {
     const rc = RunFolder.open(retrain).config() as { channels: number; repeats: number; stemStride: number; temporalStride: number; clips: { frames: number; crop: number } };
     const cost = networkCost(g, { channels: rc.channels, classes: classes ?? 400, layout: defaultLayout(rc.repeats), stemStride: rc.stemStride, frames: rc.clips.frames, size: rc.clips.crop, temporalStride: rc.temporalStride });
     own = { params: cost.params, gflops: cost.macs / 1e9 };
