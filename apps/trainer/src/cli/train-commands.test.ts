@@ -94,3 +94,23 @@ describe('presets', () => {
     expect(c.clips.timeReversal).toBeUndefined();
   });
 });
+
+describe('pvnas ablation --dry-run: its flags, budget and folder', () => {
+  it('flags set the runs and their budget key by key; the folder name follows the settings, not --jobs', async () => {
+    const a = await resolved('ablation', '--seeds', '1,2', '--random', '2', '--search-epochs', '4', '--retrain-epochs', '3', '--set', 'search.channels=4', '--set', 'retrain.optim.lr.initial=0.01', '--jobs', '1');
+    expect(a.runs).toEqual(['search-step-s1', 'search-cosine-s1', 'search-step-s2', 'search-cosine-s2', 'retrain-random-r1', 'eval-random-r1', 'retrain-random-r2', 'eval-random-r2', 'retrain-searched-s1', 'eval-searched-s1', 'retrain-searched-s2', 'eval-searched-s2', 'retrain-early-e1', 'eval-early-e1', 'retrain-early-e2', 'eval-early-e2', 'retrain-early-e3', 'eval-early-e3', 'retrain-2d', 'eval-2d']);
+    expect(a.search).toMatchObject({ epochs: 4, channels: 4, batchSize: 16, optim: { weightLr: { kind: 'step', initial: 0.05 } } });
+    // the ablation's retraining budget (no per-epoch validation) stays under a user's retrain keys
+    expect(a.retrain).toMatchObject({ epochs: 3, validateEvery: 0, checkpointEvery: 50, optim: { lr: { kind: 'cosine', initial: 0.01 } } });
+    expect(a.evaluate).toMatchObject({ clipsPerVideo: 10, shuffleFrames: true });
+    expect(a.jobs).toBe(1);
+    const same = await resolved('ablation', '--seeds', '1,2', '--random', '2', '--search-epochs', '4', '--retrain-epochs', '3', '--set', 'search.channels=4', '--set', 'retrain.optim.lr.initial=0.01');
+    expect(same.name).toBe(a.name);
+    expect(a.name).toMatch(/^ablation-[0-9a-f]{8}$/);
+    expect((await resolved('ablation', '--seeds', '1,3')).name).not.toBe(a.name);
+  });
+
+  it('a bad run key fails before anything runs, naming it', async () => {
+    await expect(resolved('ablation', '--set', 'search.chanels=4')).rejects.toThrow(/bad search config.*chanels: unknown key/);
+  });
+});
