@@ -2,8 +2,8 @@
  * `pvnas evaluate` / `nx run trainer:evaluate`: a trained model on a validation split with 10 temporal
  * clips x 3 crops per video (mean of softmax): top-1, top-5, per-class accuracy, confusion matrix, and the
  * single view (centre crop of the middle clip; each video's probabilities on it in `singleViewScores`).
- * `--shuffle-frames` adds the same evaluation with the frames
- * of every clip shuffled. Writes its own run folder (config, run.json, evaluation.json, report.md).
+ * `--shuffle-frames` adds the same evaluation with the frames of every clip shuffled. Writes its own run
+ * folder: config.json, run.json, evaluation-ordered.json (and evaluation-shuffledFrames.json), report.md.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
