@@ -13,6 +13,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(d3-[a-z-]+|internmap|@hpcc-js/wasm-graphviz)/)'],
   moduleNameMapper: {
+    '^@pvnas/base$': path.join(root, 'libs/base/src/index.ts'),
+    '^@pvnas/base/node$': path.join(root, 'libs/base/src/node/index.ts'),
     '^@pvnas/ingest$': path.join(root, 'libs/ingest/src/index.ts'),
     '^@pvnas/ingest/browser$': path.join(root, 'libs/ingest/src/browser.ts'),
     '^@pvnas/nas$': path.join(root, 'libs/nas/src/index.ts'),

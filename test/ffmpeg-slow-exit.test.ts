@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FFMPEG_PATH, type BuildReport } from '@pvnas/ingest';
 import { auditCache, partialVideos } from './support/cache';
-import { INGEST_BIN, PVNAS_BIN, runCli } from './support/cli';
+import { PVNAS_BIN, runCli } from './support/cli';
 import { makeTempDir, testsrcVideo, writeFile } from './support/datasets';
 
 jest.setTimeout(60_000);
@@ -50,7 +50,7 @@ const posix = process.platform !== 'win32';
       'label,youtube_id,time_start,time_end,split\nabseiling,slowexit000,0,1,train\nabseiling,slowexit001,0,1,train\n',
     );
     const out = path.join(tmp.dir, 'cache');
-    const run = await runCli(INGEST_BIN, ['kinetics', '--root', 'k', '--csv', csv, '--out', out, '--workers', '2'], { cwd: tmp.dir, env });
+    const run = await runCli(PVNAS_BIN, ['ingest', 'kinetics', '--root', 'k', '--csv', csv, '--out', out, '--workers', '2'], { cwd: tmp.dir, env });
     expect(run.code).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8')) as BuildReport;
     expect(report.failures).toEqual([]);

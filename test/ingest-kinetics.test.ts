@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FrameCache, decodeAll, type BuildReport, type FrameBatch } from '@pvnas/ingest';
 import { auditCache, partialVideos } from './support/cache';
-import { INGEST_BIN, runCli, type CliResult } from './support/cli';
+import { PVNAS_BIN, runCli, type CliResult } from './support/cli';
 import { audioOnly, damagedInTheMiddle, makeTempDir, noise, testsrcVideo, truncated, writeFile } from './support/datasets';
 
 interface Good {
@@ -113,8 +113,8 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
     out = path.join(tmp.dir, 'cache');
     // From the temp dir with relative paths, as a user would type them.
     run = await runCli(
-      INGEST_BIN,
-      ['kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--csv', 'k400/annotations/validate.csv', '--out', 'cache', '--workers', '2', '--short-side', String(SHORT_SIDE)],
+      PVNAS_BIN,
+      ['ingest', 'kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--csv', 'k400/annotations/validate.csv', '--out', 'cache', '--workers', '2', '--short-side', String(SHORT_SIDE)],
       { cwd: tmp.dir },
     );
     report = JSON.parse(fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8')) as BuildReport;
@@ -199,8 +199,8 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
 
   it('running the same command again decodes nothing cached, retries the bad videos and reports them again', async () => {
     const again = await runCli(
-      INGEST_BIN,
-      ['kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--csv', 'k400/annotations/validate.csv', '--out', 'cache', '--workers', '2', '--short-side', String(SHORT_SIDE)],
+      PVNAS_BIN,
+      ['ingest', 'kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--csv', 'k400/annotations/validate.csv', '--out', 'cache', '--workers', '2', '--short-side', String(SHORT_SIDE)],
       { cwd: tmp.dir },
     );
     expect(again.code).toBe(0);
@@ -212,7 +212,7 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
 
   it('the same cache with other settings is refused (exit 1, the folder and both settings named), and left as it was', async () => {
     const before = fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8');
-    const r = await runCli(INGEST_BIN, ['kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--out', 'cache', '--short-side', '128'], { cwd: tmp.dir });
+    const r = await runCli(PVNAS_BIN, ['ingest', 'kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--out', 'cache', '--short-side', '128'], { cwd: tmp.dir });
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
     expect(r.stderr).toContain(`ingest: ${out}: this cache was built with shortSide ${SHORT_SIDE}, not shortSide 128 (use another --out folder, or the same settings to resume)`);
     expect(fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8')).toBe(before);
@@ -222,7 +222,7 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
   });
 
   it('--root without --csv is a usage error naming the missing flag', async () => {
-    const r = await runCli(INGEST_BIN, ['kinetics', '--root', 'k400', '--out', 'never'], { cwd: tmp.dir });
+    const r = await runCli(PVNAS_BIN, ['ingest', 'kinetics', '--root', 'k400', '--out', 'never'], { cwd: tmp.dir });
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
     expect(r.stderr).toContain('--root needs --csv (the Kinetics annotation CSVs)');
     expect(fs.existsSync(path.join(tmp.dir, 'never'))).toBe(false);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FrameCache, type BuildReport } from '@pvnas/ingest';
 import { auditCache, partialVideos, type CacheAudit } from './support/cache';
-import { INGEST_BIN, groupPids, killTree, runCli, startCli, waitFor } from './support/cli';
+import { PVNAS_BIN, groupPids, killTree, runCli, startCli, waitFor } from './support/cli';
 import { makeTempDir, testsrcVideo, writeFile } from './support/datasets';
 
 jest.setTimeout(90_000);
@@ -38,7 +38,7 @@ describe('ingest kinetics: stop and resume', () => {
     const rows = ids.map((id) => `abseiling,${id.slice(0, 11)},0,2,train`);
     writeFile(path.join(root, 'annotations', 'train.csv'), ['label,youtube_id,time_start,time_end,split', ...rows].join('\n') + '\n');
     const out = path.join(tmp.dir, `${name}-cache`);
-    return { root, out, ids, videoPath, args: ['kinetics', '--root', root, '--csv', path.join(root, 'annotations', 'train.csv'), '--out', out, '--workers', '1'] };
+    return { root, out, ids, videoPath, args: ['ingest', 'kinetics', '--root', root, '--csv', path.join(root, 'annotations', 'train.csv'), '--out', out, '--workers', '1'] };
   }
 
   /** Waits until the cache written by another process holds at least `n` videos. */
@@ -62,7 +62,7 @@ describe('ingest kinetics: stop and resume', () => {
 
   it('SIGKILL mid-run: only whole videos are visible; the rerun decodes only the rest (the finished ones are not touched)', async () => {
     const d = dataset('killed');
-    const running = startCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+    const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
     await cacheHolds(d.out, 3);
     running.child.kill('SIGKILL');
     const killed = await running.done;
@@ -81,7 +81,7 @@ describe('ingest kinetics: stop and resume', () => {
     // list it as a failure.
     for (const id of done) fs.writeFileSync(d.videoPath(id), 'this file was cached by the killed run; it must not be read again\n');
 
-    const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+    const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
     const report = readReport(d.out);
     expect({ code: rerun.code, failures: report.failures }).toEqual({ code: 0, failures: [] });
     expect(report.counts).toEqual({ manifest: VIDEOS, skippedCached: done.length, written: VIDEOS - done.length, failed: 0, inCache: VIDEOS, pending: 0 });
@@ -100,7 +100,7 @@ describe('ingest kinetics: stop and resume', () => {
     ['Ctrl-C in a terminal (SIGINT to the process group, ffmpeg included)', true],
   ])('%s: stops gracefully, exit 130, says how to continue; the rerun finishes the rest', async (_label, group) => {
     const d = dataset(group ? 'ctrl-c' : 'sigint');
-    const running = startCli(INGEST_BIN, d.args, { cwd: tmp.dir, detached: group });
+    const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: group });
     try {
       await cacheHolds(d.out, 2);
       // A terminal's Ctrl-C reaches the ffmpeg decoding a video in flight: send it while one runs.
@@ -129,7 +129,7 @@ describe('ingest kinetics: stop and resume', () => {
       });
       expect(first.counts.pending).toBeGreaterThan(0);
 
-      const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+      const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
       const second = readReport(d.out);
       expect({ code: rerun.code, failures: second.failures }).toEqual({ code: 0, failures: [] });
       expect(rerun.stderr).not.toContain('run the same command again');
@@ -154,7 +154,7 @@ describe('ingest kinetics: stop and resume', () => {
   // signal at all. Nothing is wrong with the video: it must stay pending for the next run, not be listed as bad.
   (process.platform === 'linux' ? it : it.skip)('an ffmpeg stopped by SIGINT on its own: its video is left pending, not reported as failed', async () => {
     const d = dataset('ffmpeg-sigint');
-    const running = startCli(INGEST_BIN, d.args, { cwd: tmp.dir, detached: true });
+    const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: true });
     try {
       await cacheHolds(d.out, 1);
       // For 0.4 s, SIGINT every ffmpeg the run starts (probes and decodes of several videos).
@@ -178,7 +178,7 @@ describe('ingest kinetics: stop and resume', () => {
       expect(report.counts).toEqual({ manifest: VIDEOS, skippedCached: 0, written: VIDEOS - report.counts.pending, failed: 0, inCache: VIDEOS - report.counts.pending, pending: report.counts.pending });
       expect({ code: r.code, interrupted: report.interrupted, last: r.stderr.trimEnd().split('\n').pop() }).toEqual({ code: 130, interrupted: true, last: 'run the same command again to continue' });
 
-      const rerun = await runCli(INGEST_BIN, d.args, { cwd: tmp.dir });
+      const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
       const second = readReport(d.out);
       expect({ code: rerun.code, failures: second.failures }).toEqual({ code: 0, failures: [] });
       expect(second.counts).toMatchObject({ skippedCached: VIDEOS - report.counts.pending, written: report.counts.pending, inCache: VIDEOS, pending: 0 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { FrameCache, type BuildReport } from '@pvnas/ingest';
 import { generateSampleDataset, SSV2_LABELS, SSV2_TRAIN, SSV2_VALIDATION, SSV2_VIDEO_DIR, stripBrackets, type SampleMarker } from '@pvnas/sample';
 import { auditCache, partialVideos } from './support/cache';
-import { INGEST_BIN, runCli } from './support/cli';
+import { PVNAS_BIN, runCli } from './support/cli';
 import { makeTempDir, writeFile } from './support/datasets';
 import { encodeVideo } from '../libs/ingest/src/video/test-videos';
 
@@ -44,8 +44,8 @@ describe('ingest ssv2 / ucf101 (CLI) on tiny datasets', () => {
 
     const out = path.join(tmp.dir, 'ssv2-cache');
     const run = await runCli(
-      INGEST_BIN,
-      ['ssv2', '--root', path.join(root, SSV2_VIDEO_DIR), '--labels', path.join(root, SSV2_LABELS), '--annotations', path.join(root, SSV2_TRAIN),
+      PVNAS_BIN,
+      ['ingest', 'ssv2', '--root', path.join(root, SSV2_VIDEO_DIR), '--labels', path.join(root, SSV2_LABELS), '--annotations', path.join(root, SSV2_TRAIN),
         '--annotations', valFile, '--fps', 'native', '--short-side', '48', '--workers', '2', '--out', out],
       { cwd: tmp.dir },
     );
@@ -109,7 +109,7 @@ describe('ingest ssv2 / ucf101 (CLI) on tiny datasets', () => {
       [videos[2].rel, 'Bowling/v_Bowling_g01_c01.avi', videos[3].rel].join('\r\n') + '\r\n', // Bowling: not in classInd
     );
 
-    const run = await runCli(INGEST_BIN, ['ucf101', '--root', 'UCF-101', '--splits-dir', 'ucfTrainTestlist', '--split', '1', '--workers', '2', '--out', 'ucf-cache'], {
+    const run = await runCli(PVNAS_BIN, ['ingest', 'ucf101', '--root', 'UCF-101', '--splits-dir', 'ucfTrainTestlist', '--split', '1', '--workers', '2', '--out', 'ucf-cache'], {
       cwd: tmp.dir,
     });
     expect(run.code).toBe(0);

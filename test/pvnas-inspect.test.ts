@@ -7,9 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng, DEFAULT_TEMPORAL, FFMPEG_PATH, sampleTrainIndices } from '@pvnas/ingest';
+import { DEFAULT_TEMPORAL, FFMPEG_PATH, sampleTrainIndices } from '@pvnas/ingest';
 import { PVNAS_BIN, runCli, type CliResult } from './support/cli';
 import { makeTempDir, testsrcVideo, writeFile } from './support/datasets';
+import { createRng } from '@pvnas/base';
 
 jest.setTimeout(60_000);
 

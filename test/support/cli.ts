@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export const WORKSPACE = path.resolve(__dirname, '..', '..');
-export const INGEST_BIN = path.join(WORKSPACE, 'libs', 'ingest', 'bin', 'ingest.js');
 export const PVNAS_BIN = path.join(WORKSPACE, 'apps', 'trainer', 'bin', 'pvnas.js');
 
 export interface CliResult {

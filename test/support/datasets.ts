@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng } from '../../libs/ingest/src/rng';
 import { encodeVideo } from '../../libs/ingest/src/video/test-videos';
+import { createRng } from '@pvnas/base';
 
 export { makeTempDir } from '../../libs/ingest/src/video/test-videos';
 

@@ -1,6 +1,6 @@
-import { centreViewIndex, clipAndCrop, CENTRE_CROP } from '@pvnas/nas';
 import { sampleTestIndices, testTransforms } from '@pvnas/ingest';
 import { centreView, modelInput, singleViewIndices, topK } from './model-input';
+import { centreViewIndex, clipAndCrop, CENTRE_CROP } from '@pvnas/base';
 
 const meta = { pvnas: { input: { layout: 'NTHWC', frames: 8, size: 32, window: 64, fps: 30, mean: 0.45, std: 0.225 }, classes: ['a', 'b', 'c', 'd', 'e', 'f'] } };
 

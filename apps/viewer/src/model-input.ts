@@ -3,7 +3,8 @@
  * (`userDefinedMetadata.pvnas`): the frames, window and crop it was trained with, the class names, and the
  * single view of `pvnas evaluate` (the centre crop of the middle of the 10 test clips).
  */
-import { DEFAULT_TEST_CLIPS, sampleTestIndices, testTransforms, type FrameBatch } from '@pvnas/ingest/browser';
+import { centreClip, DEFAULT_TEST_CLIPS, softmax } from '@pvnas/base';
+import { sampleTestIndices, testTransforms, type FrameBatch } from '@pvnas/ingest/browser';
 
 export interface ModelInput {
   frames: number;
@@ -32,7 +33,7 @@ export function modelInput(metadata: unknown): ModelInput {
 /** The frame numbers (at `fps`) of the single view's clip of a video `frameCount` frames long. */
 export function singleViewIndices(frameCount: number, m: ModelInput): number[] {
   const clips = sampleTestIndices(frameCount, m.fps, DEFAULT_TEST_CLIPS, { numFrames: m.frames, windowFrames: m.window, targetFps: m.fps });
-  return clips[Math.floor(DEFAULT_TEST_CLIPS / 2)]!;
+  return clips[centreClip(DEFAULT_TEST_CLIPS)]!;
 }
 
 /** The centre crop of `frames`, short side scaled to the crop, normalised: `[T, size, size, 3]` float32. */
@@ -48,10 +49,7 @@ export interface Ranked {
 
 /** Softmax of logits (stable) and the `k` most probable classes. */
 export function topK(logits: ArrayLike<number>, classes: readonly string[], k = 5): { probabilities: number[]; top: Ranked[] } {
-  const max = Math.max(...Array.from(logits));
-  const e = Array.from(logits, (v) => Math.exp(v - max));
-  const sum = e.reduce((a, b) => a + b, 0);
-  const probabilities = e.map((v) => v / sum);
+  const probabilities = Array.from(softmax(logits));
   const top = probabilities
     .map((p, index) => ({ index, name: classes[index] ?? `class ${index}`, p }))
     .sort((a, b) => b.p - a.p || a.index - b.index)

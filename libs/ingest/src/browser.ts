@@ -3,7 +3,7 @@
  * frame indices of the test clips and their spatial transform, the very functions the loader uses, so a page
  * samples and crops a video as `pvnas evaluate` does.
  */
-export { sampleTestIndices, DEFAULT_TEMPORAL, DEFAULT_TEST_CLIPS, type TemporalConfig } from './sampling/temporal';
+export { sampleTestIndices, DEFAULT_TEMPORAL, type TemporalConfig } from './sampling/temporal';
 export { testTransforms } from './transforms/pipeline';
 export { DEFAULT_MEAN, DEFAULT_STD, type TransformedClip } from './transforms/types';
 export type { FrameBatch } from './video/types';

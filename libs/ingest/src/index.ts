@@ -1,6 +1,5 @@
 /** @pvnas/ingest: video manifests, decode, sampling, transforms, frame cache and the clip loader. */
 export * from './errors';
-export * from './rng';
 export * from './manifest/index';
 export { mergeManifests } from './manifest/merge';
 export * from './video/types';
@@ -11,7 +10,6 @@ export * from './sampling/temporal';
 export * from './transforms/index';
 export { FrameCache, type CacheSettings } from './cache/frame-cache';
 export { CACHE_FORMAT, type CacheHeader, type CachedVideo } from './cache/schema';
-export { buildCache, type BuildOptions, type BuildReport, type BuildProgress } from './cache/build';
-export { ClipLoader, permutation, type ClipLoaderOptions, type ClipBatch } from './pool/clip-loader';
+export { buildCache, REPORT_FILE, type BuildOptions, type BuildReport, type BuildProgress } from './cache/build';
+export { ClipLoader, type ClipLoaderOptions, type ClipBatch } from './pool/clip-loader';
 export { createWorkerPool, defaultWorkerCount } from './pool/worker-pool';
-export { createProgress, formatDuration, type Progress } from './cli/progress';

@@ -20,8 +20,6 @@ export { saveDerived, loadDerived, MODEL_FORMAT } from './derived/model-file';
 export { exportGraphModel, graphModelFiles, graphArtifacts, GRAPH_MODEL_WEIGHTS, type GraphExportOptions } from './export/graph-model';
 export { GraphBuilder, type GNode } from './export/graph-builder';
 export { EvaluationError, videoLabel } from './evaluate/errors';
-export { softmax, softmaxInto } from './evaluate/softmax';
-export { viewIndex, clipAndCrop, centreViewIndex, CROPS_PER_CLIP, DEFAULT_TEST_VIEWS, CENTRE_CROP, CROP_NAMES } from './evaluate/view-layout';
 export { ViewAggregator, type ViewAggregatorOptions, type AggregateResult, type VideoScores, type IncompleteVideo, type ViewKind } from './evaluate/view-aggregator';
 export { computeMetrics, argmaxFirst, labelRank, type Metrics, type MetricsOptions, type TopK, type ClassAccuracy } from './evaluate/metrics';
 export { evaluateViews, singleViewMetrics, type ViewEvaluation, type ViewEvaluationOptions } from './evaluate/view-metrics';
@@ -30,6 +28,4 @@ export { runEpochs, emptyTotals, NonFiniteLossError, type Batch, type BatchSourc
 export { saveCheckpoint, loadCheckpoint, latestCheckpoint, NonFiniteStateError, progressSchema, CHECKPOINT_FORMAT, type Progress, type CheckpointInfo } from './train/checkpoint-file';
 export { SearchTrainer, searchOptimSchema, type SearchOptim, type AlphaSoftmax } from './train/search-trainer';
 export { RetrainTrainer, retrainOptimSchema, type RetrainOptim } from './train/retrain-trainer';
-export { stepSeed } from './train/step-seed';
 export { countCorrect } from './search-space/search-network';
-export { readJsonFile, readJson, parseOrExplain, explainIssues, writeJsonFile, writeFileAtomic } from './json-file';

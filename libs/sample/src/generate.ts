@@ -16,6 +16,7 @@ import { processAlive, siblingPath, withRootLock } from './lock';
 import { DEFAULT_SAMPLE_ROOT, resolveSampleOptions, SAMPLE_LAYOUTS, type SampleLayout, type SampleOptions } from './options';
 import { manifestFiles, planSampleDataset, type PlannedClip, type SampleSplit } from './plan';
 import { renderClip } from './render';
+import { formatDuration, rateAndEta } from '@pvnas/base';
 
 export const SAMPLE_MARKER = 'sample.json';
 export const SAMPLE_FORMAT = 'pvnas-sample/1';
@@ -137,10 +138,6 @@ async function runPool(count: number, concurrency: number, worker: (i: number) =
   if (rejected) throw rejected.reason;
 }
 
-function formatSeconds(s: number): string {
-  return s < 10 ? s.toFixed(1) : String(Math.round(s));
-}
-
 /** Writes every file of the dataset into `dir` and returns its marker. */
 async function writeDataset(dir: string, o: SampleOptions, concurrency: number, log: (line: string) => void): Promise<SampleMarker> {
   const clips = planSampleDataset(o);
@@ -182,8 +179,8 @@ async function writeDataset(dir: string, o: SampleOptions, concurrency: number, 
       const now = Date.now();
       if (now - lastLog >= 2000 && clipsDone < clips.length) {
         lastLog = now;
-        const rate = clipsDone / ((now - t0) / 1000);
-        log(`sample: ${clipsDone}/${clips.length} clips, ${rate.toFixed(1)} clips/s, ETA ${formatSeconds((clips.length - clipsDone) / rate)} s`);
+        const { rate, etaSec } = rateAndEta(clipsDone, (now - t0) / 1000, clips.length - clipsDone);
+        log(`sample: ${clipsDone}/${clips.length} clips, ${rate.toFixed(1)} clips/s, ETA ${formatDuration(etaSec)}`);
       }
     }
   });
@@ -242,7 +239,7 @@ async function generateLocked(root: string, o: SampleOptions, concurrency: numbe
     } else {
       fs.renameSync(partial, root);
     }
-    log(`sample: done in ${formatSeconds((Date.now() - t0) / 1000)} s (${marker.summary.frames} frames) -> ${root}`);
+    log(`sample: done in ${formatDuration((Date.now() - t0) / 1000)} (${marker.summary.frames} frames) -> ${root}`);
     return marker;
   } catch (err) {
     fs.rmSync(partial, { recursive: true, force: true });

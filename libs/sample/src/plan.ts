@@ -15,10 +15,10 @@
  * ("Moving something up") and indices follow the templates' alphabetical order; the entries' `template`
  * keeps the brackets ("Moving [something] up").
  */
-import { createRng, deriveSeed } from '@pvnas/ingest';
 import { SAMPLE_CLASSES, type SampleClass } from './classes';
 import type { SampleOptions } from './options';
 import { describeObject, drawScene } from './scene';
+import { createRng, deriveSeed } from '@pvnas/base';
 
 export type SampleSplit = 'train' | 'val';
 

@@ -8,9 +8,9 @@
  * the noise of positive-time index k (k = t for a positive class, k = T - 1 - t for its time reversal),
  * so a negative class's frames are exactly its partner's frames in reverse order.
  */
-import { deriveSeed } from '@pvnas/ingest';
 import { sampleClass, type SampleClass } from './classes';
 import { drawScene, objectTrack, type NoiseGrid, type ObjectState, type Rgb, type Scene } from './scene';
+import { deriveSeed } from '@pvnas/base';
 
 export interface RenderClipOptions {
   /** Motion class: name, index into SAMPLE_CLASSES, or the class itself. */

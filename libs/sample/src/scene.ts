@@ -14,8 +14,8 @@
  * or `rotating clockwise`. The object always stays whole inside the frame, moves at a constant rate and
  * covers most of its range, so the order of frames tells the class clearly.
  */
-import { createRng, type Rng } from '@pvnas/ingest';
 import type { SampleClass } from './classes';
+import { createRng, type Rng } from '@pvnas/base';
 
 export type ShapeKind = 'disc' | 'square' | 'triangle' | 'ellipse';
 /** Object textures; none is rotationally symmetric, so rotation shows even on a disc. */

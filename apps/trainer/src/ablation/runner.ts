@@ -13,6 +13,7 @@ import { RunFolder } from '../run/run-folder';
 import { readMetrics } from '../run/metrics';
 import type { AblationDirs } from './job-config';
 import type { Job } from './plan';
+import { formatDuration } from '@pvnas/base';
 
 export const PVNAS_BIN = path.resolve(__dirname, '..', '..', 'bin', 'pvnas.js');
 
@@ -59,11 +60,6 @@ interface Running {
   epochs: number;
 }
 
-function fmt(sec: number): string {
-  const s = Math.max(0, Math.round(sec));
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-}
-
 /** The fraction of a running job done: its epoch records over its epochs. */
 function fractionDone(r: Running, dirs: AblationDirs): number {
   const metrics = path.join(dirs.runs, r.job.id, 'metrics.jsonl');
@@ -103,7 +99,7 @@ export async function runJobs(all: Job[], o: RunnerOptions): Promise<RunnerResul
   const progress = setInterval(() => {
     const left = [...running.values()].reduce((s, r) => s + expected(r.job) * (1 - fractionDone(r, o.dirs)), 0) + pending.filter((j) => !blocked.has(j.id)).reduce((s, j) => s + expected(j), 0);
     const now = [...running.values()].map((r) => `${r.job.id}${r.job.kind === 'evaluate' ? '' : ` ${Math.round(100 * fractionDone(r, o.dirs))}%`}`).join(', ');
-    o.log(`ablation: ${done.size}/${all.length} runs done, ${fmt((Date.now() - start) / 1000)} elapsed; running ${now || 'nothing'}; ETA ${fmt(left / o.jobs)}`);
+    o.log(`ablation: ${done.size}/${all.length} runs done, ${formatDuration((Date.now() - start) / 1000)} elapsed; running ${now || 'nothing'}; ETA ${formatDuration(left / o.jobs)}`);
   }, 1000 * (o.progressEverySec ?? 60));
   progress.unref();
 
@@ -152,7 +148,7 @@ export async function runJobs(all: Job[], o: RunnerOptions): Promise<RunnerResul
             if (code === 0 && jobState(job, o.dirs) === 'done') {
               done.add(job.id);
               if (state === 'fresh') measured[job.kind].push(secs / r.epochs);
-              o.log(`ablation: ${job.id} done in ${fmt(secs)} (${done.size}/${all.length})`);
+              o.log(`ablation: ${job.id} done in ${formatDuration(secs)} (${done.size}/${all.length})`);
             } else if (stopping) {
               o.log(`ablation: ${job.id} stopped`);
             } else {

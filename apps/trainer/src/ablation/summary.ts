@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { CELL_TYPES, defaultLayout, networkCost, readGenotype, readJsonFile, type CellType, type Genotype } from '@pvnas/nas';
+import { CELL_TYPES, defaultLayout, networkCost, readGenotype, type CellType, type Genotype } from '@pvnas/nas';
 import type { AblationConfig } from '../config/schema';
 import { trajectoryFromAlphasFiles } from '../plots/alpha-trajectory';
 import { readMetrics, type EpochRecord } from '../run/metrics';
@@ -15,6 +15,7 @@ import { RunFolder } from '../run/run-folder';
 import type { AblationDirs } from './job-config';
 import { SCHEDULES, searchId, variants, type Schedule, type Variant } from './plan';
 import { cellCounts, meanSd, paramFreeShare, type CellCounts } from './variants';
+import { readJsonFile } from '@pvnas/base/node';
 
 export interface SearchResult {
   id: string;

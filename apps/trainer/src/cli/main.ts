@@ -5,25 +5,19 @@
  *   pvnas frames VIDEO --indices 0,10 --out D  writes D/frames.rgb (rgb24, native size, in the given order)
  *                                              and D/frames.json {"indices", "width", "height"}
  * Search-space subcommands (space, derive, count, random-arch): see nas-commands.ts.
- * Training subcommands (search, retrain, evaluate): see train-commands.ts; plot: plot-command.ts.
+ * Training subcommands (search, retrain, evaluate): see train-commands.ts; plot: plot-command.ts; cache builds
+ * (ingest kinetics|ssv2|ucf101): commands/ingest.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import {
-  createRng,
-  decodeFrames,
-  DEFAULT_TEMPORAL,
-  DEFAULT_TEST_CLIPS,
-  probeVideo,
-  sampleTestIndices,
-  sampleTrainIndices,
-} from '@pvnas/ingest';
+import { decodeFrames, DEFAULT_TEMPORAL, probeVideo, sampleTestIndices, sampleTrainIndices } from '@pvnas/ingest';
 import { intArg, printJson } from './args';
 import { addNasCommands } from './nas-commands';
 import { addTrainCommands } from './train-commands';
 import { addPlotCommand } from './plot-command';
-
+import { addIngestCommands } from '../commands/ingest';
+import { createRng, DEFAULT_TEST_CLIPS } from '@pvnas/base';
 
 function indexList(v: string): number[] {
   const parts = v.split(',').map((s) => s.trim());
@@ -76,6 +70,7 @@ export function program(): Command {
       printJson({ ...meta, out: path.resolve(flags.out) });
     });
 
+  addIngestCommands(cli);
   addNasCommands(cli);
   addTrainCommands(cli);
   addPlotCommand(cli);

@@ -10,23 +10,8 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { intArg, printJson } from './args';
-import {
-  defaultLayout,
-  deriveGenotype,
-  exactJson,
-  exportGraphModel,
-  loadDerived,
-  selectBackend,
-  networkCost,
-  PRESETS,
-  randomGenotype,
-  readJson,
-  readAlphas,
-  readGenotype,
-  spaceSize,
-  writeGenotype,
-  type PresetName,
-} from '@pvnas/nas';
+import { defaultLayout, deriveGenotype, exactJson, exportGraphModel, loadDerived, selectBackend, networkCost, PRESETS, randomGenotype, readAlphas, readGenotype, spaceSize, writeGenotype, type PresetName } from '@pvnas/nas';
+import { readJson } from '@pvnas/base/node';
 
 
 export function addNasCommands(cli: Command): void {

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeJsonFile } from '@pvnas/nas';
 import { ablationDirs, absoluteData, evaluateRunConfig, materialiseGenotype, retrainRunConfig, searchRunConfig, writeRunConfig, writeVariantGenotype, type AblationDirs } from '../ablation/job-config';
 import { planAblation, type Job } from '../ablation/plan';
 import { accuracySvg, paramFreeOpsSvg, paramFreeShareSvg } from '../ablation/plots';
@@ -18,6 +17,7 @@ import { collectResults, type AblationResults } from '../ablation/summary';
 import { ConfigError, mergeConfig, readConfigFile } from '../config/load';
 import { ablationConfigSchema, type AblationConfig, type EvaluateConfig, type RetrainConfig, type SearchConfig } from '../config/schema';
 import { loadSplit } from '../data/datasets';
+import { writeJsonFile } from '@pvnas/base/node';
 
 export interface AblationFlags {
   config?: string;

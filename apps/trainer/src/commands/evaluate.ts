@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultWorkerCount } from '@pvnas/ingest';
-import { loadDerived, renderEvaluationMarkdown, selectBackend, writeJsonFile, type ViewEvaluation } from '@pvnas/nas';
+import { loadDerived, renderEvaluationMarkdown, selectBackend, type ViewEvaluation } from '@pvnas/nas';
 import { resolveConfig } from '../config/load';
 import { retrainConfigSchema, type Dataset, type EvaluateConfig } from '../config/schema';
 import { checkCacheResolution, loadSplit, WORKSPACE } from '../data/datasets';
@@ -16,6 +16,7 @@ import { writeReport } from '../run/report';
 import { defaultRunName, latestRun, RunFolder } from '../run/run-folder';
 import { runDirOf, warnIfSlowBackend } from './session';
 import { scoreViews, testLoader } from './view-scores';
+import { writeJsonFile } from '@pvnas/base/node';
 
 /** The model folder and, when it sits in a retrain run, that run's clip settings. */
 export function findModel(c: EvaluateConfig): { modelDir: string; trainedWith?: { crop: number; frames: number; window: number }; run?: string } {

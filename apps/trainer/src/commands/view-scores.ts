@@ -6,9 +6,11 @@
  * the loader (its worker pool), so one loader serves every validation epoch, or both evaluation passes.
  */
 import { ClipLoader, DEFAULT_TEMPORAL, shuffleClipFrames } from '@pvnas/ingest';
-import { centreViewIndex, countCorrect, evaluateViews, stepSeed, ViewAggregator, type ViewEvaluation } from '@pvnas/nas';
+import { countCorrect, evaluateViews, ViewAggregator, type ViewEvaluation } from '@pvnas/nas';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SplitData } from '../data/datasets';
+import { centreViewIndex } from '@pvnas/base';
+import { deriveSeed } from '@pvnas/base';
 
 export interface TestViews {
   split: SplitData;
@@ -58,7 +60,7 @@ export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<Vi
   let clips = 0;
   const t0 = performance.now();
   for await (const b of loader.epoch(0)) {
-    const data = o.shuffle ? shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v, k) => stepSeed(o.shuffle!.seed, v * views + b.view![k]))) : b.data;
+    const data = o.shuffle ? shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v, k) => deriveSeed(o.shuffle!.seed, v, b.view![k]))) : b.data;
     const logits = tf.tidy(() => o.logits(tf.tensor5d(data, b.shape)).dataSync());
     agg.addLogitsBatch(b.videoIndex, b.view!, logits);
     clips += b.shape[0];
@@ -84,7 +86,7 @@ export async function singleViewAccuracy(loader: ClipLoader, logits: (x: tf.Tens
   let right = 0;
   let clips = 0;
   for await (const b of loader.epoch(0)) {
-    const data = shuffle ? shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v) => stepSeed(shuffle.seed, v))) : b.data;
+    const data = shuffle ? shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v) => deriveSeed(shuffle.seed, v))) : b.data;
     right += tf.tidy(() => countCorrect(logits(tf.tensor5d(data, b.shape)), tf.tensor1d(b.labels, 'int32')));
     clips += b.shape[0];
   }

@@ -6,7 +6,8 @@
  * for real datasets or for the sample set (whose clips need no help since issue 10).
  */
 import { reverseClipFrames, type ClipBatch } from '@pvnas/ingest';
-import { stepSeed, type Batch, type BatchSource } from '@pvnas/nas';
+import { type Batch, type BatchSource } from '@pvnas/nas';
+import { deriveSeed, unitFloat } from '@pvnas/base';
 
 /**
  * Index of each class's time-reversed partner, or -1 for a class without one; throws naming a class of a pair
@@ -32,7 +33,7 @@ export function withTimeReversal(source: { epoch(e: number, from: number): Async
   return {
     async *epoch(epoch: number, from: number): AsyncIterable<Batch> {
       for await (const b of source.epoch(epoch, from)) {
-        const flip = Array.from(b.videoIndex, (v, k) => partners[b.labels[k]] >= 0 && stepSeed(seed ^ 0x5eed, epoch * 1_000_003 + v) / 2 ** 32 < p);
+        const flip = Array.from(b.videoIndex, (v, k) => partners[b.labels[k]] >= 0 && unitFloat(deriveSeed(seed, 'time-reversal', epoch, v)) < p);
         if (!flip.some(Boolean)) yield b;
         else yield { ...b, data: reverseClipFrames(b.data, b.shape, flip), labels: Int32Array.from(b.labels, (l, k) => (flip[k] ? partners[l] : l)) };
       }

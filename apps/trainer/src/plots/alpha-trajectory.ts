@@ -6,8 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CELL_TYPES, EDGES, opsOf, readAlphas, softmax as softmaxOfLogits, type CellType } from '@pvnas/nas';
+import { CELL_TYPES, EDGES, opsOf, readAlphas, type CellType } from '@pvnas/nas';
 import type { AlphaSoftmax, MetricRecord } from '../run/metrics';
+import { softmax as softmaxOfLogits } from '@pvnas/base';
 
 export interface AlphaSnapshot {
   x: number;

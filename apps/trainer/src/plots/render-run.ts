@@ -8,13 +8,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CELL_TYPES, readGenotype, writeFileAtomic } from '@pvnas/nas';
+import { CELL_TYPES, readGenotype } from '@pvnas/nas';
 import { readMetrics } from '../run/metrics';
 import { alphaEvolutionFileName, alphaEvolutionSvg, MEAN_POINTS } from './alpha-evolution';
 import { downsampleTrajectory, trajectoryFromAlphasFiles, trajectoryFromMetrics } from './alpha-trajectory';
 import { cellFileName, cellSvg } from './cell-diagram';
 import { curvesFileName, curvesSvg, splitByPhase } from './curves';
 import { FINAL_ALPHAS_FILE, finalAlphasSvg } from './final-alphas';
+import { writeFileAtomic } from '@pvnas/base/node';
 
 export const METRICS_FILE = 'metrics.jsonl';
 /** What the trainer writes when a run starts (run-folder.ts), before its first metric record. */

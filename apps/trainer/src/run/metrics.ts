@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
-import { explainIssues } from '@pvnas/nas';
+import { explainIssues } from '@pvnas/base/node';
 
 export const PHASES = ['search', 'retrain'] as const;
 export type Phase = (typeof PHASES)[number];

@@ -6,9 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CELL_TYPES, readGenotype, writeFileAtomic } from '@pvnas/nas';
+import { CELL_TYPES, readGenotype } from '@pvnas/nas';
 import { readMetrics, type EpochRecord } from './metrics';
 import type { RunFolder } from './run-folder';
+import { writeFileAtomic } from '@pvnas/base/node';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { BackendInfo } from '@pvnas/nas';
-import { readJsonFile, writeJsonFile } from '@pvnas/nas';
+import { type BackendInfo } from '@pvnas/nas';
+import { readJsonFile, writeJsonFile } from '@pvnas/base/node';
 
 export const RUN_COMMANDS = ['search', 'retrain', 'evaluate'] as const;
 

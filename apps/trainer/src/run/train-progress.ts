@@ -1,9 +1,9 @@
 /**
- * Training progress on stderr: a cli-progress bar on a TTY (epoch, step, loss, accuracy, clips/s, data
- * wait, ETA), a plain line every few seconds otherwise (CI logs, pipes). stdout stays for results.
+ * Training progress on stderr through the shared progress bar (@pvnas/base/node): epoch, step, loss,
+ * accuracy, clips/s, data wait and ETA, a bar on a TTY and a plain line every few seconds otherwise.
  */
-import { SingleBar } from 'cli-progress';
-import { formatDuration } from '@pvnas/ingest';
+import { formatDuration, rateAndEta } from '@pvnas/base';
+import { createProgressBar } from '@pvnas/base/node';
 
 export interface TrainTick {
   epoch: number;
@@ -24,54 +24,15 @@ export interface TrainProgress {
 
 export function createTrainProgress(label: string, totalSteps: number, doneSteps: number, stream: NodeJS.WriteStream = process.stderr, plainEverySec = 10): TrainProgress {
   const started = Date.now();
-  const startSteps = doneSteps;
   let done = doneSteps;
-  const fields = (t: TrainTick) => {
-    const rate = (done - startSteps) / Math.max(1e-3, (Date.now() - started) / 1000);
-    return {
-      epoch: `${t.epoch + 1}/${t.epochs}`,
-      step: `${t.batch + 1}/${t.batches}`,
-      loss: t.loss.toFixed(3),
-      acc: (100 * t.acc).toFixed(0),
-      cps: t.clipsPerSec.toFixed(1),
-      wait: (100 * t.dataWait).toFixed(0),
-      eta: formatDuration(rate > 0 ? (totalSteps - done) / rate : Infinity),
-    };
+  const bar = createProgressBar({ label, total: totalSteps, done: doneSteps, stream, plainEverySec });
+  const text = (t: TrainTick): string => {
+    const { etaSec } = rateAndEta(done - doneSteps, (Date.now() - started) / 1000, totalSteps - done);
+    return `epoch ${t.epoch + 1}/${t.epochs} step ${t.batch + 1}/${t.batches} | loss ${t.loss.toFixed(3)} | acc ${(100 * t.acc).toFixed(0)}% | ${t.clipsPerSec.toFixed(1)} clips/s | data wait ${(100 * t.dataWait).toFixed(0)}% | ETA ${formatDuration(etaSec)}`;
   };
-  const text = (f: ReturnType<typeof fields>) => `epoch ${f.epoch} step ${f.step} | loss ${f.loss} | acc ${f.acc}% | ${f.cps} clips/s | data wait ${f.wait}% | ETA ${f.eta}`;
-  if (stream.isTTY) {
-    const bar = new SingleBar({ stream, format: `${label} [{bar}] {text}`, barsize: 20, hideCursor: true, clearOnComplete: false });
-    bar.start(totalSteps, doneSteps, { text: 'starting' });
-    let stopped = false;
-    return {
-      tick: (t) => {
-        done++;
-        if (!stopped) bar.update(done, { text: text(fields(t)) });
-      },
-      line: (s) => {
-        if (stopped) stream.write(s + '\n');
-        else {
-          bar.stop();
-          stream.write(s + '\n');
-          bar.start(totalSteps, done, { text: '' });
-        }
-      },
-      stop: () => {
-        if (!stopped) bar.stop();
-        stopped = true;
-      },
-    };
-  }
-  let last = 0;
   return {
-    tick: (t) => {
-      done++;
-      if (Date.now() - last >= plainEverySec * 1000 || done === totalSteps) {
-        last = Date.now();
-        stream.write(`${label}: ${text(fields(t))}\n`);
-      }
-    },
-    line: (s) => void stream.write(s + '\n'),
-    stop: () => undefined,
+    tick: (t) => bar.update(++done, text(t)),
+    line: (s) => bar.line(s),
+    stop: () => bar.stop(),
   };
 }

@@ -12,6 +12,7 @@ import { createWorkerPool } from '../pool/worker-pool';
 import type { IngestVideoTask, TaskResult } from '../pool/worker';
 import { FrameCache, type CacheSettings } from './frame-cache';
 import type { IngestVideoResult } from './ingest-video';
+import { writeJsonFile } from '@pvnas/base/node';
 
 export interface BuildOptions {
   manifest: Manifest;
@@ -154,13 +155,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
     manifestIssues: opts.manifest.issues,
   };
   await cache.close();
-  writeJsonAtomic(path.join(opts.out, REPORT_FILE), result);
+  writeJsonFile(path.join(opts.out, REPORT_FILE), result);
   return result;
 }
 
-/** Writes JSON to a temp file and renames it into place, so a reader never sees half a file. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  fs.renameSync(tmp, file);
-}

@@ -20,9 +20,9 @@
  * `PVNAS_JPEG_DECODER=wasm` or `=sharp` skips the faster ones (for comparisons); `PVNAS_TURBOJPEG_ADDON` points
  * at another build of the addon.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
+import { loadOptionalAddon, type AddonLoad } from '@pvnas/base/node';
 
 // One libvips thread per call: parallelism comes from our worker pool, not from libvips inside a call.
 sharp.concurrency(1);
@@ -39,7 +39,7 @@ export interface RgbImage {
  * frame, in the calling thread), else sharp (~0.5 ms and a thread hop a call; the same encoder underneath).
  */
 export async function encodeJpeg(rgb: Uint8Array, width: number, height: number, quality: number): Promise<Buffer> {
-  if (process.env.PVNAS_JPEG_ENCODER !== 'sharp' && loadNativeJpeg().ok) return native!.addon!.encode(rgb, width, height, quality);
+  if (process.env.PVNAS_JPEG_ENCODER !== 'sharp' && loadNativeJpeg().ok) return (nativeAddon() as { addon: TurboJpegAddon }).addon.encode(rgb, width, height, quality);
   return encodeJpegSharp(rgb, width, height, quality);
 }
 
@@ -68,35 +68,25 @@ interface TurboJpegAddon {
 
 export type NativeJpegLoad = { ok: true; file: string } | { ok: false; reason: string };
 
-let native: { load: NativeJpegLoad; addon?: TurboJpegAddon } | undefined;
-
 /** `libs/ingest/native/build/Release/pvnas_turbojpeg.node`, or `PVNAS_TURBOJPEG_ADDON`. */
 export function turboJpegAddonPath(): string {
   return process.env.PVNAS_TURBOJPEG_ADDON || path.resolve(__dirname, '..', '..', 'native', 'build', 'Release', 'pvnas_turbojpeg.node');
 }
 
+const nativeAddon = (): AddonLoad<TurboJpegAddon> => loadOptionalAddon<TurboJpegAddon>(turboJpegAddonPath(), 'apt-get install libturbojpeg0-dev');
+
 /** Loads the native addon once per thread; never throws, says why it is not there. */
 export function loadNativeJpeg(): NativeJpegLoad {
-  if (native) return native.load;
-  const file = turboJpegAddonPath();
-  if (!fs.existsSync(file)) {
-    native = { load: { ok: false, reason: `${file} is not built (apt-get install libturbojpeg0-dev, then npm run build:native)` } };
-    return native.load;
-  }
-  try {
-    const addon = require(file) as TurboJpegAddon;
-    native = { load: { ok: true, file }, addon };
-  } catch (e) {
-    native = { load: { ok: false, reason: `${file} does not load: ${(e as Error).message.split('\n')[0]} (rebuild it: npm run build:native)` } };
-  }
-  return native.load;
+  const load = nativeAddon();
+  return load.ok ? { ok: true, file: load.file } : load;
 }
 
 /** The native decoder: undefined when the addon is absent, or leaves this JPEG to sharp (see TurboJpegAddon). */
 export function decodeJpegNativeSync(jpeg: Uint8Array): RgbImage | undefined {
-  if (!loadNativeJpeg().ok) return undefined;
+  const load = nativeAddon();
+  if (!load.ok) return undefined;
   try {
-    const r = native!.addon!.decode(jpeg);
+    const r = load.addon.decode(jpeg);
     if (!r) return undefined;
     return { data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), width: r.width, height: r.height };
   } catch {

@@ -11,16 +11,16 @@
  * - Train batches hold `batchSize` clips `[B, T, S, S, 3]`. Test batches hold the 3 crops of each of `batchSize`
  *   (video, temporal clip) items: `B = 3 * batchSize` views, with `videoIndex` and `view` (clip * 3 + crop).
  */
-import { deriveSeed, createRng } from '../rng';
 import type { FailedItem } from '../errors';
 import { IngestError } from '../errors';
 import type { VideoRecord } from '../manifest/types';
-import { DEFAULT_TEMPORAL, DEFAULT_TEST_CLIPS, validateTemporalConfig, type TemporalConfig } from '../sampling/temporal';
+import { DEFAULT_TEMPORAL, validateTemporalConfig, type TemporalConfig } from '../sampling/temporal';
 import { validateTrainConfig } from '../transforms/params';
 import type { TestTransformConfig, TrainTransformConfig } from '../transforms/types';
 import type { ClipResult, ClipTask } from './clip-task';
 import type { TaskResult } from './worker';
 import { createWorkerPool, type Piscina } from './worker-pool';
+import { centreClip, DEFAULT_TEST_CLIPS, deriveSeed, permutation, viewIndex } from '@pvnas/base';
 
 export interface ClipLoaderOptions {
   records: readonly VideoRecord[];
@@ -70,17 +70,6 @@ interface Item {
   task: ClipTask;
   /** For test batches: the temporal clip of the item. */
   clip: number;
-}
-
-/** A seeded permutation of 0..n-1 (Fisher-Yates). */
-export function permutation(n: number, seed: number): number[] {
-  const rng = createRng(seed);
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
 }
 
 export class ClipLoader {
@@ -141,7 +130,7 @@ export class ClipLoader {
     }
     const numClips = test!.numClips ?? DEFAULT_TEST_CLIPS;
     const { singleView, ...spatial } = test!;
-    const clips = singleView ? [Math.floor(numClips / 2)] : Array.from({ length: numClips }, (_, clip) => clip);
+    const clips = singleView ? [centreClip(numClips)] : Array.from({ length: numClips }, (_, clip) => clip);
     return records.flatMap((r, i) =>
       clips.map((clip) => ({
         record: i,
@@ -217,7 +206,7 @@ export class ClipLoader {
       labels[k] = rec.label;
       videoIndex[k] = b.item.record;
       ids.push(rec.id);
-      if (view) view[k] = b.item.clip * 3 + crop;
+      if (view) view[k] = viewIndex(b.item.clip, crop, this.opts.test!.numClips ?? DEFAULT_TEST_CLIPS);
     });
     return { data, shape: [views.length, frames, size, size, 3], labels, ids, videoIndex, view, waitMs, cursor };
   }

@@ -5,7 +5,6 @@
  */
 import { FrameCache } from '../cache/frame-cache';
 import { IngestError } from '../errors';
-import { createRng } from '../rng';
 import { sampleTestIndices, sampleTrainIndices, type TemporalConfig } from '../sampling/temporal';
 import { resizeCropNormalize } from '../transforms/fused';
 import { drawTrainParams, testCropParams } from '../transforms/params';
@@ -16,6 +15,7 @@ import type { CropParams, TestTransformConfig, TrainTransformConfig } from '../t
 import { decodeFrames } from '../video/decode';
 import { probeVideo } from '../video/probe';
 import type { FrameBatch } from '../video/types';
+import { createRng } from '@pvnas/base';
 
 export type ClipSource = { type: 'video'; path: string } | { type: 'cache'; dir: string; id: string };
 

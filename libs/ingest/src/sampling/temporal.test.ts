@@ -1,6 +1,6 @@
 import { IngestError } from '../errors';
-import { createRng, type Rng } from '../rng';
 import { clipIndices, sampleTestIndices, sampleTrainIndices, windowSpan } from './temporal';
+import { createRng, type Rng } from '@pvnas/base';
 
 /** An Rng whose next() returns fixed values, to pin the random start exactly. */
 function fixedRng(...values: number[]): Rng {

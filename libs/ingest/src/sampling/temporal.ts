@@ -13,7 +13,7 @@
  * numbers reported by PySlowFast-based papers (the last window ends `delta / numClips` frames before the end).
  */
 import { IngestError } from '../errors';
-import type { Rng } from '../rng';
+import { DEFAULT_TEST_CLIPS, type Rng } from '@pvnas/base';
 
 export interface TemporalConfig {
   /** Frames sampled per clip (paper: 8). */
@@ -25,8 +25,6 @@ export interface TemporalConfig {
 }
 
 export const DEFAULT_TEMPORAL: TemporalConfig = { numFrames: 8, windowFrames: 64, targetFps: 30 };
-
-export const DEFAULT_TEST_CLIPS = 10;
 
 function checkVideo(videoFrames: number, sourceFps: number): void {
   if (!Number.isInteger(videoFrames) || videoFrames < 1) {

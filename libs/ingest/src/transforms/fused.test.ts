@@ -1,5 +1,4 @@
 import { IngestError } from '../errors';
-import { createRng } from '../rng';
 import type { FrameBatch } from '../video/types';
 import { crop } from './crop';
 import { flipHorizontal } from './flip';
@@ -7,6 +6,7 @@ import { resizeCropNormalize, type ResizeCropNormalizeParams } from './fused';
 import { normalize } from './normalize';
 import { resizeBilinear } from './resize';
 import { batchOf, randomBatch } from './test-frames';
+import { createRng } from '@pvnas/base';
 
 function composed(b: FrameBatch, p: ResizeCropNormalizeParams): Float32Array {
   const cropped = crop(resizeBilinear(b, p.scaleH, p.scaleW), p.cropY, p.cropX, p.size, p.size);

@@ -1,7 +1,7 @@
 import { IngestError } from '../errors';
-import { createRng } from '../rng';
 import { drawTrainParams, testCropParams, validateTrainConfig } from './params';
 import type { TrainTransformConfig } from './types';
+import { createRng } from '@pvnas/base';
 
 const SEARCH: TrainTransformConfig = { jitter: [128, 164], crop: 112, flipP: 0.5 };
 

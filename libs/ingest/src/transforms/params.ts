@@ -12,10 +12,10 @@
  * A square frame counts as landscape (crops along x, all three equal once resized to crop x crop).
  */
 import { IngestError } from '../errors';
-import type { Rng } from '../rng';
 import { isPositiveInt, requirePositiveInt } from './check';
 import { resizedSize } from './size';
 import type { CropParams, TrainTransformConfig } from './types';
+import { type Rng } from '@pvnas/base';
 
 export interface FrameDims {
   height: number;

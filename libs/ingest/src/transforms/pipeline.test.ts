@@ -1,4 +1,3 @@
-import { createRng } from '../rng';
 import { crop } from './crop';
 import { resizeCropNormalize } from './fused';
 import { normalize } from './normalize';
@@ -7,6 +6,7 @@ import { testTransforms, trainTransform } from './pipeline';
 import { resizeBilinear } from './resize';
 import { randomBatch } from './test-frames';
 import type { TrainTransformConfig } from './types';
+import { createRng } from '@pvnas/base';
 
 const SEARCH: TrainTransformConfig = { jitter: [128, 164], crop: 112, flipP: 0.5 };
 

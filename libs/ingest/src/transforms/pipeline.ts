@@ -1,10 +1,10 @@
 /** Convenience wrappers: params + fused transform for one train view, or the three test views of a clip. */
-import type { Rng } from '../rng';
 import type { FrameBatch } from '../video/types';
 import { checkBatch } from './check';
 import { resizeCropNormalize } from './fused';
 import { drawTrainParams, testCropParams, validateTrainConfig } from './params';
 import type { CropParams, NormalizeConfig, TestTransformConfig, TrainTransformConfig, TransformedClip } from './types';
+import { type Rng } from '@pvnas/base';
 
 function apply(batch: FrameBatch, params: CropParams, norm: NormalizeConfig): TransformedClip {
   const data = resizeCropNormalize(batch, { ...params, mean: norm.mean, std: norm.std });

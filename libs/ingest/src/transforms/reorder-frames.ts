@@ -4,7 +4,7 @@
  * - reversed, for time-reversal augmentation on data whose classes come in time-reversed pairs.
  * Pure: a clip's order depends only on its own seed or flag, however it is batched.
  */
-import { permutation } from '../pool/clip-loader';
+import { permutation } from '@pvnas/base';
 
 type Shape5 = readonly [number, number, number, number, number];
 

@@ -15,7 +15,6 @@
  * BENCH_MS (default 600) sets the time budget per path and case.
  */
 import sharp from 'sharp';
-import { createRng, type Rng } from '../rng';
 import type { FrameBatch } from '../video/types';
 import { crop } from './crop';
 import { flipHorizontal } from './flip';
@@ -24,6 +23,7 @@ import { normalize, normalizeTable } from './normalize';
 import { drawTrainParams } from './params';
 import { resizeBilinear } from './resize';
 import type { CropParams, TrainTransformConfig } from './types';
+import { createRng, type Rng } from '@pvnas/base';
 
 interface Case {
   name: string;

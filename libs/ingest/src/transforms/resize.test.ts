@@ -1,9 +1,9 @@
 import { IngestError } from '../errors';
-import { createRng } from '../rng';
 import type { FrameBatch } from '../video/types';
 import { resizeBilinear } from './resize';
 import { resizedSize } from './size';
 import { batchOf, randomBatch } from './test-frames';
+import { createRng } from '@pvnas/base';
 
 /** One-channel-per-value helper: a `[1, 1, W, 3]` row whose three channels are v, 2v mod 256, 255 - v. */
 function rowBatch(values: number[]): FrameBatch {

@@ -1,6 +1,6 @@
 /** Frame builders for the transforms' tests (not exported from the library). */
-import type { Rng } from '../rng';
 import type { FrameBatch } from '../video/types';
+import { type Rng } from '@pvnas/base';
 
 /** A batch from nested values `[T][H][W][3]`. */
 export function batchOf(frames: number[][][][]): FrameBatch {

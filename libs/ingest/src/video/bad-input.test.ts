@@ -5,10 +5,10 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { IngestError, type IngestErrorKind } from '../errors';
-import { createRng } from '../rng';
 import { decodeAll, decodeFrames, decodeStream } from './decode';
 import { probeVideo } from './probe';
 import { encodeVideo, firstMismatch, makeTempDir } from './test-videos';
+import { createRng } from '@pvnas/base';
 
 async function failure(p: Promise<unknown>): Promise<IngestError> {
   const err = await p.then(

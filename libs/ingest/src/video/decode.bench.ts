@@ -18,13 +18,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createRng } from '../rng';
 import { decodeFrames } from './decode';
 import { FFMPEG_PATH, ffmpegToBuffer, ffmpegToFile } from './ffmpeg';
 import { parseShowinfo } from './ffmpeg-log';
 import { seekSeconds } from './frame-select';
 import { probeVideo } from './probe';
 import type { VideoInfo } from './types';
+import { createRng } from '@pvnas/base';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 40);
 

@@ -2,11 +2,11 @@
  * Frame exactness: decodeFrames (seek + select) must return, byte for byte, the frames a full decode (decodeAll) has
  * at the same indices, for every codec/container/rate/start-time case below. Real ffmpeg on videos encoded here.
  */
-import { createRng } from '../rng';
 import { decodeAll, decodeFrames, decodeStream } from './decode';
 import { probeVideo } from './probe';
 import { encodeVideo, firstMismatch, frameOf, makeTempDir, remux } from './test-videos';
 import type { FrameBatch, VideoInfo } from './types';
+import { createRng } from '@pvnas/base';
 
 const SRC30 = 'testsrc=size=64x48:rate=30:duration=3';
 

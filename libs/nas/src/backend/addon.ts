@@ -3,8 +3,8 @@
  * `npm install` when libtorch is present (Debian: `apt-get install libtorch-dev`), otherwise absent; loading
  * never throws, it says why the addon is not there.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadOptionalAddon, type AddonLoad } from '@pvnas/base/node';
 import type { Pair } from './geometry';
 
 type F32 = Float32Array;
@@ -44,34 +44,27 @@ export interface TorchAddon {
   version(): { torch: string; config: string };
 }
 
-export type AddonLoad = { ok: true; addon: TorchAddon; file: string } | { ok: false; reason: string };
 
 /** `libs/nas/native/build/Release/pvnas_torch.node`, or `PVNAS_TORCH_ADDON`. */
 export function addonPath(): string {
   return process.env.PVNAS_TORCH_ADDON || path.resolve(__dirname, '..', '..', 'native', 'build', 'Release', 'pvnas_torch.node');
 }
 
-let cached: AddonLoad | undefined;
-
-export function loadTorchAddon(): AddonLoad {
-  if (cached) return cached;
-  const file = addonPath();
-  if (!fs.existsSync(file)) {
-    cached = { ok: false, reason: `${file} is not built (install libtorch: apt-get install libtorch-dev, then npm run build:native)` };
-    return cached;
-  }
-  // OpenMP reads its settings once, when libtorch's libgomp loads with the addon: idle threads must sleep, not
-  // spin on cores that other processes (or our own loader workers) need. Measured: with one other busy
-  // process, spinning made a 2-thread search step 3-4x slower (docs/decisions.md, tools/bench threads).
-  // (PVNAS_OMP_SPIN=1 keeps OpenMP's default, for the benchmark's "before".)
+/**
+ * OpenMP reads its settings once, when libtorch's libgomp loads with the addon: idle threads must sleep, not
+ * spin on cores that other processes (or our own loader workers) need. Measured: with one other busy
+ * process, spinning made a 2-thread search step 3-4x slower (docs/decisions.md, tools/bench threads).
+ * (PVNAS_OMP_SPIN=1 keeps OpenMP's default, for the benchmark's "before".)
+ */
+function beforeLoad(): void {
   if (!process.env.PVNAS_OMP_SPIN) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const addon = require(file) as TorchAddon;
-    if (process.env.PVNAS_PARALLEL_MIN) addon.parallelMin(Number(process.env.PVNAS_PARALLEL_MIN));
-    cached = { ok: true, addon, file };
-  } catch (e) {
-    cached = { ok: false, reason: `${file} does not load: ${(e as Error).message.split('\n')[0]} (rebuild it: npm run build:native)` };
-  }
-  return cached;
+}
+
+let configured = false;
+
+export function loadTorchAddon(): AddonLoad<TorchAddon> {
+  const load = loadOptionalAddon<TorchAddon>(addonPath(), 'install libtorch: apt-get install libtorch-dev', beforeLoad);
+  if (load.ok && !configured && process.env.PVNAS_PARALLEL_MIN) load.addon.parallelMin(Number(process.env.PVNAS_PARALLEL_MIN));
+  configured = true;
+  return load;
 }

@@ -11,6 +11,7 @@ import type { Params } from '../layers/params';
 import type { CellGenotype } from '../search-space/genotype';
 import { edgeOp } from '../search-space/ops';
 import { isReduction, NODES, type CellType } from '../search-space/op-names';
+import { deriveSeed } from '@pvnas/base';
 
 /** Per-sample drop-path: x [N, ...] times a [N, 1, 1, 1, 1] mask of Bernoulli(keep) / keep. */
 export function dropPath(x: tf.Tensor5D, dropProb: number, seed: number): tf.Tensor5D {
@@ -50,7 +51,7 @@ export class DerivedCell {
     for (let node = 0; node < NODES; node++) {
       const [a, b] = [this.ops[2 * node], this.ops[2 * node + 1]].map(({ block, input }, k) => {
         const h = block.forward(states[input], ctx);
-        return ctx.training && drop && !(block instanceof Identity) ? dropPath(h, drop.prob, drop.seed * 64 + 2 * node + k) : h;
+        return ctx.training && drop && !(block instanceof Identity) ? dropPath(h, drop.prob, deriveSeed(drop.seed, node, k)) : h;
       });
       states.push(tf.add(a, b));
     }

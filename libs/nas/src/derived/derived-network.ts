@@ -12,6 +12,7 @@ import { Stem, STEM_MULTIPLIER } from '../layers/stem';
 import type { Genotype } from '../search-space/genotype';
 import { cellTemporalStride, type CellType } from '../search-space/op-names';
 import { DerivedCell, type DropPath } from './derived-cell';
+import { deriveSeed } from '@pvnas/base';
 
 export interface DerivedNetworkConfig {
   channels: number;
@@ -55,13 +56,13 @@ export class DerivedNetwork {
     let s0 = this.stem.forward(x, ctx);
     let s1 = s0;
     this.cells.forEach((cell, i) => {
-      [s0, s1] = [s1, cell.forward(s0, s1, ctx, drop ? { prob: drop.prob, seed: drop.seed * 1024 + i } : undefined)];
+      [s0, s1] = [s1, cell.forward(s0, s1, ctx, drop ? { prob: drop.prob, seed: deriveSeed(drop.seed, 'cell', i) } : undefined)];
     });
     let pooled = globalAvgPool(s1);
     const p = this.config.dropout;
     if (ctx.training && p > 0) {
-      const seed = drop ? drop.seed : 0;
-      pooled = tf.mul(pooled, tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', seed ^ 0x5bd1e995), p), 'float32'), 1 - p));
+      const seed = deriveSeed(drop ? drop.seed : 0, 'dropout');
+      pooled = tf.mul(pooled, tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', seed), p), 'float32'), 1 - p));
     }
     return linear(pooled, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D);
   }

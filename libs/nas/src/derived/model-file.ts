@@ -7,10 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { readJsonFile, writeFileAtomic } from '../json-file';
 import { genotypeSchema } from '../search-space/genotype';
 import { CELL_TYPES } from '../search-space/op-names';
 import { DerivedNetwork } from './derived-network';
+import { readJsonFile, writeFileAtomic } from '@pvnas/base/node';
 
 export const MODEL_FORMAT = 'pvnas-model/1';
 

@@ -11,7 +11,7 @@
 import { EvaluationError, videoLabel } from './errors';
 import type { ClassAccuracy, Metrics, TopK } from './metrics';
 import type { ViewEvaluation } from './view-metrics';
-import { clipAndCrop, CROP_NAMES, CROPS_PER_CLIP } from './view-layout';
+import { clipAndCrop, CROP_NAMES, CROPS_PER_CLIP } from '@pvnas/base';
 
 export interface ReportOptions {
   /** One name per class, in class-index order. */

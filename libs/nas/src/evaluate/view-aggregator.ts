@@ -21,8 +21,7 @@
  *   videos x 30 views x 400 classes would be 2 GB).
  */
 import { EvaluationError, videoLabel } from './errors';
-import { softmaxInto } from './softmax';
-import { centreViewIndex, CROPS_PER_CLIP, DEFAULT_TEST_VIEWS } from './view-layout';
+import { softmaxInto, centreViewIndex, CROPS_PER_CLIP, DEFAULT_TEST_VIEWS } from '@pvnas/base';
 
 export interface ViewAggregatorOptions {
   numClasses: number;

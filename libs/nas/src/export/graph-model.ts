@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { DerivedNetwork } from '../derived/derived-network';
-import { readJsonFile, writeFileAtomic } from '../json-file';
 import { GraphBuilder, type GNode } from './graph-builder';
+import { readJsonFile, writeFileAtomic } from '@pvnas/base/node';
 
 export const GRAPH_MODEL_WEIGHTS = 'group1-shard1of1.bin';
 

@@ -4,12 +4,7 @@
  * with): conv and linear weights U(-1/sqrt(fan_in), 1/sqrt(fan_in)), linear bias likewise, BN scale 1, shift 0.
  */
 import * as tf from '@tensorflow/tfjs-core';
-
-function hash32(seed: number, name: string): number {
-  let h = (seed ^ 0x811c9dc5) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
+import { deriveSeed } from '@pvnas/base';
 
 export interface Param {
   name: string;
@@ -48,7 +43,7 @@ export class Params {
 
   private uniform(name: string, shape: number[], bound: number): tf.Tensor {
     const full = this.prefix ? `${this.prefix}.${name}` : name;
-    return tf.randomUniform(shape, -bound, bound, 'float32', hash32(this.seed, full));
+    return tf.randomUniform(shape, -bound, bound, 'float32', deriveSeed(this.seed, full));
   }
 
   /** Conv weight [kh, kw, Cin / groups, Cout]. */
@@ -69,7 +64,7 @@ export class Params {
   /** Architecture parameters: 1e-3 * N(0, 1), as DARTS. */
   alphas(name: string, shape: number[]): tf.Variable {
     const full = this.prefix ? `${this.prefix}.${name}` : name;
-    return this.add(name, tf.mul(1e-3, tf.randomNormal(shape, 0, 1, 'float32', hash32(this.seed, full))));
+    return this.add(name, tf.mul(1e-3, tf.randomNormal(shape, 0, 1, 'float32', deriveSeed(this.seed, full))));
   }
 
   list(): readonly Param[] {

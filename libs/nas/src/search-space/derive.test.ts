@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { deriveCell, deriveGenotype, softmax } from './derive';
+import { softmax } from '@pvnas/base';
+import { deriveCell, deriveGenotype } from './derive';
 import { readAlphas, readGenotype, writeAlphas, writeGenotype, type Alphas } from './genotype';
 import { CELL_TYPES, SPATIAL_OPS, TEMPORAL_OPS } from './op-names';
 import { cellCount, exactJson, spaceSize } from './space-size';

@@ -2,15 +2,9 @@
  * Derivation (paper 3.2.1, as DARTS): per edge the best op other than `none` by softmax weight; per node the
  * two incoming edges whose best op weighs most. Ties go to the earlier edge, then the earlier op.
  */
+import { softmax } from '@pvnas/base';
 import { CELL_TYPES, NODES, opsOf, type CellType, type OpName } from './op-names';
 import { GENOTYPE_FORMAT, type Alphas, type CellGenotype, type Genotype } from './genotype';
-
-export function softmax(row: readonly number[]): number[] {
-  const m = Math.max(...row);
-  const e = row.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-}
 
 /** One cell: alpha rows [14][numOps] in DARTS edge order. */
 export function deriveCell(rows: readonly (readonly number[])[], ops: readonly OpName[]): CellGenotype {

@@ -5,20 +5,9 @@
  */
 import { CELL_TYPES, NODES, opsOf, SPATIAL_OPS, type CellType, type OpName } from './op-names';
 import { GENOTYPE_FORMAT, type CellGenotype, type Genotype } from './genotype';
+import { createRng } from '@pvnas/base';
 
 export const CONV_OPS: readonly OpName[] = ['sep_conv_1x3x3', 'dil_conv_1x3x3', 'temporal_conv_3+3x3', 'temporal_conv_3+1x1'];
-
-/** mulberry32: small, seeded, and the same in every runtime. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomCell(type: CellType, random: () => number, minConvOps = 4, spatialOnly = false): CellGenotype {
   const ops = (spatialOnly ? SPATIAL_OPS : opsOf(type)).filter((o) => o !== 'none');
@@ -37,7 +26,7 @@ export function randomCell(type: CellType, random: () => number, minConvOps = 4,
 }
 
 export function randomGenotype(seed: number, minConvOps = 4, spatialOnly = false): Genotype {
-  const random = seededRandom(seed);
+  const random = createRng(seed).next;
   const cells = Object.fromEntries(CELL_TYPES.map((t) => [t, randomCell(t, random, minConvOps, spatialOnly)])) as Genotype['cells'];
   return { format: GENOTYPE_FORMAT, cells, source: { from: spatialOnly ? 'random-2d' : 'random', seed } };
 }

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { readJsonFile } from '../json-file';
+import { readJsonFile } from '@pvnas/base/node';
 
 export const CHECKPOINT_FORMAT = 'pvnas-checkpoint/1';
 

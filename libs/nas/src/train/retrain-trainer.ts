@@ -13,7 +13,7 @@ import { learningRate, lrScheduleSchema } from '../search/lr-schedule';
 import { clipGlobalNorm, Sgd } from '../search/optimizers';
 import { assignParams, paramTensors } from './checkpoint-file';
 import type { StepAt, StepOutcome } from './epoch-loop';
-import { stepSeed } from './step-seed';
+import { deriveSeed } from '@pvnas/base';
 
 export const retrainOptimSchema = z.strictObject({
   /** Paper: cosine from 0.01 per 8 clips (scale with the batch: the trainer's presets do), 36 warm-up epochs of 196. */
@@ -47,7 +47,7 @@ export class RetrainTrainer {
   step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
     this.opt.config.lr = this.lr(at.epochFraction);
     const vars = this.net.params.trainable();
-    const seed = stepSeed(this.network.seed, at.step);
+    const seed = deriveSeed(this.network.seed, 'step', at.step);
     let correct = 0;
     const { value, grads } = tf.variableGrads(() => {
       const logits = this.net.forward(x, TRAIN, { prob: this.dropPath(at.epoch), seed });

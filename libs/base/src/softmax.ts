@@ -3,27 +3,20 @@
  * the same result as logits of 0; they never overflow to Infinity/NaN. Non-finite logits are refused: a NaN
  * means a diverged network and must not turn silently into a score.
  */
-import { EvaluationError } from './errors';
 
 /**
  * Softmax of `logits[offset .. offset + n)` written to `out[outOffset .. outOffset + n)`; returns `out`.
- * Throws (naming the class index) on a NaN or infinite logit, leaving `out` untouched.
+ * Throws a RangeError (naming the class index) on a NaN or infinite logit, leaving `out` untouched.
  */
-export function softmaxInto(
-  logits: ArrayLike<number>,
-  offset: number,
-  n: number,
-  out: Float64Array,
-  outOffset = 0,
-): Float64Array {
-  if (!Number.isInteger(n) || n < 1) throw new EvaluationError(`softmax needs at least one class, got ${n}`);
+export function softmaxInto(logits: ArrayLike<number>, offset: number, n: number, out: Float64Array, outOffset = 0): Float64Array {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`softmax needs at least one class, got ${n}`);
   if (offset < 0 || offset + n > logits.length) {
-    throw new EvaluationError(`softmax: logits [${offset}, ${offset + n}) lie outside an array of ${logits.length}`);
+    throw new RangeError(`softmax: logits [${offset}, ${offset + n}) lie outside an array of ${logits.length}`);
   }
   let max = -Infinity;
   for (let c = 0; c < n; c++) {
     const x = logits[offset + c];
-    if (!Number.isFinite(x)) throw new EvaluationError(`logit of class ${c} is ${x}`);
+    if (!Number.isFinite(x)) throw new RangeError(`logit of class ${c} is ${x}`);
     if (x > max) max = x;
   }
   let sum = 0;

@@ -1,7 +1,8 @@
 /**
- * Seeded randomness. Every random choice of the pipeline (window start, jitter scale, crop, flip) is drawn
- * from a generator seeded by (run seed, epoch, sample index), never from shared state, so a clip is the
- * same whatever the worker count or the order in which workers finish.
+ * Seeded randomness, one way everywhere. Every random choice (a clip's window and crop, an epoch's order, a
+ * dropout mask, a random genotype, a sample clip) draws from a generator whose seed is derived from the run
+ * seed and the keys that name the choice (`deriveSeed(seed, 'order', epoch)`), never from shared state: the
+ * same seed gives the same draws whatever the worker count, batch order or runtime.
  */
 
 /** 32-bit mix (murmur3 finaliser). */
@@ -26,7 +27,10 @@ export function deriveSeed(seed: number, ...keys: Array<number | string>): numbe
   return h;
 }
 
-/** A small seeded generator (mulberry32) with the draws the pipeline needs. */
+/** A uniform draw in [0, 1) from a derived seed: `unitFloat(deriveSeed(seed, ...keys))`. */
+export const unitFloat = (seed32: number): number => (seed32 >>> 0) / 4294967296;
+
+/** A small seeded generator (mulberry32): the same sequence in every runtime. */
 export interface Rng {
   /** Uniform float in [0, 1). */
   next(): number;
@@ -55,4 +59,15 @@ export function createRng(seed: number): Rng {
     },
     bernoulli: (p) => next() < p,
   };
+}
+
+/** A seeded permutation of 0..n-1 (Fisher-Yates). */
+export function permutation(n: number, seed: number): number[] {
+  const rng = createRng(seed);
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
 }

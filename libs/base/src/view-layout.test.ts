@@ -1,4 +1,3 @@
-import { EvaluationError } from './errors';
 import { CENTRE_CROP, centreViewIndex, clipAndCrop, CROP_NAMES, DEFAULT_TEST_VIEWS, viewIndex } from './view-layout';
 
 describe('test-view layout (view = clip * 3 + crop, as the clip loader numbers views)', () => {
@@ -24,7 +23,7 @@ describe('test-view layout (view = clip * 3 + crop, as the clip loader numbers v
   it('refuses views and clips out of range', () => {
     expect(() => viewIndex(10, 0)).toThrow(/clip must be an integer in \[0, 9\]/);
     expect(() => viewIndex(0, 3)).toThrow(/crop must be 0, 1 or 2/);
-    expect(() => viewIndex(0, 1, 0)).toThrow(EvaluationError);
+    expect(() => viewIndex(0, 1, 0)).toThrow(RangeError);
     expect(() => clipAndCrop(-1)).toThrow(/non-negative/);
     expect(() => centreViewIndex(2.5)).toThrow(/numClips/);
   });

@@ -1,17 +1,15 @@
 /**
- * `nx run ingest:kinetics | ingest:ssv2 | ingest:ucf101` (and `node libs/ingest/bin/ingest.js <dataset>`):
- * fills an LMDB frame cache from a dataset's manifests. With no flags it ingests the bundled sample set
+ * `pvnas ingest kinetics | ssv2 | ucf101` (also `nx run ingest:kinetics` etc.): fills an LMDB frame cache from a
+ * dataset's manifests. With no flags it ingests the bundled sample set
  * (generating it if missing). Ctrl-C stops scheduling, writes what is in flight and the report; run the same
  * command again to continue.
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { buildCache, REPORT_FILE, type BuildReport } from '../cache/build';
-import type { Manifest } from '../manifest/types';
-import { loadManifest } from '../manifest/spec';
-import { mergeManifests } from '../manifest/merge';
-import { defaultWorkerCount } from '../pool/worker-pool';
-import { createProgress } from './progress';
+import { formatDuration, rateAndEta } from '@pvnas/base';
+import { createProgressBar } from '@pvnas/base/node';
+import { buildCache, defaultWorkerCount, loadManifest, mergeManifests, REPORT_FILE, type BuildProgress, type BuildReport, type Manifest } from '@pvnas/ingest';
+import { WORKSPACE } from '../data/datasets';
 
 type Dataset = 'kinetics' | 'ssv2' | 'ucf101';
 
@@ -25,7 +23,13 @@ interface CommonFlags {
   minFrames: number;
 }
 
-const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..');
+/** The progress line of a cache build: videos done, videos/s and frames/s of this run, failures, ETA. */
+function progressText(p: BuildProgress): string {
+  const done = p.skipped + p.written + p.failed;
+  const { rate, etaSec } = rateAndEta(p.written + p.failed, p.elapsedSec, p.total - done);
+  const fps = p.elapsedSec > 0 ? (p.framesWritten / p.elapsedSec).toFixed(0) : '-';
+  return `${done}/${p.total} videos | ${rate.toFixed(1)} videos/s | ${fps} frames/s | failed ${p.failed} | ETA ${formatDuration(etaSec)}`;
+}
 
 function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -118,7 +122,7 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
     process.once('SIGINT', () => process.exit(130));
   };
   process.once('SIGINT', onSigint);
-  const progress = createProgress({ total: manifest.records.length, unit: 'videos', label: `ingest ${name}` });
+  const progress = createProgressBar({ total: manifest.records.length, label: `ingest ${name}` });
   try {
     const report = await buildCache({
       manifest,
@@ -127,7 +131,7 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
       workers: flags.workers,
       minFrames: flags.minFrames,
       signal: controller.signal,
-      onProgress: (p) => progress.update(p.skipped + p.written + p.failed, { frames: p.framesWritten, failed: p.failed, rateBase: p.written + p.failed }),
+      onProgress: (p) => progress.update(p.skipped + p.written + p.failed, progressText(p)),
     });
     progress.stop();
     printSummary(report);
@@ -138,8 +142,8 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
   }
 }
 
-export function ingestProgram(): Command {
-  const program = new Command('ingest').description('Decode a dataset once into an LMDB frame cache (resumable).').showHelpAfterError();
+export function addIngestCommands(cli: Command): void {
+  const program = cli.command('ingest').description('decode a dataset once into an LMDB frame cache (resumable): kinetics, ssv2, ucf101');
   const common = (cmd: Command): Command =>
     cmd
       .option('--root <dir>', 'folder holding the videos (default: the bundled sample set)')
@@ -166,9 +170,4 @@ export function ingestProgram(): Command {
     .action(async (flags) => {
       process.exitCode = await run('ucf101', flags);
     });
-  return program;
-}
-
-export async function main(argv: string[]): Promise<void> {
-  await ingestProgram().parseAsync(argv);
 }
