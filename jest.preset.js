@@ -17,6 +17,7 @@ module.exports = {
     '^@pvnas/base/node$': path.join(root, 'libs/base/src/node/index.ts'),
     '^@pvnas/ingest$': path.join(root, 'libs/ingest/src/index.ts'),
     '^@pvnas/ingest/browser$': path.join(root, 'libs/ingest/src/browser.ts'),
+    '^@pvnas/ingest/testing$': path.join(root, 'libs/ingest/src/testing.ts'),
     '^@pvnas/nas$': path.join(root, 'libs/nas/src/index.ts'),
     '^@pvnas/sample$': path.join(root, 'libs/sample/src/index.ts'),
   },

@@ -5,9 +5,8 @@
  * reversed (with the partner's label) by time-reversal augmentation.
  */
 import path from 'node:path';
-import { buildCache, ClipLoader, DEFAULT_TEMPORAL, DEFAULT_MEAN, DEFAULT_STD, type ClipBatch, type Manifest } from '@pvnas/ingest';
+import { buildCache, ClipLoader, DEFAULT_TEMPORAL, DEFAULT_MEAN, DEFAULT_STD, type ClipBatch, type Manifest, withTimeReversal } from '@pvnas/ingest';
 import { encodeFrames } from '@pvnas/sample';
-import { withTimeReversal } from '../apps/trainer/src/data/time-reversal';
 import { makeTempDir } from './support/datasets';
 
 const [W, H, FRAMES] = [64, 48, 72];

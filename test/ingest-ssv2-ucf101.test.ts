@@ -10,7 +10,7 @@ import { generateSampleDataset, SSV2_LABELS, SSV2_TRAIN, SSV2_VALIDATION, SSV2_V
 import { auditCache, partialVideos } from './support/cache';
 import { PVNAS_BIN, runCli } from './support/cli';
 import { makeTempDir, writeFile } from './support/datasets';
-import { encodeVideo } from '../libs/ingest/src/video/test-videos';
+import { encodeVideo } from '@pvnas/ingest/testing';
 
 jest.setTimeout(60_000);
 

@@ -4,10 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { encodeVideo } from '../../libs/ingest/src/video/test-videos';
 import { createRng } from '@pvnas/base';
+import { encodeVideo } from '@pvnas/ingest/testing';
 
-export { makeTempDir } from '../../libs/ingest/src/video/test-videos';
+export { makeTempDir } from '@pvnas/ingest/testing';
 
 export const H264 = ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '30'];
 export const VP9 = ['-c:v', 'libvpx-vp9', '-pix_fmt', 'yuv420p', '-g', '30', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '200k'];

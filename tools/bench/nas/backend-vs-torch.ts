@@ -10,12 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend, type BackendRequest } from '../../../libs/nas/src/backend/select';
-import { Params } from '../../../libs/nas/src/layers/params';
-import { MixedOp } from '../../../libs/nas/src/search-space/mixed-op';
-import { OPS } from '../../../libs/nas/src/search-space/ops';
-import { TEMPORAL_OPS, type OpName } from '../../../libs/nas/src/search-space/op-names';
-import { lossAndGradients, SearchNetwork } from '../../../libs/nas/src/search-space/search-network';
+import { selectBackend, type BackendRequest, Params, MixedOp, lossAndGradients, SearchNetwork, OPS, TEMPORAL_OPS, type OpName } from '@pvnas/nas';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -51,11 +46,11 @@ async function main(): Promise<void> {
     .option('--threads <n>', 'threads for both sides', (v) => Number(v), 2)
     .option('--runs <n>', 'timed runs per item', (v) => Number(v), 5)
     .option('--supernet <C,N,T,HW>', 'search supernet: channels, batch, frames, size', '16,2,8,112')
-    .option('--checkpoint', 'also time the supernet with per-block recomputation')
+    .option('--recompute', 'also time the supernet with per-block recomputation')
     .option('--quick', 'smoke run: fewer runs, small supernet')
     .option('--python <path>', 'python with torch', process.env.PVNAS_BENCH_PYTHON || '/usr/bin/python3')
     .parse()
-    .opts<{ backend: BackendRequest; threads: number; runs: number; supernet: string; checkpoint?: boolean; quick?: boolean; python: string }>();
+    .opts<{ backend: BackendRequest; threads: number; runs: number; supernet: string; recompute?: boolean; quick?: boolean; python: string }>();
   const runs = o.quick ? 2 : o.runs;
   const [C, N, T, HW] = (o.quick ? '4,2,4,32' : o.supernet).split(',').map(Number);
   const opInput: [number, number, number, number, number] = [4, 8, 28, 28, 32];
@@ -99,8 +94,8 @@ async function main(): Promise<void> {
   const labels = tf.tensor1d(Array.from({ length: N }, (_, i) => i % 400), 'int32');
   const vars = [...net.weights(), ...net.alphaList()];
   const superRuns = Math.max(2, Math.ceil(runs / 2));
-  const supernet = { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { checkpoint: false }).grads), superRuns, 1), weights: count(net.weights()) };
-  const supernetCkpt = o.checkpoint ? { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { checkpoint: true }).grads), superRuns, 1), weights: supernet.weights } : undefined;
+  const supernet = { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: false }).grads), superRuns, 1), weights: count(net.weights()) };
+  const supernetCkpt = o.recompute ? { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: true }).grads), superRuns, 1), weights: supernet.weights } : undefined;
   const rss = peakRssMiB();
 
   const rows: Array<{ item: string; ours: number; torch: number; ratio: number }> = names.map((k) => {

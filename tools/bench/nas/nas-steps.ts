@@ -27,19 +27,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { defaultThreads, selectBackend, type BackendInfo } from '../../../libs/nas/src/backend/select';
-import { TorchBackend } from '../../../libs/nas/src/backend/torch-storage';
-import { networkCost } from '../../../libs/nas/src/derived/cost';
-import { DerivedNetwork } from '../../../libs/nas/src/derived/derived-network';
-import { defaultLayout, PRESETS, type PresetName } from '../../../libs/nas/src/derived/layout';
-import { TRAIN } from '../../../libs/nas/src/layers/context';
-import { searchStep } from '../../../libs/nas/src/search/one-level';
-import { Adam, Sgd } from '../../../libs/nas/src/search/optimizers';
-import { writeGenotype, type Genotype } from '../../../libs/nas/src/search-space/genotype';
-import { CELL_TYPES, type CellType } from '../../../libs/nas/src/search-space/op-names';
-import { randomGenotype } from '../../../libs/nas/src/search-space/random-arch';
-import { crossEntropy, SearchNetwork } from '../../../libs/nas/src/search-space/search-network';
 import { cores, measure } from '../src/measure';
+import { defaultThreads, selectBackend, type BackendInfo, TorchBackend, networkCost, DerivedNetwork, defaultLayout, PRESETS, type PresetName, TRAIN, searchStep, Adam, Sgd, writeGenotype, type Genotype, randomGenotype, SearchNetwork, crossEntropy, CELL_TYPES, type CellType } from '@pvnas/nas';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PEER = path.join(ROOT, 'tools/bench/py/nas_steps_peer.py');
@@ -203,7 +192,7 @@ function buildOurs(kind: Kind, c: BenchConfig, genotype: Genotype, o: NasStepsOp
     const alphaOpt = new Adam({ lr: 1e-3, beta1: 0, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     return {
       weights: count(net.weights()),
-      step: () => searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', checkpoint: false, gradClip: o.gradClip }).weightLoss,
+      step: () => searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', recompute: false, gradClip: o.gradClip }).weightLoss,
       dispose: () => {
         net.dispose();
         alphaOpt.dispose();

@@ -3,15 +3,12 @@
  * 16 initial channels, batch 8, input 8x112x112, on the CPU path; logs tf.memory().numTensors and RSS per
  * step and fails if the tensor count is not flat.
  *
- *   npx tsx tools/bench/nas/search-memory.ts [--steps 50] [--channels 16] [--batch 8] [--frames 8] [--size 112] [--no-checkpoint] [--backend auto]
+ *   npx tsx tools/bench/nas/search-memory.ts [--steps 50] [--channels 16] [--batch 8] [--frames 8] [--size 112] [--no-recompute] [--backend auto]
  */
 import * as fs from 'node:fs';
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend, type BackendRequest } from '../../../libs/nas/src/backend/select';
-import { SearchNetwork } from '../../../libs/nas/src/search-space/search-network';
-import { Adam, Sgd } from '../../../libs/nas/src/search/optimizers';
-import { searchStep } from '../../../libs/nas/src/search/one-level';
+import { selectBackend, type BackendRequest, SearchNetwork, Adam, Sgd, searchStep } from '@pvnas/nas';
 
 const status = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -23,14 +20,14 @@ async function main(): Promise<void> {
     .option('--frames <n>', 'frames per clip', Number, 8)
     .option('--size <n>', 'crop size', Number, 112)
     .option('--classes <n>', 'classes', Number, 400)
-    .option('--no-checkpoint', 'keep every activation (tfjs default) instead of recomputing per block')
+    .option('--no-recompute', 'keep every activation (tfjs default) instead of recomputing per block')
     .option('--backend <name>', 'auto, torch, wasm, cpu', 'auto')
     .parse()
-    .opts<{ steps: number; channels: number; batch: number; frames: number; size: number; classes: number; checkpoint: boolean; backend: BackendRequest }>();
+    .opts<{ steps: number; channels: number; batch: number; frames: number; size: number; classes: number; recompute: boolean; backend: BackendRequest }>();
   const info = await selectBackend({ backend: o.backend });
   const net = new SearchNetwork({ channels: o.channels, classes: o.classes, stemStride: 2, dropout: 0, seed: 0 });
   const weights = net.weights().reduce((s, v) => s + v.size, 0);
-  console.log(`search network C=${o.channels}: ${weights} weights; batch [${o.batch}, ${o.frames}, ${o.size}, ${o.size}, 3]; recomputation ${o.checkpoint ? 'on' : 'off'}; backend ${info.name}`);
+  console.log(`search network C=${o.channels}: ${weights} weights; batch [${o.batch}, ${o.frames}, ${o.size}, ${o.size}, 3]; recomputation ${o.recompute ? 'on' : 'off'}; backend ${info.name}`);
   const alphaOpt = new Adam({ lr: 1e-3, beta1: 0, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
   const weightOpt = new Sgd({ lr: 0.1, momentum: 0.9, weightDecay: 1e-4 });
   const x = tf.randomNormal([o.batch, o.frames, o.size, o.size, 3], 0, 1, 'float32', 1) as tf.Tensor5D;
@@ -38,7 +35,7 @@ async function main(): Promise<void> {
   const counts: number[] = [];
   for (let step = 0; step < o.steps; step++) {
     const t = performance.now();
-    const r = searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', checkpoint: o.checkpoint, gradClip: 5 });
+    const r = searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', recompute: o.recompute, gradClip: 5 });
     // with node --expose-gc, a full collection after each step separates live memory from garbage awaiting V8's GC
     (globalThis as { gc?: () => void }).gc?.();
     counts.push(tf.memory().numTensors);

@@ -4,11 +4,11 @@
  * built folder (loader-method.ts).
  */
 import * as fs from 'node:fs';
-import { buildCache } from '../../../libs/ingest/src/cache/build';
 import type { ClipList } from './clip-list';
 import type { ClipSet } from './datasets';
 import { measure, type Measured } from './measure';
 import { CACHE_SETTINGS, type BenchOptions } from './options';
+import { buildCache } from '@pvnas/ingest';
 
 export interface CacheBuildResult extends Measured {
   videos: number;

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeJsonAtomic } from '../../../libs/ingest/src/cache/build';
+import { writeJsonFile } from '@pvnas/base/node';
 import { formatSet, formatSummary } from './format';
 import { BENCH_ROOT, CACHE_SETTINGS, defaultOptions, SET_NAMES, TARGETS, TEMPORAL, TRAIN, type BenchOptions, type SetName } from './options';
 import { machineInfo, reportPath, runSet, type BenchReport } from './run';
@@ -109,7 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${formatSet(r, o.workers)}\n`);
     report.finishedAt = new Date().toISOString();
     report.elapsedSec = (Date.now() - started.getTime()) / 1000;
-    writeJsonAtomic(file, report);
+    writeJsonFile(file, report);
   }
   process.stdout.write(`${formatSummary(report)}\n`);
   process.stdout.write(`report: ${path.relative(process.cwd(), file) || file} (${report.elapsedSec.toFixed(0)} s run)\n`);

@@ -2,14 +2,10 @@
  * The benchmark's premise: its clip list is exactly the loader's epoch 0 (same videos, same seeds, same order), so
  * every method decodes the same clips. Checked against a real ClipLoader whose pool only records the tasks it gets.
  */
-import type { VideoRecord } from '../../../libs/ingest/src/manifest/types';
-import { ClipLoader } from '../../../libs/ingest/src/pool/clip-loader';
-import type { ClipTask, TrainClipTask } from '../../../libs/ingest/src/pool/clip-task';
-import type { Piscina } from '../../../libs/ingest/src/pool/worker-pool';
-import type { VideoInfo } from '../../../libs/ingest/src/video/types';
 import { clipListFromInfos } from './clip-list';
 import { TEMPORAL, TRAIN } from './options';
 import { steadyOf, type MethodPass } from './run';
+import { type VideoRecord, ClipLoader, type ClipTask, type TrainClipTask, type Piscina, type VideoInfo } from '@pvnas/ingest';
 
 const videos: VideoRecord[] = Array.from({ length: 5 }, (_, i) => ({ id: `v${i}`, path: `/videos/v${i}.mp4`, label: i % 2, labelName: `c${i % 2}` }) as VideoRecord);
 

@@ -5,16 +5,9 @@
  * on the video's native frame size). The loader is given one record per clip (clip i = video i mod V), so its
  * epoch 0 makes exactly these clips; `order` is the loader's epoch-0 order, which the peers follow too.
  */
-import type { VideoRecord } from '../../../libs/ingest/src/manifest/types';
-import { permutation } from '../../../libs/ingest/src/pool/clip-loader';
-import { createRng, deriveSeed } from '../../../libs/ingest/src/rng';
-import { sampleTrainIndices } from '../../../libs/ingest/src/sampling/temporal';
-import { drawTrainParams } from '../../../libs/ingest/src/transforms/params';
-import type { CropParams } from '../../../libs/ingest/src/transforms/types';
-import { seekSeconds } from '../../../libs/ingest/src/video/frame-select';
-import { probeVideo } from '../../../libs/ingest/src/video/probe';
-import type { VideoInfo } from '../../../libs/ingest/src/video/types';
 import { TEMPORAL, TRAIN } from './options';
+import { createRng, deriveSeed, permutation } from '@pvnas/base';
+import { type VideoRecord, sampleTrainIndices, drawTrainParams, type CropParams, seekSeconds, probeVideo, type VideoInfo } from '@pvnas/ingest';
 
 export interface BenchClip {
   /** Sample index in the epoch (= index of its record). */

@@ -7,10 +7,9 @@
  * A generated set is regenerated only when missing or made with other options (the generator's marker).
  */
 import * as path from 'node:path';
-import { loadManifest } from '../../../libs/ingest/src/manifest/spec';
-import type { VideoRecord } from '../../../libs/ingest/src/manifest/types';
 import { ensureSampleDataset, type SampleOptions } from '@pvnas/sample';
 import { BENCH_ROOT, type SetName } from './options';
+import { loadManifest, type VideoRecord } from '@pvnas/ingest';
 
 export interface ClipSet {
   name: SetName;

@@ -6,11 +6,9 @@
  * The first pass is cold (each worker probes each video once, or opens the LMDB environment once); later passes replay
  * epoch 0 (the same clips again) on the same pool: the steady state.
  */
-import type { VideoRecord } from '../../../libs/ingest/src/manifest/types';
-import { ClipLoader } from '../../../libs/ingest/src/pool/clip-loader';
-import { createWorkerPool, type Piscina } from '../../../libs/ingest/src/pool/worker-pool';
 import { measure, type Measured } from './measure';
 import { TEMPORAL, TRAIN } from './options';
+import { type VideoRecord, ClipLoader, createWorkerPool, type Piscina } from '@pvnas/ingest';
 
 export interface PassResult extends Measured {
   clips: number;

@@ -3,8 +3,7 @@
  * recipe every method uses (jitter [128, 164], crop 112, 8 frames of a 64-frame window at 30 fps).
  */
 import * as path from 'node:path';
-import { DEFAULT_TEMPORAL, type TemporalConfig } from '../../../libs/ingest/src/sampling/temporal';
-import type { TrainTransformConfig } from '../../../libs/ingest/src/transforms/types';
+import { DEFAULT_TEMPORAL, type TemporalConfig, type TrainTransformConfig } from '@pvnas/ingest';
 
 export type SetName = 'sample' | 'gop30' | 'gop250';
 export const SET_NAMES: readonly SetName[] = ['sample', 'gop30', 'gop250'];

@@ -17,16 +17,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { open as openLmdb } from 'lmdb';
-import { FrameCache } from '../../../libs/ingest/src/cache/frame-cache';
-import { decodeJpeg } from '../../../libs/ingest/src/cache/jpeg';
-import { drawTrainParams } from '../../../libs/ingest/src/transforms/params';
-import { resizeCropNormalize } from '../../../libs/ingest/src/transforms/fused';
-import { createRng } from '../../../libs/ingest/src/rng';
-import { sampleTrainIndices } from '../../../libs/ingest/src/sampling/temporal';
-import { decodeFrames } from '../../../libs/ingest/src/video/decode';
 import type { ClipList } from './clip-list';
 import { median } from './measure';
 import { TEMPORAL, TRAIN } from './options';
+import { createRng } from '@pvnas/base';
+import { FrameCache, decodeJpeg, drawTrainParams, resizeCropNormalize, sampleTrainIndices, decodeFrames } from '@pvnas/ingest';
 
 export interface StageTimes {
   /** Stage name -> median wall ms per clip. */

@@ -8,10 +8,10 @@
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeFrames } from '../../../libs/ingest/src/video/decode';
 import type { ClipList } from './clip-list';
 import { measure, type Measured } from './measure';
 import { TRAIN, type BenchOptions } from './options';
+import { decodeFrames } from '@pvnas/ingest';
 
 export const PYAV_SCRIPT = path.resolve(__dirname, '..', 'py', 'pyav_loader.py');
 

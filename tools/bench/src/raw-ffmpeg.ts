@@ -7,10 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { FFMPEG_PATH } from '../../../libs/ingest/src/video/ffmpeg';
-import { scaleChain, selectByPts, selectByNumber } from '../../../libs/ingest/src/video/frame-select';
 import type { BenchClip, ClipList } from './clip-list';
 import { inLanes, measure, type Measured } from './measure';
+import { FFMPEG_PATH, scaleChain, selectByPts, selectByNumber } from '@pvnas/ingest';
 
 export interface RawPass extends Measured {
   clips: number;

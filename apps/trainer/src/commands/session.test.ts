@@ -1,5 +1,4 @@
 import type { BackendInfo } from '@pvnas/nas';
-import { reversalPartners } from '../data/time-reversal';
 import { WASM_SLOWDOWN, warnIfSlowBackend } from './session';
 
 const info = (name: BackendInfo['name'], skipped: BackendInfo['skipped']): BackendInfo => ({ name, tfjsBackend: name, requested: 'auto', threads: 1, versions: {}, skipped });
@@ -19,18 +18,5 @@ describe('without the fast backend', () => {
     warnIfSlowBackend(info('torch', []), log);
     warnIfSlowBackend(info('cpu', []), log); // --backend cpu: torch was never tried
     expect(log).not.toHaveBeenCalled();
-  });
-});
-
-describe('time-reversal pairs come from the config', () => {
-  const classes = ['closing something', 'opening something', 'pushing something from left to right', 'pushing something from right to left', 'holding something'];
-
-  it('maps each paired class to its partner and the others to -1', () => {
-    expect(reversalPartners(classes, [['opening something', 'closing something'], ['pushing something from left to right', 'pushing something from right to left']])).toEqual([1, 0, 3, 2, -1]);
-  });
-
-  it('names a class that is not in the dataset, or one in two pairs', () => {
-    expect(() => reversalPartners(classes, [['opening something', 'unfolding something']])).toThrow(/clips\.timeReversal\.pairs: class "unfolding something" is not one of the dataset's 5 classes/);
-    expect(() => reversalPartners(classes, [['opening something', 'closing something'], ['closing something', 'holding something']])).toThrow(/class "closing something" is in two pairs/);
   });
 });

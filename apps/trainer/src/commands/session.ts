@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ClipLoader, DEFAULT_TEMPORAL, defaultWorkerCount, type FailedItem } from '@pvnas/ingest';
+import { ClipLoader, DEFAULT_TEMPORAL, defaultWorkerCount, type FailedItem, reversalPartners, withTimeReversal } from '@pvnas/ingest';
 import {
   emptyTotals,
   latestCheckpoint,
@@ -25,7 +25,6 @@ import type { z } from 'zod';
 import { resolveConfig, type ConfigOf } from '../config/load';
 import type { Dataset } from '../config/schema';
 import { checkCacheResolution, loadSplit, WORKSPACE, type SplitData } from '../data/datasets';
-import { reversalPartners, withTimeReversal } from '../data/time-reversal';
 import { appendMetric, type EpochRecord, type Phase, type StepRecord } from '../run/metrics';
 import { defaultRunName, RunFolder } from '../run/run-folder';
 import { createTrainProgress } from '../run/train-progress';

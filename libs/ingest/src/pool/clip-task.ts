@@ -8,14 +8,11 @@ import { IngestError } from '../errors';
 import { sampleTestIndices, sampleTrainIndices, type TemporalConfig } from '../sampling/temporal';
 import { resizeCropNormalize } from '../transforms/fused';
 import { drawTrainParams, testCropParams } from '../transforms/params';
-
-/** Index of the centre crop among the three test crops (left/top, centre, right/bottom). */
-export const CENTRE_CROP = 1;
 import type { CropParams, TestTransformConfig, TrainTransformConfig } from '../transforms/types';
 import { decodeFrames } from '../video/decode';
 import { probeVideo } from '../video/probe';
 import type { FrameBatch } from '../video/types';
-import { createRng } from '@pvnas/base';
+import { CENTRE_CROP, createRng, CROPS_PER_CLIP } from '@pvnas/base';
 
 export type ClipSource = { type: 'video'; path: string } | { type: 'cache'; dir: string; id: string };
 
@@ -113,7 +110,7 @@ export async function loadClip(task: ClipTask): Promise<ClipResult> {
   }
   const indices = sampleTestIndices(info.frames, info.fps, task.numClips, task.temporal)[task.clip];
   const frames = await readFrames(task, indices);
-  const crops = task.centreOnly ? [CENTRE_CROP] : [0, 1, 2];
+  const crops = task.centreOnly ? [CENTRE_CROP] : Array.from({ length: CROPS_PER_CLIP }, (_, k) => k);
   const params = crops.map((c) => testCropParams(frames, task.spatial.crop)[c]!);
   const views = params.map((p) => resizeCropNormalize(frames, { ...p, mean: task.spatial.mean, std: task.spatial.std }));
   return { views, crops, frames: indices.length, size: task.spatial.crop, indices, params };

@@ -44,3 +44,4 @@ export {
   type TransformedClip,
 } from './types';
 export { reorderClipFrames, reverseClipFrames, shuffleClipFrames } from './reorder-frames';
+export { reversalPartners, withTimeReversal, type ClipBatchSource } from './time-reversal';

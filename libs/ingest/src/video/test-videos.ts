@@ -1,7 +1,7 @@
 /**
  * Test fixtures: small real videos encoded on the fly with the bundled ffmpeg from lavfi sources. At 64x48 use
  * `testsrc` (a frame counter and a moving square: every frame differs); `testsrc2` repeats frames at that size.
- * Used by the video tests only; nothing here is exported by the library.
+ * Used by the tests only, through `@pvnas/ingest/testing`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,7 +9,7 @@ import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { z } from 'zod';
 import './gradients';
 import { loadTorchAddon } from './addon';
-import { registerPvnasGradients, registerTorchBackend, TORCH_BACKEND } from './torch-backend';
+import { registerPvnasGradients, registerTorchBackend, TORCH_BACKEND } from './torch-kernels';
 
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'torch', 'wasm', 'cpu'] as const;
 export const backendRequestSchema = z.enum(['auto', ...BACKEND_NAMES]);

@@ -8,7 +8,7 @@
 import { backend_util, slice_util, util, type DataType, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TorchAddon } from './addon';
-import type { TorchBackend } from './torch-storage';
+import type { TorchBackend } from './torch-backend';
 
 type Values = Float32Array | Int32Array | Uint8Array;
 type Native = (args: { inputs: TensorInfo[]; named: Record<string, TensorInfo>; attrs: NamedAttrMap; backend: MathBackendCPU }) => TensorInfo | TensorInfo[] | null;

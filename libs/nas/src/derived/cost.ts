@@ -1,44 +1,14 @@
 /**
- * Parameters and multiply-accumulates of a derived network in closed form, per view (batch 1). GFLOPs are
- * reported as GMACs of convolutions and the classifier (fvcore / PySlowFast count one multiply-add as one
- * flop); batch norm, pooling, ReLU and additions are not counted (well under 1% here).
+ * Parameters and multiply-accumulates of a derived network in closed form, per view (batch 1): the stem, each
+ * cell's preprocessing and ops (`opCost`, operations.ts, which says what is counted) and the classifier.
  */
 import type { Genotype } from '../search-space/genotype';
-import { cellTemporalStride, isReduction, type CellType, type OpName } from '../search-space/op-names';
 import { stemCost, STEM_MULTIPLIER } from '../layers/stem';
-
-export interface Cost {
-  params: number;
-  macs: number;
-}
+import { cellTemporalStride, isReduction, type CellType } from '../search-space/cell-types';
+import { opCost, type Cost } from '../operations';
 
 const half = (n: number): number => Math.ceil(n / 2);
 const bn = (c: number): number => 2 * c; // affine
-
-/**
- * One op with C channels in and out on a [T, H, W] input, with a spatial and a temporal stride (a temporal conv
- * runs its spatial part on every frame and strides in time; the other ops see every `temporalStride`-th frame).
- */
-export function opCost(name: OpName, C: number, stride: number, T: number, H: number, W: number, temporalStride = 1): Cost {
-  const [Ho, Wo] = stride === 2 ? [half(H), half(W)] : [H, W];
-  const pos = Math.ceil(T / temporalStride) * Ho * Wo;
-  switch (name) {
-    case 'none':
-    case 'avg_pool_1x3x3':
-    case 'max_pool_1x3x3':
-      return { params: 0, macs: 0 };
-    case 'skip_connect':
-      return stride === 1 ? { params: 0, macs: 0 } : { params: C * C + bn(C), macs: pos * C * C };
-    case 'sep_conv_1x3x3':
-      return { params: 2 * (9 * C + C * C + bn(C)), macs: 2 * pos * (9 * C + C * C) };
-    case 'dil_conv_1x3x3':
-      return { params: 9 * C + C * C + bn(C), macs: pos * (9 * C + C * C) };
-    case 'temporal_conv_3+3x3':
-      return { params: 12 * C * C + bn(C), macs: T * Ho * Wo * 9 * C * C + pos * 3 * C * C };
-    case 'temporal_conv_3+1x1':
-      return { params: 4 * C * C + bn(C), macs: T * Ho * Wo * C * C + pos * 3 * C * C };
-  }
-}
 
 export interface NetworkShape {
   channels: number;

@@ -5,13 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { concatChannels } from '../backend/ops/video';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
-import { cellInput0, Identity, ReLUConvBN, type Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
 import type { Params } from '../layers/params';
 import type { CellGenotype } from '../search-space/genotype';
-import { edgeOp } from '../search-space/ops';
-import { isReduction, NODES, type CellType } from '../search-space/op-names';
 import { deriveSeed } from '@pvnas/base';
+import { cellInput0, Identity, ReLUConvBN, type Block, edgeOp } from '../operations';
+import { isReduction, NODES, type CellType } from '../search-space/cell-types';
 
 /** Per-sample drop-path: x [N, ...] times a [N, 1, 1, 1, 1] mask of Bernoulli(keep) / keep. */
 export function dropPath(x: tf.Tensor5D, dropProb: number, seed: number): tf.Tensor5D {

@@ -4,11 +4,11 @@ import { countMacs } from '../backend/ops/mac-counter';
 import { selectBackend } from '../backend/select';
 import { deriveGenotype } from '../search-space/derive';
 import type { Alphas } from '../search-space/genotype';
-import { SPATIAL_OPS, TEMPORAL_OPS } from '../search-space/op-names';
 import { networkCost } from './cost';
 import { DerivedNetwork, dropPathProb } from './derived-network';
 import { defaultLayout, PRESETS } from './layout';
 import { randomGenotype } from '../search-space/random-arch';
+import { SPATIAL_OPS, TEMPORAL_OPS } from '../operations';
 
 /** Alphas whose genotype uses every op kind somewhere, strided and not. */
 function richAlphas(): Alphas {

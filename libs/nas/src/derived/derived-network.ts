@@ -10,9 +10,9 @@ import type { Ctx } from '../layers/context';
 import { Params } from '../layers/params';
 import { Stem, STEM_MULTIPLIER } from '../layers/stem';
 import type { Genotype } from '../search-space/genotype';
-import { cellTemporalStride, type CellType } from '../search-space/op-names';
 import { DerivedCell, type DropPath } from './derived-cell';
 import { deriveSeed } from '@pvnas/base';
+import { cellTemporalStride, type CellType } from '../search-space/cell-types';
 
 export interface DerivedNetworkConfig {
   channels: number;

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { genotypeSchema } from '../search-space/genotype';
-import { CELL_TYPES } from '../search-space/op-names';
 import { DerivedNetwork } from './derived-network';
 import { readJsonFile, writeFileAtomic } from '@pvnas/base/node';
+import { CELL_TYPES } from '../search-space/cell-types';
 
 export const MODEL_FORMAT = 'pvnas-model/1';
 

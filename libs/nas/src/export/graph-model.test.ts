@@ -7,14 +7,12 @@ import { loadTorchAddon } from '../backend/addon';
 import { selectBackend } from '../backend/select';
 import { DerivedNetwork } from '../derived/derived-network';
 import { defaultLayout } from '../derived/layout';
-import type { Block } from '../layers/blocks';
 import { EVAL, TRAIN } from '../layers/context';
 import { Params } from '../layers/params';
 import { genotypeSchema, type Genotype } from '../search-space/genotype';
-import { TEMPORAL_OPS } from '../search-space/op-names';
-import { OPS } from '../search-space/ops';
 import { GraphBuilder } from './graph-builder';
 import { exportGraphModel, graphArtifacts, graphModelFiles } from './graph-model';
+import { type Block, TEMPORAL_OPS, OPS } from '../operations';
 
 /** Every op at stride 1 in the normal cells and on strided edges (inputs 0, 1) in the reduction cells. */
 const EVERY_OP: Genotype = genotypeSchema.parse({

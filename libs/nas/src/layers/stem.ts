@@ -13,9 +13,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { spatialConv } from '../backend/ops/video';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
 import { BatchNorm } from './batch-norm';
-import type { Block } from './blocks';
 import type { Ctx } from './context';
 import type { Params } from './params';
+import { type Block } from '../operations';
 
 /** Stem output channels per initial channel (DARTS' stem multiplier). */
 export const STEM_MULTIPLIER = 3;

@@ -1,8 +1,9 @@
 /** The search network's alphas as an alphas file (one snapshot per epoch lets any epoch be derived). */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Alphas } from './genotype';
-import { CELL_TYPES, SPATIAL_OPS, TEMPORAL_OPS } from './op-names';
 import type { SearchNetwork } from './search-network';
+import { CELL_TYPES } from './cell-types';
+import { SPATIAL_OPS, TEMPORAL_OPS } from '../operations';
 
 export function alphasOf(net: SearchNetwork, source?: Alphas['source']): Alphas {
   const rows = Object.fromEntries(CELL_TYPES.map((t) => [t, net.alphas[t].arraySync() as number[][]]));

@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { softmax } from '@pvnas/base';
 import { deriveCell, deriveGenotype } from './derive';
 import { readAlphas, readGenotype, writeAlphas, writeGenotype, type Alphas } from './genotype';
-import { CELL_TYPES, SPATIAL_OPS, TEMPORAL_OPS } from './op-names';
 import { cellCount, exactJson, spaceSize } from './space-size';
+import { CELL_TYPES } from './cell-types';
+import { SPATIAL_OPS, TEMPORAL_OPS } from '../operations';
 
 const flat = (n: number, ops: number): number[][] => Array.from({ length: n }, () => new Array(ops).fill(0));
 const idx = (op: string) => TEMPORAL_OPS.indexOf(op as never);

@@ -3,8 +3,9 @@
  * two incoming edges whose best op weighs most. Ties go to the earlier edge, then the earlier op.
  */
 import { softmax } from '@pvnas/base';
-import { CELL_TYPES, NODES, opsOf, type CellType, type OpName } from './op-names';
 import { GENOTYPE_FORMAT, type Alphas, type CellGenotype, type Genotype } from './genotype';
+import { CELL_TYPES, NODES, opsOf, type CellType } from './cell-types';
+import { type OpName } from '../operations';
 
 /** One cell: alpha rows [14][numOps] in DARTS edge order. */
 export function deriveCell(rows: readonly (readonly number[])[], ops: readonly OpName[]): CellGenotype {

@@ -3,8 +3,9 @@
  * [op, input] pairs per intermediate node (8 pairs, node by node) and the concatenated states.
  */
 import { z } from 'zod';
-import { CELL_TYPES, EDGES, NODES, opsOf, SPATIAL_OPS, TEMPORAL_OPS, type CellType, type OpName } from './op-names';
 import { readJsonFile, writeJsonFile } from '@pvnas/base/node';
+import { CELL_TYPES, EDGES, NODES, opsOf, type CellType } from './cell-types';
+import { SPATIAL_OPS, TEMPORAL_OPS, type OpName } from '../operations';
 
 export const GENOTYPE_FORMAT = 'pvnas-genotype/1';
 

@@ -3,7 +3,7 @@ import { loadTorchAddon } from '../backend/addon';
 import { selectBackend, type BackendName } from '../backend/select';
 import { Params } from '../layers/params';
 import { MixedOp } from './mixed-op';
-import { TEMPORAL_OPS } from './op-names';
+import { TEMPORAL_OPS } from '../operations';
 
 /** Output and gradients (input, alphas, every weight) of one temporal mixed edge on a backend. */
 async function run(backend: BackendName, stride: number, oneHot?: number): Promise<Float32Array[]> {

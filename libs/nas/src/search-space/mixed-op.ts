@@ -1,11 +1,9 @@
 /** A mixed edge: the softmax(alpha)-weighted sum of every candidate op (paper eq. 1). */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
 import type { Params } from '../layers/params';
 import { hasKernel, pvnasWeightedSum } from '../backend/kernel-names';
-import { edgeOp } from './ops';
-import type { OpName } from './op-names';
+import { type Block, edgeOp, type OpName } from '../operations';
 
 export class MixedOp {
   /**

@@ -3,11 +3,10 @@
  * inputs and a non-`none` op each, uniformly; cells with fewer than `minConvOps` convolutions are drawn again.
  * `spatialOnly`: the temporal cells draw from the spatial ops too, a 2D network (no op looks across frames).
  */
-import { CELL_TYPES, NODES, opsOf, SPATIAL_OPS, type CellType, type OpName } from './op-names';
 import { GENOTYPE_FORMAT, type CellGenotype, type Genotype } from './genotype';
 import { createRng } from '@pvnas/base';
-
-export const CONV_OPS: readonly OpName[] = ['sep_conv_1x3x3', 'dil_conv_1x3x3', 'temporal_conv_3+3x3', 'temporal_conv_3+1x1'];
+import { CELL_TYPES, NODES, opsOf, type CellType } from './cell-types';
+import { CONV_OPS, SPATIAL_OPS, type OpName } from '../operations';
 
 export function randomCell(type: CellType, random: () => number, minConvOps = 4, spatialOnly = false): CellGenotype {
   const ops = (spatialOnly ? SPATIAL_OPS : opsOf(type)).filter((o) => o !== 'none');

@@ -5,12 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { concatChannels } from '../backend/ops/video';
-import { cellInput0, ReLUConvBN, type Block } from '../layers/blocks';
 import type { Ctx } from '../layers/context';
-import type { CheckpointTape } from '../layers/checkpoint';
+import type { RecomputeTape } from '../layers/recompute';
 import type { Params } from '../layers/params';
 import { MixedOp } from './mixed-op';
-import { isReduction, NODES, opsOf, type CellType } from './op-names';
+import { cellInput0, ReLUConvBN, type Block } from '../operations';
+import { isReduction, NODES, opsOf, type CellType } from './cell-types';
 
 export class SearchCell {
   private readonly preprocess0: Block;
@@ -35,7 +35,7 @@ export class SearchCell {
   }
 
   /** s0, s1: the two previous cells' outputs; weights [14, numOps]. With a tape, every block is a segment. */
-  forward(s0: tf.Tensor5D, s1: tf.Tensor5D, weights: tf.Tensor2D, ctx: Ctx, tape?: CheckpointTape): tf.Tensor5D {
+  forward(s0: tf.Tensor5D, s1: tf.Tensor5D, weights: tf.Tensor2D, ctx: Ctx, tape?: RecomputeTape): tf.Tensor5D {
     const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
     const states: tf.Tensor5D[] = [seg((x) => this.preprocess0.forward(x as tf.Tensor5D, ctx), [s0]), seg((x) => this.preprocess1.forward(x as tf.Tensor5D, ctx), [s1])];
     let offset = 0;

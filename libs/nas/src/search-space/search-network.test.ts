@@ -27,8 +27,8 @@ describe(`search network on ${BACKEND}`, () => {
     const net = new SearchNetwork(tiny);
     const { x, labels } = batch();
     const vars = [...net.weights(), ...net.alphaList()];
-    const plain = lossAndGradients(net, x, labels, vars, { checkpoint: false });
-    const ckpt = lossAndGradients(net, x, labels, vars, { checkpoint: true });
+    const plain = lossAndGradients(net, x, labels, vars, { recompute: false });
+    const ckpt = lossAndGradients(net, x, labels, vars, { recompute: true });
     expect(ckpt.loss).toBeCloseTo(plain.loss, 5);
     let worst = 0;
     plain.grads.forEach((g, i) => {
@@ -51,7 +51,7 @@ describe(`search network on ${BACKEND}`, () => {
     const vars = net.weights();
     const counts: number[] = [];
     for (let step = 0; step < 3; step++) {
-      const { grads } = lossAndGradients(net, x, labels, vars, { checkpoint: true });
+      const { grads } = lossAndGradients(net, x, labels, vars, { recompute: true });
       tf.tidy(() => vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(0.01, grads[i])))));
       tf.dispose(grads);
       counts.push(tf.memory().numTensors);

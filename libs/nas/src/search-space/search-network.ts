@@ -5,12 +5,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../backend/ops/video';
 import { linear } from '../backend/ops/linear';
-import { CheckpointTape } from '../layers/checkpoint';
+import { RecomputeTape } from '../layers/recompute';
 import type { Ctx } from '../layers/context';
 import { Params } from '../layers/params';
 import { Stem, STEM_MULTIPLIER } from '../layers/stem';
-import { cellTemporalStride, CELL_TYPES, EDGES, opsOf, type CellType } from './op-names';
 import { SearchCell } from './search-cell';
+import { countCorrect, crossEntropy } from '../train/loss';
+import { cellTemporalStride, CELL_TYPES, EDGES, opsOf, type CellType } from './cell-types';
 
 export interface SearchNetworkConfig {
   /** Initial channels (paper 64). */
@@ -64,8 +65,8 @@ export class SearchNetwork {
     return CELL_TYPES.map((t) => this.alphas[t]);
   }
 
-  /** x [N, T, H, W, 3] -> logits [N, classes]. With a tape every block runs as a checkpointed segment. */
-  forward(x: tf.Tensor5D, ctx: Ctx, tape?: CheckpointTape, dropoutSeed = 0): tf.Tensor2D {
+  /** x [N, T, H, W, 3] -> logits [N, classes]. With a tape every block runs as a recomputed segment. */
+  forward(x: tf.Tensor5D, ctx: Ctx, tape?: RecomputeTape, dropoutSeed = 0): tf.Tensor2D {
     const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
     const stem = seg((v) => this.stem.forward(v as tf.Tensor5D, ctx), [x]);
     let [s0, s1] = [stem, stem];
@@ -85,19 +86,8 @@ export class SearchNetwork {
   }
 }
 
-/** How many rows of logits [N, K] have their (first) maximum at the label. */
-export function countCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
-  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'int32')).dataSync()[0]);
-}
-
-/** Mean softmax cross-entropy of logits [N, K] against integer labels [N]. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  const logp = tf.logSoftmax(logits);
-  return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, logits.shape[1]), logp), 1))) as tf.Scalar;
-}
-
 /**
- * Loss and gradients w.r.t. `variables` of one batch. `checkpoint`: recompute block by block in the backward
+ * Loss and gradients w.r.t. `variables` of one batch. `recompute`: recompute block by block in the backward
  * pass (memory of one block instead of the whole network).
  */
 export function lossAndGradients(
@@ -105,9 +95,9 @@ export function lossAndGradients(
   x: tf.Tensor5D,
   labels: tf.Tensor1D,
   variables: tf.Variable[],
-  options: { checkpoint: boolean; dropoutSeed?: number },
+  options: { recompute: boolean; dropoutSeed?: number },
 ): { loss: number; correct: number; grads: tf.Tensor[] } {
-  if (!options.checkpoint) {
+  if (!options.recompute) {
     const ctx: Ctx = { training: true, updateStats: true };
     let correct = 0;
     const grads = tf.tidy(() => {
@@ -123,7 +113,7 @@ export function lossAndGradients(
     value.dispose();
     return { loss, correct, grads: rest };
   }
-  const tape = new CheckpointTape();
+  const tape = new RecomputeTape();
   const ctx: Ctx = {
     training: true,
     get updateStats() {

@@ -1,9 +1,9 @@
+import { CELL_TYPES, NODES, opsOf, type CellType } from './cell-types';
 /**
  * Size of the search space, exactly (BigInt): a cell picks, for each intermediate node i (0..3), two
  * distinct inputs among its i + 2 predecessors and a non-`none` op for each. Network = the product of the
  * four cell categories. The paper's 4.9e33 is (7e7)^2 (1e9)^2 from rounded cell counts; exact is 5.3e33.
  */
-import { CELL_TYPES, NODES, opsOf, type CellType } from './op-names';
 
 function choose2(n: number): bigint {
   return BigInt((n * (n - 1)) / 2);

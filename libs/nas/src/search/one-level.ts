@@ -9,14 +9,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lossAndGradients, type SearchNetwork } from '../search-space/search-network';
-import { Adam, clipGlobalNorm, Sgd } from './optimizers';
+import { Adam, clipGlobalNorm, Sgd } from '../train/optimizers';
 
 export const ONE_LEVEL_MODES = ['alternating', 'simultaneous'] as const;
 export type OneLevelMode = (typeof ONE_LEVEL_MODES)[number];
 
 export interface SearchStepOptions {
   mode: OneLevelMode;
-  checkpoint: boolean;
+  /** Recompute block by block in the backward pass (memory of one block instead of the whole network). */
+  recompute: boolean;
   /** Clip the weight gradients' global norm (DARTS: 5); undefined = no clipping. */
   gradClip?: number;
   dropoutSeed?: number;
@@ -33,7 +34,7 @@ export interface SearchStepResult {
 export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor1D, alphaOpt: Adam, weightOpt: Sgd, o: SearchStepOptions): SearchStepResult {
   const alphas = net.alphaList();
   const weights = net.weights();
-  const pass = (vars: tf.Variable[]) => lossAndGradients(net, x, labels, vars, { checkpoint: o.checkpoint, dropoutSeed: o.dropoutSeed });
+  const pass = (vars: tf.Variable[]) => lossAndGradients(net, x, labels, vars, { recompute: o.recompute, dropoutSeed: o.dropoutSeed });
   let a: { loss: number; grads: tf.Tensor[] };
   let w: { loss: number; correct: number; grads: tf.Tensor[] };
   if (o.mode === 'simultaneous') {

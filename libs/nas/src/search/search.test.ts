@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadTorchAddon } from '../backend/addon';
 import { selectBackend } from '../backend/select';
 import { SearchNetwork } from '../search-space/search-network';
-import { learningRate, lrScheduleSchema } from './lr-schedule';
-import { Adam, clipGlobalNorm, Sgd } from './optimizers';
+import { learningRate, lrScheduleSchema } from '../train/lr-schedule';
+import { Adam, clipGlobalNorm, Sgd } from '../train/optimizers';
 import { searchStep } from './one-level';
 
 describe('learning-rate schedules', () => {
@@ -74,7 +74,7 @@ describe('one-level search steps on a tiny network', () => {
     const counts: number[] = [];
     const losses: number[] = [];
     for (let s = 0; s < 3; s++) {
-      losses.push(searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', checkpoint: s % 2 === 1, gradClip: 5 }).weightLoss);
+      losses.push(searchStep(net, x, labels, alphaOpt, weightOpt, { mode: 'alternating', recompute: s % 2 === 1, gradClip: 5 }).weightLoss);
       counts.push(tf.memory().numTensors);
     }
     const moved = (before: Float32Array[], vs: tf.Variable[]) => vs.filter((v, i) => v.dataSync().some((x, k) => x !== before[i][k])).length;

@@ -8,7 +8,7 @@
  * the step number, so a resumed run ends where an uninterrupted one does.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Progress } from './checkpoint-file';
+import type { Progress } from './checkpoint';
 
 /** A batch as the loader hands it: normalised clips [N, T, H, W, 3] and labels. */
 export interface Batch {

@@ -8,12 +8,12 @@ import { z } from 'zod';
 import { DerivedNetwork, dropPathProb, type DerivedNetworkConfig } from '../derived/derived-network';
 import { EVAL, TRAIN } from '../layers/context';
 import type { Genotype } from '../search-space/genotype';
-import { countCorrect, crossEntropy } from '../search-space/search-network';
-import { learningRate, lrScheduleSchema } from '../search/lr-schedule';
-import { clipGlobalNorm, Sgd } from '../search/optimizers';
-import { assignParams, paramTensors } from './checkpoint-file';
+import { learningRate, lrScheduleSchema } from './lr-schedule';
+import { clipGlobalNorm, Sgd } from './optimizers';
+import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { deriveSeed } from '@pvnas/base';
+import { countCorrect, crossEntropy } from './loss';
 
 export const retrainOptimSchema = z.strictObject({
   /** Paper: cosine from 0.01 per 8 clips (scale with the batch: the trainer's presets do), 36 warm-up epochs of 196. */

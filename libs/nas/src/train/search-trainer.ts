@@ -8,14 +8,14 @@ import { z } from 'zod';
 import { EVAL } from '../layers/context';
 import { alphasOf, loadAlphasInto } from '../search-space/alphas-io';
 import type { Alphas } from '../search-space/genotype';
-import { CELL_TYPES, type CellType } from '../search-space/op-names';
 import { SearchNetwork, type SearchNetworkConfig } from '../search-space/search-network';
-import { learningRate, lrScheduleSchema } from '../search/lr-schedule';
+import { learningRate, lrScheduleSchema } from './lr-schedule';
 import { ONE_LEVEL_MODES, searchStep } from '../search/one-level';
-import { Adam, Sgd } from '../search/optimizers';
-import { assignParams, paramTensors } from './checkpoint-file';
+import { Adam, Sgd } from './optimizers';
+import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { deriveSeed } from '@pvnas/base';
+import { CELL_TYPES, type CellType } from '../search-space/cell-types';
 
 /** Optimisation settings of the search (paper 4.2 / Alg. 1); defaults are the issue's. */
 export const searchOptimSchema = z.strictObject({
@@ -54,7 +54,7 @@ export class SearchTrainer {
   /** One search step: Adam on the alphas, then SGD on the weights with the updated alphas. */
   step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
     this.weightOpt.config.lr = this.lrs(at.epoch).weights;
-    const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, { mode: this.optim.oneLevel, checkpoint: this.optim.recompute, gradClip: this.optim.gradClip ?? undefined, dropoutSeed: deriveSeed(this.network.seed, 'step', at.step) });
+    const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, { mode: this.optim.oneLevel, recompute: this.optim.recompute, gradClip: this.optim.gradClip ?? undefined, dropoutSeed: deriveSeed(this.network.seed, 'step', at.step) });
     return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
   }
 

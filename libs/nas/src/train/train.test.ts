@@ -6,7 +6,7 @@ import { loadTorchAddon } from '../backend/addon';
 import { selectBackend } from '../backend/select';
 import { randomGenotype } from '../search-space/random-arch';
 import { defaultLayout } from '../derived/layout';
-import { latestCheckpoint, loadCheckpoint, NonFiniteStateError, saveCheckpoint } from './checkpoint-file';
+import { latestCheckpoint, loadCheckpoint, NonFiniteStateError, saveCheckpoint } from './checkpoint';
 import { emptyTotals, NonFiniteLossError, runEpochs, type Batch, type BatchSource, type LoopState } from './epoch-loop';
 import { RetrainTrainer, retrainOptimSchema } from './retrain-trainer';
 import { SearchTrainer, searchOptimSchema } from './search-trainer';

@@ -16,7 +16,7 @@ interface Segment {
   output: tf.Tensor;
 }
 
-export class CheckpointTape {
+export class RecomputeTape {
   private segments: Segment[] = [];
   /** True while a segment is being recomputed: layers skip side effects (BN running statistics). */
   recomputing = false;

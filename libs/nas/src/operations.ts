@@ -1,14 +1,55 @@
 /**
- * Parameterised blocks: the candidate operations and the cells' preprocessing. Each is a class holding its
- * variables and BN state; forward passes call the op layer of ../backend/ops. x: [N, T, H, W, C].
+ * The candidate operations of PV-NAS (paper Tab. 1), in one place as DARTS' operations.py: their names (the
+ * order of the alpha columns), the op table `OPS` (one constructor per op), the blocks they build, and what
+ * each costs (`opCost`). x: [N, T, H, W, C]; every block also emits itself as graph nodes for export.
+ *
+ * `C` channels in and out, `stride` 2 on reduction edges leaving the cell inputs, `affine` BN off in search,
+ * on when derived. `temporalStride` (T-RC's edges leaving the inputs, when configured): the temporal convs
+ * stride in time, the other ops see every `temporalStride`-th frame (`edgeOp`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2Plus1d, dilConv, factorizedReduce, sepConv } from '../backend/ops/blocks';
-import { spatialAvgPool, spatialConv, spatialMaxPool, temporalSubsample } from '../backend/ops/video';
-import type { GNode, GraphBuilder } from '../export/graph-builder';
-import { BatchNorm } from './batch-norm';
-import type { Ctx } from './context';
-import type { Params } from './params';
+import { concatChannels, spatialAvgPool, spatialConv, spatialMaxPool, temporalConv, temporalSubsample } from './backend/ops/video';
+import type { GNode, GraphBuilder } from './export/graph-builder';
+import { BatchNorm } from './layers/batch-norm';
+import type { Ctx } from './layers/context';
+import type { Params } from './layers/params';
+
+/** Candidate ops of the spatial cells, in the order of their alpha columns. */
+export const SPATIAL_OPS = ['none', 'skip_connect', 'avg_pool_1x3x3', 'max_pool_1x3x3', 'sep_conv_1x3x3', 'dil_conv_1x3x3'] as const;
+/** Candidate ops of the temporal cells: the spatial ones and two (2+1)D convolutions. */
+export const TEMPORAL_OPS = [...SPATIAL_OPS, 'temporal_conv_3+3x3', 'temporal_conv_3+1x1'] as const;
+
+export type OpName = (typeof TEMPORAL_OPS)[number];
+
+/** The ops with weights that convolve (random architectures need a few of them per cell). */
+export const CONV_OPS: readonly OpName[] = ['sep_conv_1x3x3', 'dil_conv_1x3x3', 'temporal_conv_3+3x3', 'temporal_conv_3+1x1'];
+
+// --- the op table ---
+
+export type OpFactory = (p: Params, C: number, stride: number, affine: boolean, temporalStride?: number) => Block;
+
+/** The op `name` on an edge with a spatial and a temporal stride. */
+export function edgeOp(name: OpName, p: Params, C: number, stride: number, affine: boolean, temporalStride = 1): Block {
+  const temporal = name === 'none' || name.startsWith('temporal_conv');
+  const block = OPS[name](p, C, stride, affine, temporal ? temporalStride : 1);
+  return temporal || temporalStride === 1 ? block : new TemporalStride(block, temporalStride);
+}
+
+export const OPS: Record<OpName, OpFactory> = {
+  none: (_p, _C, stride, _affine, temporalStride) => new Zero(stride, temporalStride),
+  skip_connect: (p, C, stride, affine) => (stride === 1 ? new Identity() : new FactorizedReduce(p, C, C, affine)),
+  avg_pool_1x3x3: (p, C, stride, affine) => new Pool(p, 'avg', stride, C, !affine),
+  max_pool_1x3x3: (p, C, stride, affine) => new Pool(p, 'max', stride, C, !affine),
+  sep_conv_1x3x3: (p, C, stride, affine) => new SepConv(p, C, C, stride, affine),
+  dil_conv_1x3x3: (p, C, stride, affine) => new DilConv(p, C, C, stride, affine),
+  'temporal_conv_3+3x3': (p, C, stride, affine, temporalStride) => new Conv2Plus1d(p, C, C, 3, stride, affine, temporalStride),
+  'temporal_conv_3+1x1': (p, C, stride, affine, temporalStride) => new Conv2Plus1d(p, C, C, 1, stride, affine, temporalStride),
+};
+
+// --- the blocks ---
+
+/** A conv weight variable as the 4-D tensor the video ops take ([kh, kw, Cin, Cout]). */
+const w4 = (v: tf.Variable): tf.Tensor4D => v as tf.Tensor4D;
 
 export interface Block {
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D;
@@ -48,6 +89,7 @@ export class TemporalStride implements Block {
   }
 }
 
+/** skip_connect on a normal edge. */
 export class Identity implements Block {
   forward(x: tf.Tensor5D): tf.Tensor5D {
     return x;
@@ -73,6 +115,10 @@ export class ReLUConvBN implements Block {
   }
 }
 
+/**
+ * FactorizedReduce (DARTS): ReLU, two 1x1 stride-2 convs, the second on the input shifted by one pixel
+ * (zero-padded at the bottom/right so odd sizes give matching halves), channels concatenated, BN.
+ */
 export class FactorizedReduce implements Block {
   private readonly path1: tf.Variable;
   private readonly path2: tf.Variable;
@@ -84,7 +130,11 @@ export class FactorizedReduce implements Block {
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    return factorizedReduce(x, { path1: this.path1 as tf.Tensor4D, path2: this.path2 as tf.Tensor4D }, (y) => this.bn.forward(y, ctx));
+    const r = tf.relu(x);
+    const [N, T, H, W, C] = x.shape;
+    const shifted = tf.pad(r, [[0, 0], [0, 0], [0, 1], [0, 1], [0, 0]]).slice([0, 0, 1, 1, 0], [N, T, H, W, C]);
+    const halves = [spatialConv(r, w4(this.path1), { stride: 2, pad: 0 }), spatialConv(shifted, w4(this.path2), { stride: 2, pad: 0 })];
+    return this.bn.forward(concatChannels(halves), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const r = g.relu(x);
@@ -119,6 +169,7 @@ export class Pool implements Block {
   }
 }
 
+/** sep_conv_1x3x3: (ReLU, depthwise 1x3x3, pointwise, BN) twice; the stride on the first depthwise. */
 export class SepConv implements Block {
   private readonly w: { depthwise1: tf.Variable; pointwise1: tf.Variable; depthwise2: tf.Variable; pointwise2: tf.Variable };
   private readonly bn1: BatchNorm;
@@ -134,7 +185,9 @@ export class SepConv implements Block {
     this.bn2 = new BatchNorm(p.scope('bn2'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    return sepConv(x, this.w as never, this.stride, (y) => this.bn1.forward(y, ctx), (y) => this.bn2.forward(y, ctx));
+    const { depthwise1, pointwise1, depthwise2, pointwise2 } = this.w;
+    const h = this.bn1.forward(spatialConv(spatialConv(tf.relu(x), w4(depthwise1), { stride: this.stride, groups: x.shape[4] }), w4(pointwise1)), ctx);
+    return this.bn2.forward(spatialConv(spatialConv(tf.relu(h), w4(depthwise2), { groups: h.shape[4] }), w4(pointwise2)), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const C = x.shape[3];
@@ -143,6 +196,7 @@ export class SepConv implements Block {
   }
 }
 
+/** dil_conv_1x3x3: ReLU, depthwise 1x3x3 with dilation 2, pointwise, BN. */
 export class DilConv implements Block {
   private readonly w: { depthwise: tf.Variable; pointwise: tf.Variable };
   private readonly bn: BatchNorm;
@@ -151,7 +205,8 @@ export class DilConv implements Block {
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    return dilConv(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx));
+    const dw = spatialConv(tf.relu(x), w4(this.w.depthwise), { stride: this.stride, dilation: 2, groups: x.shape[4] });
+    return this.bn.forward(spatialConv(dw, w4(this.w.pointwise)), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const dw = g.spatialConv(g.relu(x), this.w.depthwise, { stride: this.stride, dilation: 2, groups: x.shape[3] });
@@ -168,10 +223,51 @@ export class Conv2Plus1d implements Block {
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    return conv2Plus1d(x, this.w as never, this.stride, (y) => this.bn.forward(y, ctx), this.temporalStride);
+    const k = this.w.spatial.shape[0];
+    // a strided 1x1 keeps the top-left sample of each 2x2 block, as PyTorch's 1x1 stride-2 conv
+    const h = spatialConv(tf.relu(x), w4(this.w.spatial), { stride: this.stride, pad: (k - 1) / 2 });
+    return this.bn.forward(temporalConv(h, w4(this.w.temporal), this.temporalStride), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const k = this.w.spatial.shape[0];
     return this.bn.emit(g, g.temporalConv(g.spatialConv(g.relu(x), this.w.spatial, { stride: this.stride, pad: (k - 1) / 2 }), this.w.temporal, this.temporalStride));
+  }
+}
+
+// --- the cost of an op ---
+// Parameters and multiply-accumulates in closed form, per view (batch 1). GFLOPs are reported as GMACs of
+// convolutions and the classifier (fvcore / PySlowFast count one multiply-add as one flop); batch norm,
+// pooling, ReLU and additions are not counted (well under 1% here). A whole network: derived/cost.ts.
+
+export interface Cost {
+  params: number;
+  macs: number;
+}
+
+const half = (n: number): number => Math.ceil(n / 2);
+const bn = (c: number): number => 2 * c; // affine
+
+/**
+ * One op with C channels in and out on a [T, H, W] input, with a spatial and a temporal stride (a temporal conv
+ * runs its spatial part on every frame and strides in time; the other ops see every `temporalStride`-th frame).
+ */
+export function opCost(name: OpName, C: number, stride: number, T: number, H: number, W: number, temporalStride = 1): Cost {
+  const [Ho, Wo] = stride === 2 ? [half(H), half(W)] : [H, W];
+  const pos = Math.ceil(T / temporalStride) * Ho * Wo;
+  switch (name) {
+    case 'none':
+    case 'avg_pool_1x3x3':
+    case 'max_pool_1x3x3':
+      return { params: 0, macs: 0 };
+    case 'skip_connect':
+      return stride === 1 ? { params: 0, macs: 0 } : { params: C * C + bn(C), macs: pos * C * C };
+    case 'sep_conv_1x3x3':
+      return { params: 2 * (9 * C + C * C + bn(C)), macs: 2 * pos * (9 * C + C * C) };
+    case 'dil_conv_1x3x3':
+      return { params: 9 * C + C * C + bn(C), macs: pos * (9 * C + C * C) };
+    case 'temporal_conv_3+3x3':
+      return { params: 12 * C * C + bn(C), macs: T * Ho * Wo * 9 * C * C + pos * 3 * C * C };
+    case 'temporal_conv_3+1x1':
+      return { params: 4 * C * C + bn(C), macs: T * Ho * Wo * C * C + pos * 3 * C * C };
   }
 }

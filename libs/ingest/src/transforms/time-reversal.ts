@@ -3,11 +3,16 @@
  * such pairs: "Opening something" / "Closing something", "Pushing something from left to right" / "... from
  * right to left"). A training clip of a paired class is played backwards with probability p and relabelled as
  * its partner. Off unless the config names the pairs (`clips.timeReversal: { p, pairs }`); never on by default,
- * for real datasets or for the sample set (whose clips need no help since issue 10).
+ * for real datasets or for the sample set (whose clips need no help).
  */
-import { reverseClipFrames, type ClipBatch } from '@pvnas/ingest';
-import { type Batch, type BatchSource } from '@pvnas/nas';
 import { deriveSeed, unitFloat } from '@pvnas/base';
+import type { ClipBatch } from '../pool/clip-loader';
+import { reverseClipFrames } from './reorder-frames';
+
+/** What a loader offers a training loop: the batches of an epoch, from an item cursor on. */
+export interface ClipBatchSource {
+  epoch(epoch: number, from: number): AsyncIterable<ClipBatch>;
+}
 
 /**
  * Index of each class's time-reversed partner, or -1 for a class without one; throws naming a class of a pair
@@ -29,9 +34,9 @@ export function reversalPartners(classes: readonly string[], pairs: ReadonlyArra
 }
 
 /** The loader's batches with each clip reversed and relabelled with probability p, seeded by (seed, epoch, video). */
-export function withTimeReversal(source: { epoch(e: number, from: number): AsyncIterable<ClipBatch> }, partners: readonly number[], p: number, seed: number): BatchSource {
+export function withTimeReversal(source: ClipBatchSource, partners: readonly number[], p: number, seed: number): ClipBatchSource {
   return {
-    async *epoch(epoch: number, from: number): AsyncIterable<Batch> {
+    async *epoch(epoch: number, from: number): AsyncIterable<ClipBatch> {
       for await (const b of source.epoch(epoch, from)) {
         const flip = Array.from(b.videoIndex, (v, k) => partners[b.labels[k]] >= 0 && unitFloat(deriveSeed(seed, 'time-reversal', epoch, v)) < p);
         if (!flip.some(Boolean)) yield b;

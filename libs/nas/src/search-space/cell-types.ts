@@ -1,8 +1,8 @@
-/** Candidate operations (DESIGN.md), in the order of the alpha columns. */
-export const SPATIAL_OPS = ['none', 'skip_connect', 'avg_pool_1x3x3', 'max_pool_1x3x3', 'sep_conv_1x3x3', 'dil_conv_1x3x3'] as const;
-export const TEMPORAL_OPS = [...SPATIAL_OPS, 'temporal_conv_3+3x3', 'temporal_conv_3+1x1'] as const;
-
-export type OpName = (typeof TEMPORAL_OPS)[number];
+/**
+ * The four cell types of the search space (S-NC, S-RC, T-NC, T-RC), their candidate ops, and the shape of a
+ * cell: 4 intermediate nodes over 14 mixed edges, as DARTS.
+ */
+import { SPATIAL_OPS, TEMPORAL_OPS, type OpName } from '../operations';
 
 export const CELL_TYPES = ['spatial_normal', 'spatial_reduce', 'temporal_normal', 'temporal_reduce'] as const;
 export type CellType = (typeof CELL_TYPES)[number];
