@@ -22,7 +22,17 @@ describe('pvnas ablation (smoke size)', () => {
   beforeAll(async () => {
     tmp = makeTempDir('e2e-ablation');
     const root = path.join(tmp.dir, 'tiny');
-    await generateSampleDataset({ root, classes: 2, trainPerClass: 4, valPerClass: 2, width: 64, height: 48, seconds: [1.2, 1.5], layouts: ['kinetics'], log: null });
+    await generateSampleDataset({
+      root,
+      classes: 2,
+      trainPerClass: 4,
+      valPerClass: 2,
+      width: 64,
+      height: 48,
+      seconds: [1.2, 1.5],
+      layouts: ['kinetics'],
+      log: null,
+    });
     const clips = { frames: 4, window: 16, jitter: [24, 28], crop: 24, flipP: 0 };
     const tiny = { batchSize: 2, channels: 2, logEvery: 1, clips };
     configFile = path.join(tmp.dir, 'ablation.yaml');
@@ -34,7 +44,16 @@ describe('pvnas ablation (smoke size)', () => {
         stopEarly: [0.5],
         jobs: 2,
         // relative to this file, as in any config
-        data: { source: 'manifest', train: { format: 'kinetics', csv: 'tiny/kinetics/annotations/train.csv', root: 'tiny/kinetics' }, val: { format: 'kinetics', csv: 'tiny/kinetics/annotations/validate.csv', root: 'tiny/kinetics', classesFromCsv: 'tiny/kinetics/annotations/train.csv' } },
+        data: {
+          source: 'manifest',
+          train: { format: 'kinetics', csv: 'tiny/kinetics/annotations/train.csv', root: 'tiny/kinetics' },
+          val: {
+            format: 'kinetics',
+            csv: 'tiny/kinetics/annotations/validate.csv',
+            root: 'tiny/kinetics',
+            classesFromCsv: 'tiny/kinetics/annotations/train.csv',
+          },
+        },
         search: { ...tiny, epochs: 2, checkpointEvery: 1 },
         retrain: { ...tiny, epochs: 2, stemStride: 1, checkpointEvery: 1 },
         evaluate: { clipsPerVideo: 2, batchSize: 4 },
@@ -52,32 +71,47 @@ describe('pvnas ablation (smoke size)', () => {
     const running = (): string | undefined => {
       const runs = path.join(dir, 'runs');
       if (!fs.existsSync(runs)) return undefined;
-      return fs.readdirSync(runs).find((id) => fs.existsSync(path.join(runs, id, 'checkpoints', 'latest.json')) && json(path.join(runs, id, 'run.json')).status === 'running');
+      return fs
+        .readdirSync(runs)
+        .find((id) => fs.existsSync(path.join(runs, id, 'checkpoints', 'latest.json')) && json(path.join(runs, id, 'run.json')).status === 'running');
     };
-    const finished = await waitFor('a finished run and a checkpoint of a running one', () => {
-      const done = /ablation: (\S+) done in/.exec(first.stderrSoFar())?.[1];
-      return done && running() ? done : undefined;
-    }, 240_000, 20);
+    const finished = await waitFor(
+      'a finished run and a checkpoint of a running one',
+      () => {
+        const done = /ablation: (\S+) done in/.exec(first.stderrSoFar())?.[1];
+        return done && running() ? done : undefined;
+      },
+      240_000,
+      20,
+    );
     killTree(first.child, 'SIGINT');
     const stopped = await first.done;
     expect(stopped.stderr).toMatch(/stopping; \d run\(s\) write a checkpoint and stop/);
-    expect([stopped.code, stopped.code === 130 ? "" : stopped.stderr.slice(-3000)]).toEqual([130, ""]);
+    expect([stopped.code, stopped.code === 130 ? '' : stopped.stderr.slice(-3000)]).toEqual([130, '']);
     const startedBefore = json(path.join(dir, 'runs', finished, 'run.json')).started;
     // runs caught mid-way stopped with a checkpoint (one may have finished its last step instead)
     const runs = path.join(dir, 'runs');
-    const wasStopped = fs.readdirSync(runs).filter((id) => fs.existsSync(path.join(runs, id, 'run.json')) && json(path.join(runs, id, 'run.json')).status === 'stopped');
+    const wasStopped = fs
+      .readdirSync(runs)
+      .filter((id) => fs.existsSync(path.join(runs, id, 'run.json')) && json(path.join(runs, id, 'run.json')).status === 'stopped');
 
     // the ablation killed outright: its runs notice (their IPC channel closes) and stop at a checkpoint by themselves
     const second = startCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 300_000 });
-    for (const id of wasStopped) await waitFor(`${id} continuing`, () => (new RegExp(`continuing ${id}\\b`).test(second.stderrSoFar()) ? true : undefined), 60_000, 20);
+    for (const id of wasStopped)
+      await waitFor(`${id} continuing`, () => (new RegExp(`continuing ${id}\\b`).test(second.stderrSoFar()) ? true : undefined), 60_000, 20);
     const orphan = await waitFor('a running run with a checkpoint', running, 240_000, 20);
     killTree(second.child, 'SIGKILL');
     await second.done;
     // (or finishing: it may have been at its last step)
-    const orphanEnd = await waitFor(`${orphan} stopping by itself`, () => {
-      const status = json(path.join(runs, orphan, 'run.json')).status;
-      return status === 'stopped' || status === 'done' ? status : undefined;
-    }, 60_000, 50);
+    const orphanEnd = await waitFor(
+      `${orphan} stopping by itself`,
+      () => {
+        const status = json(path.join(runs, orphan, 'run.json')).status;
+        return status === 'stopped' || status === 'done' ? status : undefined;
+      },
+      60_000,
+      50,
+    );
 
     const r = await runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 400_000 });
     expect(r.stderr).toMatch(/ablation: 10 runs, [1-9]\d* already done/);
@@ -96,7 +130,14 @@ describe('pvnas ablation (smoke size)', () => {
       expect(s.valAcc).toEqual(expect.any(Number));
     }
     // the two searches differ only in the schedule: their learning rates part after the first step
-    const lr = (id: string) => fs.readFileSync(path.join(dir, 'runs', id, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((m) => m.kind === 'step').map((m) => m.lr.weights);
+    const lr = (id: string) =>
+      fs
+        .readFileSync(path.join(dir, 'runs', id, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((m) => m.kind === 'step')
+        .map((m) => m.lr.weights);
     expect(lr('search-step-s1').at(-1)).toBe(lr('search-step-s1')[0]);
     expect(lr('search-cosine-s1').at(-1)).toBeLessThan(0.6 * lr('search-cosine-s1')[0]);
     expect(lr('search-cosine-s1')[0]).toBe(lr('search-step-s1')[0]);
@@ -106,7 +147,9 @@ describe('pvnas ablation (smoke size)', () => {
     }
     // the 2D genotype has no temporal op; the stop-early one is epoch 1's snapshot of the step search
     const twoD = json(path.join(dir, 'genotypes', '2d.json'));
-    expect(JSON.stringify(twoD.cells.temporal_normal)).toBe(JSON.stringify(json(path.join(dir, 'runs', 'search-step-s1', 'genotype.json')).cells.spatial_normal));
+    expect(JSON.stringify(twoD.cells.temporal_normal)).toBe(
+      JSON.stringify(json(path.join(dir, 'runs', 'search-step-s1', 'genotype.json')).cells.spatial_normal),
+    );
     expect(res.variants.find((v: { variant: string }) => v.variant === '2d').counts.temporal_reduce.temporalConvs).toBe(0);
     expect(json(path.join(dir, 'genotypes', 'early-e1.json')).source).toMatchObject({ run: 'search-step-s1', epoch: 1 });
     expect(res.groups.map((g: { group: string }) => g.group)).toEqual(['random', 'searched', 'early', '2d']);
@@ -116,7 +159,8 @@ describe('pvnas ablation (smoke size)', () => {
     expect(md).toMatch(/\| step \| 1 \| [\d.]+ \|/);
     expect(md).toMatch(/\*\*Random\*\* \| 1 \|/);
     expect(md).toMatch(/## What the data show[\s\S]*\*\*Schedule[\s\S]*\*\*Searched vs random[\s\S]*\*\*Time/);
-    for (const f of ['accuracy.svg', 'param-free-ops.svg', 'param-free-share.svg']) expect(XMLValidator.validate(fs.readFileSync(path.join(dir, f), 'utf8'))).toBe(true);
+    for (const f of ['accuracy.svg', 'param-free-ops.svg', 'param-free-share.svg'])
+      expect(XMLValidator.validate(fs.readFileSync(path.join(dir, f), 'utf8'))).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'accuracy.svg'), 'utf8')).toMatch(/data-series="frames shuffled"/);
 
     // nothing left to do: a third run starts nothing

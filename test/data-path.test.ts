@@ -59,7 +59,15 @@ describe('the data path keeps time in order', () => {
     ['the frame cache', true],
     ['decoding the videos', false],
   ])('train clips (jitter, crop, flip) from %s', async (_what, cached) => {
-    const loader = new ClipLoader({ records: manifest.records, cacheDir: cached ? cacheDir : undefined, batchSize: 2, seed: 3, workers: 2, temporal, train: { jitter: [40, 48], crop: 32, flipP: 0.5 } });
+    const loader = new ClipLoader({
+      records: manifest.records,
+      cacheDir: cached ? cacheDir : undefined,
+      batchSize: 2,
+      seed: 3,
+      workers: 2,
+      temporal,
+      train: { jitter: [40, 48], crop: 32, flipP: 0.5 },
+    });
     try {
       for (let epoch = 0; epoch < 3; epoch++) {
         for await (const b of loader.epoch(epoch)) {
@@ -77,7 +85,10 @@ describe('the data path keeps time in order', () => {
   });
 
   it('test views: 10 windows x 3 crops, and the single view', async () => {
-    for (const test of [{ crop: 32, numClips: 10 }, { crop: 32, numClips: 2, singleView: true }]) {
+    for (const test of [
+      { crop: 32, numClips: 10 },
+      { crop: 32, numClips: 2, singleView: true },
+    ]) {
       const loader = new ClipLoader({ records: manifest.records, cacheDir, batchSize: 6, seed: 0, workers: 2, temporal, test });
       try {
         let views = 0;
@@ -93,7 +104,15 @@ describe('the data path keeps time in order', () => {
   });
 
   it('time-reversal augmentation plays a clip of a paired class backwards and gives it the partner label', async () => {
-    const loader = new ClipLoader({ records: manifest.records, cacheDir, batchSize: 2, seed: 1, workers: 2, temporal, train: { jitter: [40, 48], crop: 32, flipP: 0 } });
+    const loader = new ClipLoader({
+      records: manifest.records,
+      cacheDir,
+      batchSize: 2,
+      seed: 1,
+      workers: 2,
+      temporal,
+      train: { jitter: [40, 48], crop: 32, flipP: 0 },
+    });
     try {
       const reversed = withTimeReversal(loader, [1, 0], 1, 7);
       for await (const b of reversed.epoch(0, 0)) {

@@ -44,12 +44,42 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
   let run: CliResult;
   let report: BuildReport;
   const good: Good[] = [
-    { id: 'goodAbs0001_000000_000001', rel: 'train/abseiling/goodAbs0001_000000_000001.mp4', label: 'abseiling', frames: 30, source: { frames: 30, fps: 30, codec: 'h264' } },
-    { id: 'goodAbs0002_000010_000012', rel: 'train/abseiling/goodAbs0002_000010_000012.mp4', label: 'abseiling', frames: 60, source: { frames: 60, fps: 30, codec: 'h264' } },
+    {
+      id: 'goodAbs0001_000000_000001',
+      rel: 'train/abseiling/goodAbs0001_000000_000001.mp4',
+      label: 'abseiling',
+      frames: 30,
+      source: { frames: 30, fps: 30, codec: 'h264' },
+    },
+    {
+      id: 'goodAbs0002_000010_000012',
+      rel: 'train/abseiling/goodAbs0002_000010_000012.mp4',
+      label: 'abseiling',
+      frames: 60,
+      source: { frames: 60, fps: 30, codec: 'h264' },
+    },
     // 25 fps resampled to 30: 30 source frames over 1.2 s -> 36 stored frames
-    { id: 'goodBowl0001_000000_000002', rel: 'train/bowling/goodBowl0001_000000_000002.mp4', label: 'bowling', frames: 36, source: { frames: 30, fps: 25, codec: 'h264' } },
-    { id: 'goodBowl0002_000003_000004', rel: 'train/bowling/goodBowl0002_000003_000004.webm', label: 'bowling', frames: 30, source: { frames: 30, fps: 30, codec: 'vp9' } },
-    { id: 'goodValBw01_000000_000001', rel: 'val/bowling/goodValBw01_000000_000001.mp4', label: 'bowling', frames: 45, source: { frames: 45, fps: 30, codec: 'h264' } },
+    {
+      id: 'goodBowl0001_000000_000002',
+      rel: 'train/bowling/goodBowl0001_000000_000002.mp4',
+      label: 'bowling',
+      frames: 36,
+      source: { frames: 30, fps: 25, codec: 'h264' },
+    },
+    {
+      id: 'goodBowl0002_000003_000004',
+      rel: 'train/bowling/goodBowl0002_000003_000004.webm',
+      label: 'bowling',
+      frames: 30,
+      source: { frames: 30, fps: 30, codec: 'vp9' },
+    },
+    {
+      id: 'goodValBw01_000000_000001',
+      rel: 'val/bowling/goodValBw01_000000_000001.mp4',
+      label: 'bowling',
+      frames: 45,
+      source: { frames: 45, fps: 30, codec: 'h264' },
+    },
   ];
   // Bad videos (all listed in train.csv as abseiling): file name stem -> [kind, reason]
   const bad: Record<string, [string, RegExp]> = {
@@ -114,7 +144,22 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
     // From the temp dir with relative paths, as a user would type them.
     run = await runCli(
       PVNAS_BIN,
-      ['ingest', 'kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--csv', 'k400/annotations/validate.csv', '--out', 'cache', '--workers', '2', '--short-side', String(SHORT_SIDE)],
+      [
+        'ingest',
+        'kinetics',
+        '--root',
+        'k400',
+        '--csv',
+        'k400/annotations/train.csv',
+        '--csv',
+        'k400/annotations/validate.csv',
+        '--out',
+        'cache',
+        '--workers',
+        '2',
+        '--short-side',
+        String(SHORT_SIDE),
+      ],
       { cwd: tmp.dir },
     );
     report = JSON.parse(fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8')) as BuildReport;
@@ -182,7 +227,10 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
         const ref = await decodeAll(path.join(root, g.rel), { size: { shortSide: SHORT_SIDE }, fps: 30 });
         expect({ frames: ref.frames, w: ref.width, h: ref.height }).toEqual({ frames: g.frames, w: 128, h: 96 });
         // JPEG at quality 90 stays within a few levels on average, and of the decoded frames around it the stored one is nearest.
-        for (const [k, t] of [[0, 0], [1, g.frames - 1]]) {
+        for (const [k, t] of [
+          [0, 0],
+          [1, g.frames - 1],
+        ]) {
           const near = [-3, -2, -1, 0, 1, 2, 3].map((d) => t + d).filter((r) => r >= 0 && r < ref.frames);
           const diffs = near.map((r) => meanAbsDiff(frameOf(clip, k), frameOf(ref, r)));
           const own = diffs[near.indexOf(t)];
@@ -200,7 +248,22 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
   it('running the same command again decodes nothing cached, retries the bad videos and reports them again', async () => {
     const again = await runCli(
       PVNAS_BIN,
-      ['ingest', 'kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--csv', 'k400/annotations/validate.csv', '--out', 'cache', '--workers', '2', '--short-side', String(SHORT_SIDE)],
+      [
+        'ingest',
+        'kinetics',
+        '--root',
+        'k400',
+        '--csv',
+        'k400/annotations/train.csv',
+        '--csv',
+        'k400/annotations/validate.csv',
+        '--out',
+        'cache',
+        '--workers',
+        '2',
+        '--short-side',
+        String(SHORT_SIDE),
+      ],
       { cwd: tmp.dir },
     );
     expect(again.code).toBe(0);
@@ -212,9 +275,15 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
 
   it('the same cache with other settings is refused (exit 1, the folder and both settings named), and left as it was', async () => {
     const before = fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8');
-    const r = await runCli(PVNAS_BIN, ['ingest', 'kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--out', 'cache', '--short-side', '128'], { cwd: tmp.dir });
+    const r = await runCli(
+      PVNAS_BIN,
+      ['ingest', 'kinetics', '--root', 'k400', '--csv', 'k400/annotations/train.csv', '--out', 'cache', '--short-side', '128'],
+      { cwd: tmp.dir },
+    );
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
-    expect(r.stderr).toContain(`ingest: ${out}: this cache was built with shortSide ${SHORT_SIDE}, not shortSide 128 (use another --out folder, or the same settings to resume)`);
+    expect(r.stderr).toContain(
+      `ingest: ${out}: this cache was built with shortSide ${SHORT_SIDE}, not shortSide 128 (use another --out folder, or the same settings to resume)`,
+    );
     expect(fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8')).toBe(before);
     const audit = (await auditCache(out))!;
     expect(partialVideos(audit)).toEqual([]);

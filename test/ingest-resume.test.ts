@@ -38,7 +38,13 @@ describe('ingest kinetics: stop and resume', () => {
     const rows = ids.map((id) => `abseiling,${id.slice(0, 11)},0,2,train`);
     writeFile(path.join(root, 'annotations', 'train.csv'), ['label,youtube_id,time_start,time_end,split', ...rows].join('\n') + '\n');
     const out = path.join(tmp.dir, `${name}-cache`);
-    return { root, out, ids, videoPath, args: ['ingest', 'kinetics', '--root', root, '--csv', path.join(root, 'annotations', 'train.csv'), '--out', out, '--workers', '1'] };
+    return {
+      root,
+      out,
+      ids,
+      videoPath,
+      args: ['ingest', 'kinetics', '--root', root, '--csv', path.join(root, 'annotations', 'train.csv'), '--out', out, '--workers', '1'],
+    };
   }
 
   /** Waits until the cache written by another process holds at least `n` videos. */
@@ -54,7 +60,17 @@ describe('ingest kinetics: stop and resume', () => {
   async function jpegsOf(out: string, ids: string[]): Promise<Map<string, Buffer>> {
     const cache = FrameCache.openReader(out);
     try {
-      return new Map(ids.map((id) => [id, Buffer.concat(cache.readJpegs(id, Array.from({ length: cache.video(id)!.frames }, (_, i) => i)))]));
+      return new Map(
+        ids.map((id) => [
+          id,
+          Buffer.concat(
+            cache.readJpegs(
+              id,
+              Array.from({ length: cache.video(id)!.frames }, (_, i) => i),
+            ),
+          ),
+        ]),
+      );
     } finally {
       await cache.close();
     }
@@ -175,8 +191,19 @@ describe('ingest kinetics: stop and resume', () => {
       const report = readReport(d.out);
       expect({ failures: report.failures, failedLines: r.stderr.includes('failed videos') }).toEqual({ failures: [], failedLines: false });
       expect(report.counts.pending).toBeGreaterThanOrEqual(1);
-      expect(report.counts).toEqual({ manifest: VIDEOS, skippedCached: 0, written: VIDEOS - report.counts.pending, failed: 0, inCache: VIDEOS - report.counts.pending, pending: report.counts.pending });
-      expect({ code: r.code, interrupted: report.interrupted, last: r.stderr.trimEnd().split('\n').pop() }).toEqual({ code: 130, interrupted: true, last: 'run the same command again to continue' });
+      expect(report.counts).toEqual({
+        manifest: VIDEOS,
+        skippedCached: 0,
+        written: VIDEOS - report.counts.pending,
+        failed: 0,
+        inCache: VIDEOS - report.counts.pending,
+        pending: report.counts.pending,
+      });
+      expect({ code: r.code, interrupted: report.interrupted, last: r.stderr.trimEnd().split('\n').pop() }).toEqual({
+        code: 130,
+        interrupted: true,
+        last: 'run the same command again to continue',
+      });
 
       const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
       const second = readReport(d.out);

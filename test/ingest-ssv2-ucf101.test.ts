@@ -23,7 +23,7 @@ describe('ingest ssv2 / ucf101 (CLI) on tiny datasets', () => {
   });
   afterAll(() => tmp?.remove());
 
-  it('ssv2: the sample generator\'s SSv2 layout, --fps native; an entry with an unknown template is reported by index', async () => {
+  it("ssv2: the sample generator's SSv2 layout, --fps native; an entry with an unknown template is reported by index", async () => {
     const root = path.join(tmp.dir, 'sample');
     const marker: SampleMarker = await generateSampleDataset({
       root,
@@ -45,8 +45,26 @@ describe('ingest ssv2 / ucf101 (CLI) on tiny datasets', () => {
     const out = path.join(tmp.dir, 'ssv2-cache');
     const run = await runCli(
       PVNAS_BIN,
-      ['ingest', 'ssv2', '--root', path.join(root, SSV2_VIDEO_DIR), '--labels', path.join(root, SSV2_LABELS), '--annotations', path.join(root, SSV2_TRAIN),
-        '--annotations', valFile, '--fps', 'native', '--short-side', '48', '--workers', '2', '--out', out],
+      [
+        'ingest',
+        'ssv2',
+        '--root',
+        path.join(root, SSV2_VIDEO_DIR),
+        '--labels',
+        path.join(root, SSV2_LABELS),
+        '--annotations',
+        path.join(root, SSV2_TRAIN),
+        '--annotations',
+        valFile,
+        '--fps',
+        'native',
+        '--short-side',
+        '48',
+        '--workers',
+        '2',
+        '--out',
+        out,
+      ],
       { cwd: tmp.dir },
     );
     expect(run.code).toBe(0);
@@ -54,7 +72,9 @@ describe('ingest ssv2 / ucf101 (CLI) on tiny datasets', () => {
     expect(report.settings).toEqual({ shortSide: 48, fps: 0, quality: 90 });
     expect(report.counts).toEqual({ manifest: 6, skippedCached: 0, written: 6, failed: 0, inCache: 6, pending: 0 });
     expect(report.failures).toEqual([]);
-    expect(report.manifestIssues).toEqual([{ file: valFile, line: 3, reason: expect.stringMatching(/video 999999: template "Juggling \[something\]" is not in /) }]);
+    expect(report.manifestIssues).toEqual([
+      { file: valFile, line: 3, reason: expect.stringMatching(/video 999999: template "Juggling \[something\]" is not in /) },
+    ]);
 
     expect(partialVideos((await auditCache(out))!)).toEqual([]);
     const cache = FrameCache.openReader(out);
@@ -109,9 +129,13 @@ describe('ingest ssv2 / ucf101 (CLI) on tiny datasets', () => {
       [videos[2].rel, 'Bowling/v_Bowling_g01_c01.avi', videos[3].rel].join('\r\n') + '\r\n', // Bowling: not in classInd
     );
 
-    const run = await runCli(PVNAS_BIN, ['ingest', 'ucf101', '--root', 'UCF-101', '--splits-dir', 'ucfTrainTestlist', '--split', '1', '--workers', '2', '--out', 'ucf-cache'], {
-      cwd: tmp.dir,
-    });
+    const run = await runCli(
+      PVNAS_BIN,
+      ['ingest', 'ucf101', '--root', 'UCF-101', '--splits-dir', 'ucfTrainTestlist', '--split', '1', '--workers', '2', '--out', 'ucf-cache'],
+      {
+        cwd: tmp.dir,
+      },
+    );
     expect(run.code).toBe(0);
     const out = path.join(tmp.dir, 'ucf-cache');
     const report = readReport(out);
@@ -130,7 +154,15 @@ describe('ingest ssv2 / ucf101 (CLI) on tiny datasets', () => {
     expect(partialVideos(audit)).toEqual([]);
     const cache = FrameCache.openReader(out);
     try {
-      const got = [...cache.videos()].map((v) => ({ id: v.id, frames: v.frames, label: v.label, labelName: v.labelName, w: v.width, h: v.height, src: v.source }));
+      const got = [...cache.videos()].map((v) => ({
+        id: v.id,
+        frames: v.frames,
+        label: v.label,
+        labelName: v.labelName,
+        w: v.width,
+        h: v.height,
+        src: v.source,
+      }));
       const want = videos.map((v) => ({
         id: path.basename(v.rel, '.avi'),
         frames: Math.round((Math.round(v.seconds * 25) * 30) / 25), // 25 fps resampled to 30

@@ -122,7 +122,9 @@ describe('pvnas inspection commands (CLI)', () => {
 
     it('probe on an HTML page saved as .mp4', async () => {
       const page = writeFile(path.join(tmp.dir, 'videos', 'page.mp4'), '<!DOCTYPE html><html><body>404</body></html>\n');
-      expect(refused(await pvnas('probe', page))).toBe(`pvnas: ${page}: file is text, not a video (a failed download often saves an HTML error page; re-download it)\n`);
+      expect(refused(await pvnas('probe', page))).toBe(
+        `pvnas: ${page}: file is text, not a video (a failed download often saves an HTML error page; re-download it)\n`,
+      );
     });
 
     it('frames past the end of the video: names the file and the index, writes nothing', async () => {

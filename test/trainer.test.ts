@@ -14,7 +14,12 @@ import { makeTempDir } from './support/datasets';
 
 const RUN_FILES = ['config.json', 'run.json', 'metrics.jsonl', 'report.md'];
 const json = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
-const lines = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const lines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
   let tmp: ReturnType<typeof makeTempDir>;
@@ -26,16 +31,40 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
   beforeAll(async () => {
     tmp = makeTempDir('e2e-trainer');
     const root = path.join(tmp.dir, 'tiny');
-    await generateSampleDataset({ root, classes: 2, trainPerClass: 4, valPerClass: 1, width: 64, height: 48, seconds: [1.2, 1.5], layouts: ['kinetics'], log: null });
+    await generateSampleDataset({
+      root,
+      classes: 2,
+      trainPerClass: 4,
+      valPerClass: 1,
+      width: 64,
+      height: 48,
+      seconds: [1.2, 1.5],
+      layouts: ['kinetics'],
+      log: null,
+    });
     const k = path.join(root, 'kinetics');
     const csv = (f: string) => path.join(k, 'annotations', f);
     // one train video replaced by garbage: it must be skipped, counted and listed, not fatal
     const firstTrain = fs.readFileSync(csv('train.csv'), 'utf8').trim().split('\n')[1].split(',');
     const dir = path.join(k, 'train', firstTrain[0].replace(/ /g, '_'));
-    badVideo = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith(firstTrain[1]))!);
+    badVideo = path.join(
+      dir,
+      fs.readdirSync(dir).find((f) => f.startsWith(firstTrain[1]))!,
+    );
     fs.writeFileSync(badVideo, 'not a video\n'.repeat(50));
     evalConfig = path.join(tmp.dir, 'eval.json');
-    fs.writeFileSync(evalConfig, JSON.stringify({ workers: 1, batchSize: 4, data: { source: 'manifest', train: { format: 'kinetics', csv: csv('train.csv'), root: k }, val: { format: 'kinetics', csv: csv('validate.csv'), root: k, classesFromCsv: csv('train.csv') } } }));
+    fs.writeFileSync(
+      evalConfig,
+      JSON.stringify({
+        workers: 1,
+        batchSize: 4,
+        data: {
+          source: 'manifest',
+          train: { format: 'kinetics', csv: csv('train.csv'), root: k },
+          val: { format: 'kinetics', csv: csv('validate.csv'), root: k, classesFromCsv: csv('train.csv') },
+        },
+      }),
+    );
     configFile = path.join(tmp.dir, 'tiny.yaml');
     fs.writeFileSync(
       configFile,
@@ -64,7 +93,16 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     const out = JSON.parse(s.stdout);
     const dir = path.join(tmp.dir, 'runs', 'whole');
     expect(out).toMatchObject({ status: 'done', run: dir, genotype: path.join(dir, 'genotype.json') });
-    for (const f of [...RUN_FILES, 'genotype.json', 'alphas/epoch-000.json', 'alphas/epoch-001.json', 'alphas/epoch-002.json', 'checkpoints/latest.json', 'bad-clips.json']) expect(fs.existsSync(path.join(dir, f))).toBe(true);
+    for (const f of [
+      ...RUN_FILES,
+      'genotype.json',
+      'alphas/epoch-000.json',
+      'alphas/epoch-001.json',
+      'alphas/epoch-002.json',
+      'checkpoints/latest.json',
+      'bad-clips.json',
+    ])
+      expect(fs.existsSync(path.join(dir, f))).toBe(true);
     const meta = json(path.join(dir, 'run.json'));
     expect(meta).toMatchObject({ command: 'search', status: 'done', seed: 0, backend: { name: expect.any(String) } });
     expect(meta.git === null || /^[0-9a-f]{40}$/.test(meta.git.commit)).toBe(true);
@@ -83,21 +121,40 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     // the alphas moved between the snapshots
     expect(json(path.join(dir, 'alphas/epoch-002.json')).spatial_normal).not.toEqual(json(path.join(dir, 'alphas/epoch-000.json')).spatial_normal);
     const plots = fs.readdirSync(path.join(dir, 'plots'));
-    expect(plots).toEqual(expect.arrayContaining(['curves.svg', 'alphas-spatial_normal.svg', 'alphas-temporal_reduce.svg', 'cell-spatial_normal.svg', 'cell-temporal_reduce.svg']));
+    expect(plots).toEqual(
+      expect.arrayContaining(['curves.svg', 'alphas-spatial_normal.svg', 'alphas-temporal_reduce.svg', 'cell-spatial_normal.svg', 'cell-temporal_reduce.svg']),
+    );
     for (const p of plots) expect(XMLValidator.validate(fs.readFileSync(path.join(dir, 'plots', p), 'utf8'))).toBe(true);
     const report = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
     expect(report).toMatch(/## Genotype/);
     // 2 validation clips cannot beat chance by three standard errors: the search says its genotype is noise
-    expect(report).toMatch(/## Verdict\n\n\*\*This genotype carries no information\.\*\* The supernet ended at chance: validation accuracy \d+\.\d% on 2 clips/);
+    expect(report).toMatch(
+      /## Verdict\n\n\*\*This genotype carries no information\.\*\* The supernet ended at chance: validation accuracy \d+\.\d% on 2 clips/,
+    );
     expect(s.stderr).toMatch(/WARNING: THIS GENOTYPE CARRIES NO INFORMATION/);
     expect(report).toMatch(/waiting for data: \*\*\d+\.\d%\*\*/);
     expect(report).toMatch(/Bad clips skipped: 1/);
 
-    const r = await run(['retrain', '--config', configFile, '--name', 'rt', '--genotype', path.join(dir, 'genotype.json'), '--repeats', '1', '--set', 'optim.lr.warmupEpochs=1', '--set', 'validateEvery=1']);
+    const r = await run([
+      'retrain',
+      '--config',
+      configFile,
+      '--name',
+      'rt',
+      '--genotype',
+      path.join(dir, 'genotype.json'),
+      '--repeats',
+      '1',
+      '--set',
+      'optim.lr.warmupEpochs=1',
+      '--set',
+      'validateEvery=1',
+    ]);
     expect(r.stderr).not.toMatch(/pvnas: /);
     expect(r.code).toBe(0);
     const rdir = path.join(tmp.dir, 'runs', 'rt');
-    for (const f of [...RUN_FILES, 'genotype.json', 'model/model.json', 'model/weights.bin', 'plots/curves.svg']) expect(fs.existsSync(path.join(rdir, f))).toBe(true);
+    for (const f of [...RUN_FILES, 'genotype.json', 'model/model.json', 'model/weights.bin', 'plots/curves.svg'])
+      expect(fs.existsSync(path.join(rdir, f))).toBe(true);
     expect(json(path.join(rdir, 'genotype.json')).cells).toEqual(json(path.join(dir, 'genotype.json')).cells);
     const rEpochs = lines(path.join(rdir, 'metrics.jsonl')).filter((x) => x.kind === 'epoch');
     expect(rEpochs).toHaveLength(2);
@@ -127,7 +184,12 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     const dir = path.join(tmp.dir, 'runs', 'killed');
     const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
     // kill it mid-epoch 0, after its second checkpoint
-    await waitFor('the second checkpoint', () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000002', 'checkpoint.json')) ? true : undefined), 100_000, 20);
+    await waitFor(
+      'the second checkpoint',
+      () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000002', 'checkpoint.json')) ? true : undefined),
+      100_000,
+      20,
+    );
     killTree(child.child, 'SIGKILL');
     const killed = await child.done;
     expect(killed.signal).toBe('SIGKILL');
@@ -146,13 +208,20 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     expect(meta.status).toBe('done');
     expect(meta.resumed).toHaveLength(1);
     // steps re-run after the checkpoint are logged again; readers keep the last of each
-    const steps = new Set(lines(path.join(dir, 'metrics.jsonl')).filter((x) => x.kind === 'step').map((x) => x.step));
+    const steps = new Set(
+      lines(path.join(dir, 'metrics.jsonl'))
+        .filter((x) => x.kind === 'step')
+        .map((x) => x.step),
+    );
     expect([...steps].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
   }, 300_000);
 
   it('Ctrl-C writes a checkpoint and exits 130; --resume of a finished run is refused', async () => {
     const dir = path.join(tmp.dir, 'runs', 'interrupted');
-    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'interrupted', '--set', 'checkpointEvery=0'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'interrupted', '--set', 'checkpointEvery=0'], {
+      cwd: tmp.dir,
+      timeoutMs: 120_000,
+    });
     await waitFor('the first step', () => (fs.existsSync(path.join(dir, 'metrics.jsonl')) ? true : undefined), 100_000, 20);
     killTree(child.child, 'SIGINT');
     const r = await child.done;
@@ -183,7 +252,10 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
 
   it('bad configs are refused before anything runs, naming the key and where it came from', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['search', '--config', configFile, '--set', 'optim.weightLR=1'], /bad search config \(from file .*tiny\.yaml and command-line flags\): optim\.weightLR: unknown key/],
+      [
+        ['search', '--config', configFile, '--set', 'optim.weightLR=1'],
+        /bad search config \(from file .*tiny\.yaml and command-line flags\): optim\.weightLR: unknown key/,
+      ],
       [['search', '--config', configFile, '--jitter', '30,20'], /clips\.jitter: jitter is \[min, max\] with min <= max/],
       [['search', '--config', configFile, '--crop', '40'], /clips\.crop: crop must be <= jitter\[0\]/],
       [['search', '--config', configFile, '--set', 'optim.weightLr.kind=linear'], /optim\.weightLr\.kind: /],

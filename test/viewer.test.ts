@@ -41,14 +41,28 @@ describe('pvnas view in headless Chromium', () => {
     tmp?.remove();
   });
 
-  it('gives pvnas evaluate\'s single-view top-1 for every sample validation video', async () => {
+  it("gives pvnas evaluate's single-view top-1 for every sample validation video", async () => {
     const run = (args: string[]) => runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 400_000 });
-    const retrain = await run(['retrain', '--dataset', 'ssv2', '--name', 'model', '--epochs', '6', '--set', 'validateEvery=0', '--set', 'optim.lr.warmupEpochs=1']);
+    const retrain = await run([
+      'retrain',
+      '--dataset',
+      'ssv2',
+      '--name',
+      'model',
+      '--epochs',
+      '6',
+      '--set',
+      'validateEvery=0',
+      '--set',
+      'optim.lr.warmupEpochs=1',
+    ]);
     expect(retrain.stderr).not.toMatch(/pvnas: /);
     expect(retrain.code).toBe(0);
     const ev = await run(['evaluate', '--dataset', 'ssv2', '--model', 'model', '--name', 'ev']);
     expect(ev.code).toBe(0);
-    const scores: Array<{ id: string; label: number; probabilities: number[] }> = json(path.join(tmp.dir, 'runs', 'ev', 'evaluation-ordered.json')).singleViewScores;
+    const scores: Array<{ id: string; label: number; probabilities: number[] }> = json(
+      path.join(tmp.dir, 'runs', 'ev', 'evaluation-ordered.json'),
+    ).singleViewScores;
     expect(scores).toHaveLength(128);
 
     server = startCli(PVNAS_BIN, ['view', 'model', '--port', '0'], { cwd: tmp.dir, timeoutMs: 900_000 });
@@ -65,7 +79,12 @@ describe('pvnas view in headless Chromium', () => {
 
     // the validation videos, as files a user would choose
     const root = path.join(WORKSPACE, 'data', 'sample', 'ssv2');
-    const val = loadManifest({ format: 'ssv2', labels: path.join(root, 'labels', 'something-something-v2-labels.json'), annotations: path.join(root, 'labels', 'something-something-v2-validation.json'), root: path.join(root, '20bn-something-something-v2') });
+    const val = loadManifest({
+      format: 'ssv2',
+      labels: path.join(root, 'labels', 'something-something-v2-labels.json'),
+      annotations: path.join(root, 'labels', 'something-something-v2-validation.json'),
+      root: path.join(root, '20bn-something-something-v2'),
+    });
     const files = val.records.map((r) => r.path);
     await page.setInputFiles('#videos', files);
     await page.waitForSelector(`#status[data-done="${files.length}"]`, { timeout: 600_000 });
@@ -83,15 +102,19 @@ describe('pvnas view in headless Chromium', () => {
       // the same frames as the loader's single view (the middle of its 10 test clips)
       const info = await probeVideo(rec.path, { minFrames: 1 });
       const expected = sampleTestIndices(info.frames, info.fps, 10)[5]!;
-      if (JSON.stringify(b.frames) !== JSON.stringify(expected)) otherFrames.push(`${s.id}: browser ${b.frames!.join(',')}, loader ${expected.join(',')} (${info.frames} frames at ${info.fps} fps)`);
+      if (JSON.stringify(b.frames) !== JSON.stringify(expected))
+        otherFrames.push(`${s.id}: browser ${b.frames!.join(',')}, loader ${expected.join(',')} (${info.frames} frames at ${info.fps} fps)`);
       diffs.push(Math.max(...s.probabilities.map((q, c) => Math.abs(b.probabilities![c]! - q))));
       const nodeTop = s.probabilities.indexOf(Math.max(...s.probabilities));
-      if (b.top![0]!.index !== nodeTop) mismatches.push(`${s.id}: browser ${b.top![0]!.name} ${b.top![0]!.p.toFixed(3)}, evaluate class ${nodeTop} ${s.probabilities[nodeTop]!.toFixed(3)}`);
+      if (b.top![0]!.index !== nodeTop)
+        mismatches.push(`${s.id}: browser ${b.top![0]!.name} ${b.top![0]!.p.toFixed(3)}, evaluate class ${nodeTop} ${s.probabilities[nodeTop]!.toFixed(3)}`);
       for (let c = 0; c < s.probabilities.length; c++) maxDiff = Math.max(maxDiff, Math.abs(b.probabilities![c]! - s.probabilities[c]!));
     }
     const ms = results.map((r) => r.ms!).sort((a, b) => a - b);
     diffs.sort((x, y) => x - y);
-    process.stdout.write(`viewer: ${results.length} videos; probability difference to pvnas evaluate's single view: largest ${maxDiff.toFixed(4)}, median ${diffs[Math.floor(diffs.length / 2)]!.toFixed(4)}; median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms a video (wasm)\n`);
+    process.stdout.write(
+      `viewer: ${results.length} videos; probability difference to pvnas evaluate's single view: largest ${maxDiff.toFixed(4)}, median ${diffs[Math.floor(diffs.length / 2)]!.toFixed(4)}; median ${ms[Math.floor(ms.length / 2)]!.toFixed(0)} ms a video (wasm)\n`,
+    );
     expect(otherFrames).toEqual([]);
     expect(mismatches).toEqual([]);
     expect(maxDiff).toBeLessThan(0.2);

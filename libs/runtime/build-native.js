@@ -25,7 +25,13 @@ function say(line) {
 function nodeGyp() {
   const candidates = [
     process.env.npm_config_node_gyp,
-    (() => { try { return require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] }); } catch { return undefined; } })(),
+    (() => {
+      try {
+        return require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] });
+      } catch {
+        return undefined;
+      }
+    })(),
     path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
   ];
   return candidates.find((c) => c && fs.existsSync(c));
@@ -40,7 +46,11 @@ function gypRebuild(dir, env) {
   if (nodedir) args.push(`--nodedir=${nodedir}`);
   const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status === 0) return undefined;
-  const tail = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /error|Error/.test(l)).slice(0, 12).join('\n');
+  const tail = `${r.stdout}\n${r.stderr}`
+    .split('\n')
+    .filter((l) => /error|Error/.test(l))
+    .slice(0, 12)
+    .join('\n');
   return `First errors:\n${tail || `(node-gyp exited with ${r.status}${r.error ? `: ${r.error.message}` : ''})`}`;
 }
 

@@ -22,12 +22,24 @@ export function modelInput(metadata: unknown): ModelInput {
   const i = m?.input ?? {};
   const num = (k: string, fallback?: number): number => {
     const v = i[k] ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`model.json: userDefinedMetadata.pvnas.input.${k} is missing; export the model again with this version of pvnas`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new Error(`model.json: userDefinedMetadata.pvnas.input.${k} is missing; export the model again with this version of pvnas`);
     return v;
   };
   const classes = m?.classes;
-  if (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string')) throw new Error('model.json: userDefinedMetadata.pvnas.classes (the class names) is missing; export the model again with `pvnas view` or `pvnas export --classes`');
-  return { frames: num('frames'), size: num('size'), window: num('window', 64), fps: num('fps', 30), mean: num('mean'), std: num('std'), classes: classes as string[] };
+  if (!Array.isArray(classes) || classes.some((c) => typeof c !== 'string'))
+    throw new Error(
+      'model.json: userDefinedMetadata.pvnas.classes (the class names) is missing; export the model again with `pvnas view` or `pvnas export --classes`',
+    );
+  return {
+    frames: num('frames'),
+    size: num('size'),
+    window: num('window', 64),
+    fps: num('fps', 30),
+    mean: num('mean'),
+    std: num('std'),
+    classes: classes as string[],
+  };
 }
 
 /** The frame numbers (at `fps`) of the single view's clip of a video `frameCount` frames long. */

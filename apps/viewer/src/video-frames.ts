@@ -13,7 +13,11 @@ export function loadVideo(url: string): Promise<HTMLVideoElement> {
   video.playsInline = true;
   return new Promise((resolve, reject) => {
     video.addEventListener('loadeddata', () => resolve(video), { once: true });
-    video.addEventListener('error', () => reject(new Error(`the browser cannot decode this video (${video.error?.message || `media error ${video.error?.code}`})`)), { once: true });
+    video.addEventListener(
+      'error',
+      () => reject(new Error(`the browser cannot decode this video (${video.error?.message || `media error ${video.error?.code}`})`)),
+      { once: true },
+    );
     video.src = url;
   });
 }

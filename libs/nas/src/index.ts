@@ -24,13 +24,41 @@ export { saveDerived, loadDerived, MODEL_FORMAT } from './derived/model-file';
 export { exportGraphModel, graphModelFiles, graphArtifacts, GRAPH_MODEL_WEIGHTS, type GraphExportOptions } from './export/graph-model';
 export { GraphBuilder, type GNode } from './export/graph-builder';
 export { EvaluationError, videoLabel } from './evaluate/errors';
-export { ViewAggregator, type ViewAggregatorOptions, type AggregateResult, type VideoScores, type IncompleteVideo, type ViewKind } from './evaluate/view-aggregator';
+export {
+  ViewAggregator,
+  type ViewAggregatorOptions,
+  type AggregateResult,
+  type VideoScores,
+  type IncompleteVideo,
+  type ViewKind,
+} from './evaluate/view-aggregator';
 export { computeMetrics, argmaxFirst, labelRank, type Metrics, type MetricsOptions, type TopK, type ClassAccuracy } from './evaluate/metrics';
 export { evaluateViews, singleViewMetrics, type ViewEvaluation, type ViewEvaluationOptions } from './evaluate/view-metrics';
 export { scoreViews, singleViewAccuracy, type ViewBatch, type ViewScoring, type SingleViewScore } from './evaluate/score-views';
 export { renderEvaluationMarkdown, escapeCell, formatPercent, type ReportOptions } from './evaluate/report';
-export { runEpochs, emptyTotals, NonFiniteLossError, type Batch, type BatchSource, type StepReport, type EpochReport, type LoopState, type EpochTotals, type StepOutcome, type StepAt } from './train/epoch-loop';
-export { saveCheckpoint, loadCheckpoint, latestCheckpoint, NonFiniteStateError, progressSchema, CHECKPOINT_FORMAT, type Progress, type CheckpointInfo } from './train/checkpoint';
+export {
+  runEpochs,
+  emptyTotals,
+  NonFiniteLossError,
+  type Batch,
+  type BatchSource,
+  type StepReport,
+  type EpochReport,
+  type LoopState,
+  type EpochTotals,
+  type StepOutcome,
+  type StepAt,
+} from './train/epoch-loop';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  latestCheckpoint,
+  NonFiniteStateError,
+  progressSchema,
+  CHECKPOINT_FORMAT,
+  type Progress,
+  type CheckpointInfo,
+} from './train/checkpoint';
 export { SearchTrainer, searchOptimSchema, type SearchOptim, type AlphaSoftmax } from './train/search-trainer';
 export { RetrainTrainer, retrainOptimSchema, type RetrainOptim } from './train/retrain-trainer';
 export { crossEntropy, countCorrect } from './train/loss';

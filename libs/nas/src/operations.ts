@@ -132,13 +132,30 @@ export class FactorizedReduce implements Block {
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     const r = tf.relu(x);
     const [N, T, H, W, C] = x.shape;
-    const shifted = tf.pad(r, [[0, 0], [0, 0], [0, 1], [0, 1], [0, 0]]).slice([0, 0, 1, 1, 0], [N, T, H, W, C]);
+    const shifted = tf
+      .pad(r, [
+        [0, 0],
+        [0, 0],
+        [0, 1],
+        [0, 1],
+        [0, 0],
+      ])
+      .slice([0, 0, 1, 1, 0], [N, T, H, W, C]);
     const halves = [spatialConv(r, w4(this.path1), { stride: 2, pad: 0 }), spatialConv(shifted, w4(this.path2), { stride: 2, pad: 0 })];
     return this.bn.forward(concatChannels(halves), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const r = g.relu(x);
-    const shifted = g.subsample(g.pad(r, [[0, 0], [0, 1], [0, 1], [0, 0]]), 1, 1);
+    const shifted = g.subsample(
+      g.pad(r, [
+        [0, 0],
+        [0, 1],
+        [0, 1],
+        [0, 0],
+      ]),
+      1,
+      1,
+    );
     return this.bn.emit(g, g.concat([g.spatialConv(r, this.path1, { stride: 2, pad: 0 }), g.spatialConv(shifted, this.path2, { stride: 2, pad: 0 })], 3));
   }
 }
@@ -156,7 +173,13 @@ export function cellInput0(p: Params, cin: number, cout: number, affine: boolean
 /** 1x3x3 pool; in a search edge followed by BN without affine, as DARTS' MixedOp. */
 export class Pool implements Block {
   private readonly bn?: BatchNorm;
-  constructor(p: Params, readonly kind: 'avg' | 'max', readonly stride: number, channels: number, withBn: boolean) {
+  constructor(
+    p: Params,
+    readonly kind: 'avg' | 'max',
+    readonly stride: number,
+    channels: number,
+    withBn: boolean,
+  ) {
     if (withBn) this.bn = new BatchNorm(p.scope('bn'), channels, false);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
@@ -174,7 +197,13 @@ export class SepConv implements Block {
   private readonly w: { depthwise1: tf.Variable; pointwise1: tf.Variable; depthwise2: tf.Variable; pointwise2: tf.Variable };
   private readonly bn1: BatchNorm;
   private readonly bn2: BatchNorm;
-  constructor(p: Params, cin: number, cout: number, readonly stride: number, affine: boolean) {
+  constructor(
+    p: Params,
+    cin: number,
+    cout: number,
+    readonly stride: number,
+    affine: boolean,
+  ) {
     this.w = {
       depthwise1: p.conv('depthwise1', [3, 3, 1, cin]),
       pointwise1: p.conv('pointwise1', [1, 1, cin, cin]),
@@ -200,7 +229,13 @@ export class SepConv implements Block {
 export class DilConv implements Block {
   private readonly w: { depthwise: tf.Variable; pointwise: tf.Variable };
   private readonly bn: BatchNorm;
-  constructor(p: Params, cin: number, cout: number, readonly stride: number, affine: boolean) {
+  constructor(
+    p: Params,
+    cin: number,
+    cout: number,
+    readonly stride: number,
+    affine: boolean,
+  ) {
     this.w = { depthwise: p.conv('depthwise', [3, 3, 1, cin]), pointwise: p.conv('pointwise', [1, 1, cin, cout]) };
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
@@ -218,7 +253,15 @@ export class DilConv implements Block {
 export class Conv2Plus1d implements Block {
   private readonly w: { spatial: tf.Variable; temporal: tf.Variable };
   private readonly bn: BatchNorm;
-  constructor(p: Params, cin: number, cout: number, spatialKernel: 1 | 3, readonly stride: number, affine: boolean, readonly temporalStride = 1) {
+  constructor(
+    p: Params,
+    cin: number,
+    cout: number,
+    spatialKernel: 1 | 3,
+    readonly stride: number,
+    affine: boolean,
+    readonly temporalStride = 1,
+  ) {
     this.w = { spatial: p.conv('spatial', [spatialKernel, spatialKernel, cin, cout]), temporal: p.conv('temporal', [3, 1, cout, cout]) };
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
@@ -230,7 +273,10 @@ export class Conv2Plus1d implements Block {
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const k = this.w.spatial.shape[0];
-    return this.bn.emit(g, g.temporalConv(g.spatialConv(g.relu(x), this.w.spatial, { stride: this.stride, pad: (k - 1) / 2 }), this.w.temporal, this.temporalStride));
+    return this.bn.emit(
+      g,
+      g.temporalConv(g.spatialConv(g.relu(x), this.w.spatial, { stride: this.stride, pad: (k - 1) / 2 }), this.w.temporal, this.temporalStride),
+    );
   }
 }
 

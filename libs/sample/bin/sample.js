@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The sample-dataset CLI (`nx run sample:generate`): see libs/sample/src/cli.ts for the options.
 'use strict';
-require('../../runtime/register.js');
+require('#runtime/register');
 const { runSampleCli } = require('../src/cli.ts');
 
 runSampleCli(process.argv).then(

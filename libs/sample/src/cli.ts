@@ -78,7 +78,10 @@ export async function runSampleCli(argv: readonly string[]): Promise<number> {
       seconds: a.seconds,
       fps: a.fps,
       gop: a.gop,
-      layouts: a.layouts.split(',').map((s) => s.trim()).filter(Boolean) as SampleLayout[],
+      layouts: a.layouts
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) as SampleLayout[],
       concurrency: a.concurrency,
       log: a.quiet ? null : undefined,
     });

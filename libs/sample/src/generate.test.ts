@@ -158,8 +158,7 @@ describe('ensureSampleDataset', () => {
     });
     const parent = path.dirname(root);
     const hasVideo = (): boolean =>
-      fs.existsSync(parent) &&
-      siblings(root).some((s) => s.includes('.partial-') && listFiles(path.join(parent, s)).some((f) => f.endsWith('.mp4')));
+      fs.existsSync(parent) && siblings(root).some((s) => s.includes('.partial-') && listFiles(path.join(parent, s)).some((f) => f.endsWith('.mp4')));
     const t0 = Date.now();
     while (!hasVideo()) {
       if (Date.now() - t0 > 30000) throw new Error('the CLI wrote no video within 30 s');

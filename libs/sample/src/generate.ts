@@ -113,7 +113,12 @@ function checkReplaceable(root: string): void {
   }
   if (!stat.isDirectory()) throw new IngestError('bad-config', root, 'exists and is not a folder', 'choose another --root');
   if (fs.readdirSync(root).length > 0 && !fs.existsSync(path.join(root, SAMPLE_MARKER))) {
-    throw new IngestError('bad-config', root, `exists, is not empty and holds no ${SAMPLE_MARKER}: not a sample dataset, left untouched`, 'remove it or choose another --root');
+    throw new IngestError(
+      'bad-config',
+      root,
+      `exists, is not empty and holds no ${SAMPLE_MARKER}: not a sample dataset, left untouched`,
+      'remove it or choose another --root',
+    );
   }
 }
 

@@ -17,14 +17,7 @@ export {
 } from './scene';
 export { renderBackground, renderClip, type RenderClipOptions, type RenderedClip } from './render';
 export { encodeFrames, encoderOptions, type EncodeOptions, type SampleVideoFormat } from './encode';
-export {
-  DEFAULT_SAMPLE_OPTIONS,
-  DEFAULT_SAMPLE_ROOT,
-  SAMPLE_LAYOUTS,
-  resolveSampleOptions,
-  type SampleLayout,
-  type SampleOptions,
-} from './options';
+export { DEFAULT_SAMPLE_OPTIONS, DEFAULT_SAMPLE_ROOT, SAMPLE_LAYOUTS, resolveSampleOptions, type SampleLayout, type SampleOptions } from './options';
 export {
   KINETICS_HEADER,
   KINETICS_TRAIN_CSV,

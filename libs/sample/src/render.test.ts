@@ -157,7 +157,7 @@ describe('renderClip', () => {
           expect(Math.sign(step)).toBe(cls.direction);
           total += step;
         }
-        const expected = scene.track.angle.travel * Math.PI * ((T - 1 - (T - 1) % 3) / (T - 1));
+        const expected = scene.track.angle.travel * Math.PI * ((T - 1 - ((T - 1) % 3)) / (T - 1));
         expect(Math.abs(total)).toBeGreaterThan(0.85 * expected);
         expect(Math.abs(total)).toBeLessThan(1.15 * expected);
       }

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `nx run tools:bench-threads`: the default search step with 0 and 1 busy processes, per thread set-up (tools/bench/nas/threads.ts).
 'use strict';
-require('../../../libs/runtime/register.js');
-require('../nas/threads.ts').main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`bench-threads: ${err && err.stack ? err.stack : err}\n`);
-    process.exitCode = 1;
-  },
-);
+require('#runtime/register');
+require('../nas/threads.ts')
+  .main(process.argv)
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`bench-threads: ${err && err.stack ? err.stack : err}\n`);
+      process.exitCode = 1;
+    },
+  );

@@ -57,7 +57,14 @@ async function main(): Promise<void> {
   const names: Array<OpName | 'mixed'> = [...TEMPORAL_OPS, 'mixed'];
 
   // PyTorch first: its peak RSS is its own process's
-  const job = { threads: o.threads, op_input: opInput, ops: names, runs, warmup: 1, supernet: { channels: C, classes: 400, stem_stride: 2, input: [N, T, HW, HW, 3], runs: Math.max(2, Math.ceil(runs / 2)) } };
+  const job = {
+    threads: o.threads,
+    op_input: opInput,
+    ops: names,
+    runs,
+    warmup: 1,
+    supernet: { channels: C, classes: 400, stem_stride: 2, input: [N, T, HW, HW, 3], runs: Math.max(2, Math.ceil(runs / 2)) },
+  };
   process.stderr.write(`PyTorch peer (${o.python}) ...\n`);
   const py = spawnSync(o.python, [path.join(ROOT, 'tools/bench/py/nas_torch_peer.py')], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 24 });
   if (py.status !== 0) throw new Error(`PyTorch peer failed: ${py.stderr.slice(-2000)}`);
@@ -85,17 +92,31 @@ async function main(): Promise<void> {
       f = () => tf.sum(block.forward(x, ctx)) as tf.Scalar;
       xs = [x, ...p.trainable()];
     }
-    const step = () => tf.tidy(() => tf.engine().gradients(f, xs, undefined, true).grads.forEach((g) => g?.dataSync()));
+    const step = () =>
+      tf.tidy(() =>
+        tf
+          .engine()
+          .gradients(f, xs, undefined, true)
+          .grads.forEach((g) => g?.dataSync()),
+      );
     ours[name] = { ...timed(step, runs, 1), weights: count(p.trainable()) };
     p.dispose();
   }
   const net = new SearchNetwork({ channels: C, classes: 400, stemStride: 2, dropout: 0, seed: 0 });
   const xn = tf.randomNormal([N, T, HW, HW, 3], 0, 1, 'float32', 2) as tf.Tensor5D;
-  const labels = tf.tensor1d(Array.from({ length: N }, (_, i) => i % 400), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: N }, (_, i) => i % 400),
+    'int32',
+  );
   const vars = [...net.weights(), ...net.alphaList()];
   const superRuns = Math.max(2, Math.ceil(runs / 2));
-  const supernet = { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: false }).grads), superRuns, 1), weights: count(net.weights()) };
-  const supernetCkpt = o.recompute ? { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: true }).grads), superRuns, 1), weights: supernet.weights } : undefined;
+  const supernet = {
+    ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: false }).grads), superRuns, 1),
+    weights: count(net.weights()),
+  };
+  const supernetCkpt = o.recompute
+    ? { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: true }).grads), superRuns, 1), weights: supernet.weights }
+    : undefined;
   const rss = peakRssMiB();
 
   const rows: Array<{ item: string; ours: number; torch: number; ratio: number }> = names.map((k) => {
@@ -103,14 +124,32 @@ async function main(): Promise<void> {
     return { item: k, ours: ours[k].median_ms, torch: peer.ops[k].median_ms, ratio: ours[k].median_ms / peer.ops[k].median_ms };
   });
   if (supernet.weights !== peer.supernet.weights) throw new Error(`supernet: ${supernet.weights} weights here, ${peer.supernet.weights} in PyTorch`);
-  rows.push({ item: `supernet C=${C} [${N},${T},${HW},${HW},3]`, ours: supernet.median_ms, torch: peer.supernet.median_ms, ratio: supernet.median_ms / peer.supernet.median_ms });
-  if (supernetCkpt) rows.push({ item: '  with recomputation', ours: supernetCkpt.median_ms, torch: peer.supernet.median_ms, ratio: supernetCkpt.median_ms / peer.supernet.median_ms });
+  rows.push({
+    item: `supernet C=${C} [${N},${T},${HW},${HW},3]`,
+    ours: supernet.median_ms,
+    torch: peer.supernet.median_ms,
+    ratio: supernet.median_ms / peer.supernet.median_ms,
+  });
+  if (supernetCkpt)
+    rows.push({
+      item: '  with recomputation',
+      ours: supernetCkpt.median_ms,
+      torch: peer.supernet.median_ms,
+      ratio: supernetCkpt.median_ms / peer.supernet.median_ms,
+    });
 
   const fmt = (v: number) => v.toFixed(1).padStart(9);
-  console.log(`\nforward+backward, median of ${runs} (supernet ${superRuns}); tfjs ${info.name} vs PyTorch ${peer.torch}, ${o.threads} threads each; equal weight counts asserted`);
+  console.log(
+    `\nforward+backward, median of ${runs} (supernet ${superRuns}); tfjs ${info.name} vs PyTorch ${peer.torch}, ${o.threads} threads each; equal weight counts asserted`,
+  );
   console.log(`${'item'.padEnd(36)}${'tfjs ms'.padStart(9)}${'torch ms'.padStart(9)}  tfjs/torch`);
-  for (const r of rows) console.log(`${r.item.padEnd(36)}${fmt(r.ours)}${fmt(r.torch)}  ${r.ratio.toFixed(2)}x${r.item === 'mixed' || r.item.startsWith('supernet') ? (r.ratio <= 1.5 ? '  (target <= 1.5x: met)' : '  (target <= 1.5x: MISSED)') : ''}`);
-  console.log(`peak RSS: tfjs process ${rss.toFixed(0)} MiB, PyTorch process ${peer.max_rss_mib.toFixed(0)} MiB (ratio ${(rss / peer.max_rss_mib).toFixed(2)})`);
+  for (const r of rows)
+    console.log(
+      `${r.item.padEnd(36)}${fmt(r.ours)}${fmt(r.torch)}  ${r.ratio.toFixed(2)}x${r.item === 'mixed' || r.item.startsWith('supernet') ? (r.ratio <= 1.5 ? '  (target <= 1.5x: met)' : '  (target <= 1.5x: MISSED)') : ''}`,
+    );
+  console.log(
+    `peak RSS: tfjs process ${rss.toFixed(0)} MiB, PyTorch process ${peer.max_rss_mib.toFixed(0)} MiB (ratio ${(rss / peer.max_rss_mib).toFixed(2)})`,
+  );
   const out = path.join(ROOT, 'data', 'bench', `backend-vs-torch-${new Date().toISOString().slice(0, 19).replace(/:/g, '')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify({ backend: info, threads: o.threads, rows, peer, ours, supernet, supernetCkpt, peakRssMiB: rss }, null, 2));

@@ -28,7 +28,28 @@ import * as readline from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { cores, measure } from '../src/measure';
-import { defaultThreads, selectBackend, type BackendInfo, TorchBackend, networkCost, DerivedNetwork, defaultLayout, PRESETS, type PresetName, TRAIN, searchStep, Adam, Sgd, writeGenotype, type Genotype, randomGenotype, SearchNetwork, crossEntropy, CELL_TYPES, type CellType } from '@pvnas/nas';
+import {
+  defaultThreads,
+  selectBackend,
+  type BackendInfo,
+  TorchBackend,
+  networkCost,
+  DerivedNetwork,
+  defaultLayout,
+  PRESETS,
+  type PresetName,
+  TRAIN,
+  searchStep,
+  Adam,
+  Sgd,
+  writeGenotype,
+  type Genotype,
+  randomGenotype,
+  SearchNetwork,
+  crossEntropy,
+  CELL_TYPES,
+  type CellType,
+} from '@pvnas/nas';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const PEER = path.join(ROOT, 'tools/bench/py/nas_steps_peer.py');
@@ -180,7 +201,10 @@ const count = (vars: tf.Variable[]): number => vars.reduce((s, v) => s + v.size,
 function batchOf(c: BenchConfig, classes: number): { x: tf.Tensor5D; labels: tf.Tensor1D } {
   return {
     x: tf.randomNormal([c.batch, c.frames, c.size, c.size, 3], 0, 1, 'float32', 1) as tf.Tensor5D,
-    labels: tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % classes), 'int32'),
+    labels: tf.tensor1d(
+      Array.from({ length: c.batch }, (_, i) => i % classes),
+      'int32',
+    ),
   };
 }
 
@@ -201,7 +225,14 @@ function buildOurs(kind: Kind, c: BenchConfig, genotype: Genotype, o: NasStepsOp
       },
     };
   }
-  const net = new DerivedNetwork(genotype, { channels: c.channels, classes: o.classes, layout: defaultLayout(1), stemStride: o.stemStride, dropout: 0, seed: 0 });
+  const net = new DerivedNetwork(genotype, {
+    channels: c.channels,
+    classes: o.classes,
+    layout: defaultLayout(1),
+    stemStride: o.stemStride,
+    dropout: 0,
+    seed: 0,
+  });
   const vars = net.params.trainable();
   return {
     weights: count(vars),
@@ -226,7 +257,15 @@ function buildOurs(kind: Kind, c: BenchConfig, genotype: Genotype, o: NasStepsOp
 
 // ---------------------------------------------------------------------------------------------------------------
 
-async function runItem(kind: Kind, c: BenchConfig, genotype: Genotype, genotypeFile: string, peer: Peer, o: NasStepsOptions, log: (s: string) => void): Promise<ItemResult> {
+async function runItem(
+  kind: Kind,
+  c: BenchConfig,
+  genotype: Genotype,
+  genotypeFile: string,
+  peer: Peer,
+  o: NasStepsOptions,
+  log: (s: string) => void,
+): Promise<ItemResult> {
   const ours = buildOurs(kind, c, genotype, o);
   const built = await peer.request<BuildReply>({
     cmd: 'build',
@@ -271,10 +310,14 @@ async function runItem(kind: Kind, c: BenchConfig, genotype: Genotype, genotypeF
     const mean = (p: SidePass) => p.ms.reduce((a, b) => a + b, 0) / p.ms.length;
     if (round === 0) {
       const warm = Math.max(last('tfjs').ms[1], last('torch').ms[1]);
-      log(`  ${c.name} ${kind} round 0: cold step tfjs ${last('tfjs').ms[0].toFixed(0)} ms, PyTorch ${last('torch').ms[0].toFixed(0)} ms; second step ${last('tfjs').ms[1].toFixed(0)} / ${last('torch').ms[1].toFixed(0)} ms`);
+      log(
+        `  ${c.name} ${kind} round 0: cold step tfjs ${last('tfjs').ms[0].toFixed(0)} ms, PyTorch ${last('torch').ms[0].toFixed(0)} ms; second step ${last('tfjs').ms[1].toFixed(0)} / ${last('torch').ms[1].toFixed(0)} ms`,
+      );
       steps = Math.min(50, Math.max(1, Math.ceil((o.minRoundSec * 1000) / warm)));
     } else {
-      log(`  ${c.name} ${kind} round ${round}: ${steps} step(s) a side, tfjs ${mean(last('tfjs')).toFixed(0)} ms/step, PyTorch ${mean(last('torch')).toFixed(0)} ms/step (losses ${last('tfjs').loss.toFixed(3)} / ${last('torch').loss.toFixed(3)})`);
+      log(
+        `  ${c.name} ${kind} round ${round}: ${steps} step(s) a side, tfjs ${mean(last('tfjs')).toFixed(0)} ms/step, PyTorch ${mean(last('torch')).toFixed(0)} ms/step (losses ${last('tfjs').loss.toFixed(3)} / ${last('torch').loss.toFixed(3)})`,
+      );
     }
   }
   ours.dispose();
@@ -333,7 +376,17 @@ async function costs(genotype: Genotype, genotypeFile: string, peer: Peer, o: Na
       // the peer builds the network and counts its parameters, and its MACs by running one view through it (~40 s in all)
       const macs = o.checkMacs;
       log(`  PyTorch peer: ${preset} stem stride ${stemStride}${macs ? ', counting MACs with a forward pass' : ''} ...`);
-      const r = await peer.request<CountReply>({ cmd: 'count', genotype: genotypeFile, layout, channels, classes: 400, stem_stride: stemStride, frames: 8, size: 224, macs });
+      const r = await peer.request<CountReply>({
+        cmd: 'count',
+        genotype: genotypeFile,
+        layout,
+        channels,
+        classes: 400,
+        stem_stride: stemStride,
+        frames: 8,
+        size: 224,
+        macs,
+      });
       row.peer = { params: r.params, gflops: r.macs === undefined ? undefined : r.macs / 1e9 };
       rows.push(row);
     }
@@ -374,13 +427,19 @@ function formatSteps(items: ItemResult[], info: BackendInfo, torchVersion: strin
   }
   lines.push(
     '',
-    `tfjs ${info.name} (${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}) vs PyTorch ${torchVersion}, ${o.threads} thread(s) each; ` +
+    `tfjs ${info.name} (${Object.entries(info.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}) vs PyTorch ${torchVersion}, ${o.threads} thread(s) each; ` +
       `stem stride ${o.stemStride}, ${o.classes} classes; ${o.rounds} timed rounds (>= ${o.minRoundSec} s a side) after round 0 (cold step + calibration); equal weight counts asserted`,
   );
   if (items.every((r) => r.freshAllocsPerStep !== undefined))
-    lines.push(`fresh (not pooled) tfjs buffer allocations per step: ${items.map((r) => `${r.config.name} ${r.kind} ${r.freshAllocsPerStep!.toFixed(0)}`).join(', ')}`);
+    lines.push(
+      `fresh (not pooled) tfjs buffer allocations per step: ${items.map((r) => `${r.config.name} ${r.kind} ${r.freshAllocsPerStep!.toFixed(0)}`).join(', ')}`,
+    );
   if (items.some((r) => r.otherCores > CONTENDED))
-    lines.push(`(contended): other processes kept more than ${CONTENDED} core busy on average; both sides run ${o.threads} spinning OpenMP threads, so such rows measure the contention more than the code`);
+    lines.push(
+      `(contended): other processes kept more than ${CONTENDED} core busy on average; both sides run ${o.threads} spinning OpenMP threads, so such rows measure the contention more than the code`,
+    );
   return lines.join('\n');
 }
 
@@ -391,8 +450,12 @@ function formatCosts(rows: CostRow[]): string {
     `| paper PV-NAS-L (its genotype) | - | ${(PAPER_L.params / 1e6).toFixed(2)} | ${PAPER_L.gflops.toFixed(2)} | |`,
   ];
   for (const r of rows) {
-    const peer = r.peer ? `${(r.peer.params / 1e6).toFixed(2)}${r.peer.params === r.params ? ' (=)' : ' (DIFFERS)'} / ${r.peer.gflops === undefined ? '-' : `${r.peer.gflops.toFixed(2)}${Math.abs(r.peer.gflops - r.gflops) < 1e-9 ? ' (=)' : ' (DIFFERS)'}`}` : '-';
-    lines.push(`| ours PV-NAS-${r.preset} (K=${r.repeats}, C=${r.channels}) | ${r.stemStride} | ${(r.params / 1e6).toFixed(2)} | ${r.gflops.toFixed(2)} | ${peer} |`);
+    const peer = r.peer
+      ? `${(r.peer.params / 1e6).toFixed(2)}${r.peer.params === r.params ? ' (=)' : ' (DIFFERS)'} / ${r.peer.gflops === undefined ? '-' : `${r.peer.gflops.toFixed(2)}${Math.abs(r.peer.gflops - r.gflops) < 1e-9 ? ' (=)' : ' (DIFFERS)'}`}`
+      : '-';
+    lines.push(
+      `| ours PV-NAS-${r.preset} (K=${r.repeats}, C=${r.channels}) | ${r.stemStride} | ${(r.params / 1e6).toFixed(2)} | ${r.gflops.toFixed(2)} | ${peer} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -435,7 +498,21 @@ export function parseOptions(argv: readonly string[]): NasStepsOptions {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   cmd.parse(argv as string[]);
-  const a = cmd.opts<{ quick?: boolean; threads: number; rounds?: number; small?: number[]; medium?: number[]; minRoundSec?: number; classes: number; stemStride: number; gradClip: number; genotypeSeed: number; checkMacs: boolean; python: string; out: string }>();
+  const a = cmd.opts<{
+    quick?: boolean;
+    threads: number;
+    rounds?: number;
+    small?: number[];
+    medium?: number[];
+    minRoundSec?: number;
+    classes: number;
+    stemStride: number;
+    gradClip: number;
+    genotypeSeed: number;
+    checkMacs: boolean;
+    python: string;
+    out: string;
+  }>();
   const quick = !!a.quick;
   const small = a.small ?? (quick ? [4, 2, 4, 32] : [8, 4, 8, 56]);
   // batch 8 at 112 needs > 22 GB on the tfjs side without recomputation (the supernet keeps every activation)
@@ -490,11 +567,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     const elapsedSec = (Date.now() - started.getTime()) / 1000;
     const load1AtEnd = os.loadavg()[0];
     const leaks = items.filter((r) => r.numTensors.slice(1).some((n) => n !== r.numTensors[1]));
-    console.log(`\n## Step times (${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${load1AtStart.toFixed(2)} at start, ${load1AtEnd.toFixed(2)} at end, ${elapsedSec.toFixed(0)} s)\n`);
+    console.log(
+      `\n## Step times (${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, load ${load1AtStart.toFixed(2)} at start, ${load1AtEnd.toFixed(2)} at end, ${elapsedSec.toFixed(0)} s)\n`,
+    );
     console.log(formatSteps(items, info, hello.torch, o));
     console.log(`\n## Derived networks, randomGenotype(${o.genotypeSeed}) (closed form, libs/nas/src/derived/cost.ts)\n`);
     console.log(formatCosts(costRows));
-    console.log(`\ngenotype (op(input state)):\n${genotypeLines(genotype).map((l) => `  ${l}`).join('\n')}`);
+    console.log(
+      `\ngenotype (op(input state)):\n${genotypeLines(genotype)
+        .map((l) => `  ${l}`)
+        .join('\n')}`,
+    );
     const tfjsRss = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
     console.log(`peak RSS: tfjs process ${tfjsRss.toFixed(0)} MiB, PyTorch process ${rss.max_rss_mib.toFixed(0)} MiB`);
     if (leaks.length) console.log(`WARNING: tensor count not flat over steps in ${leaks.map((r) => `${r.config.name} ${r.kind}`).join(', ')}`);

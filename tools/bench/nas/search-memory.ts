@@ -27,11 +27,16 @@ async function main(): Promise<void> {
   const info = await selectBackend({ backend: o.backend });
   const net = new SearchNetwork({ channels: o.channels, classes: o.classes, stemStride: 2, dropout: 0, seed: 0 });
   const weights = net.weights().reduce((s, v) => s + v.size, 0);
-  console.log(`search network C=${o.channels}: ${weights} weights; batch [${o.batch}, ${o.frames}, ${o.size}, ${o.size}, 3]; recomputation ${o.recompute ? 'on' : 'off'}; backend ${info.name}`);
+  console.log(
+    `search network C=${o.channels}: ${weights} weights; batch [${o.batch}, ${o.frames}, ${o.size}, ${o.size}, 3]; recomputation ${o.recompute ? 'on' : 'off'}; backend ${info.name}`,
+  );
   const alphaOpt = new Adam({ lr: 1e-3, beta1: 0, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
   const weightOpt = new Sgd({ lr: 0.1, momentum: 0.9, weightDecay: 1e-4 });
   const x = tf.randomNormal([o.batch, o.frames, o.size, o.size, 3], 0, 1, 'float32', 1) as tf.Tensor5D;
-  const labels = tf.tensor1d(Array.from({ length: o.batch }, (_, i) => i % o.classes), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: o.batch }, (_, i) => i % o.classes),
+    'int32',
+  );
   const counts: number[] = [];
   for (let step = 0; step < o.steps; step++) {
     const t = performance.now();
@@ -39,10 +44,14 @@ async function main(): Promise<void> {
     // with node --expose-gc, a full collection after each step separates live memory from garbage awaiting V8's GC
     (globalThis as { gc?: () => void }).gc?.();
     counts.push(tf.memory().numTensors);
-    console.log(`step ${String(step + 1).padStart(3)}  ${((performance.now() - t) / 1000).toFixed(1)} s  loss ${r.weightLoss.toFixed(4)}  numTensors ${counts[step]}  rss ${status('VmRSS').toFixed(0)} MiB  peak ${status('VmHWM').toFixed(0)} MiB`);
+    console.log(
+      `step ${String(step + 1).padStart(3)}  ${((performance.now() - t) / 1000).toFixed(1)} s  loss ${r.weightLoss.toFixed(4)}  numTensors ${counts[step]}  rss ${status('VmRSS').toFixed(0)} MiB  peak ${status('VmHWM').toFixed(0)} MiB`,
+    );
   }
   const flat = counts.slice(1).every((c) => c === counts[1]);
-  console.log(`numTensors ${flat ? 'flat' : 'NOT flat'} over steps 2..${o.steps} (${counts[1]} -> ${counts[counts.length - 1]}); peak RSS ${status('VmHWM').toFixed(0)} MiB`);
+  console.log(
+    `numTensors ${flat ? 'flat' : 'NOT flat'} over steps 2..${o.steps} (${counts[1]} -> ${counts[counts.length - 1]}); peak RSS ${status('VmHWM').toFixed(0)} MiB`,
+  );
   if (!flat) process.exit(1);
 }
 

@@ -24,7 +24,7 @@ import { Command, Option } from 'commander';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHILD = path.join(__dirname, 'threads-child.ts');
-const REGISTER = path.join(ROOT, 'libs', 'runtime', 'register.js');
+const REGISTER = require.resolve('#runtime/register');
 
 interface Setup {
   name: string;
@@ -84,7 +84,10 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   if (o.wasm) {
-    const res = spawnSync(process.execPath, ['-r', REGISTER, CHILD, `${o.config},1`], { env: { ...process.env, PVNAS_BENCH_BACKEND: 'wasm' }, encoding: 'utf8' });
+    const res = spawnSync(process.execPath, ['-r', REGISTER, CHILD, `${o.config},1`], {
+      env: { ...process.env, PVNAS_BENCH_BACKEND: 'wasm' },
+      encoding: 'utf8',
+    });
     if (res.status !== 0) throw new Error(`wasm: the child failed: ${res.stderr.slice(-500)}`);
     const ms = (JSON.parse(res.stdout.trim().split('\n').pop()!) as { msPerStep: number[] }).msPerStep;
     lines.push(`| 0 | wasm backend (no libtorch) | ${(median(ms) / idleSpin).toFixed(1)}x | ${(median(ms) / idleSpin).toFixed(1)}x |`);

@@ -26,7 +26,9 @@ export async function buildSetCache(set: ClipSet, list: ClipList, dir: string, o
     buildCache({ manifest: { classes: set.classes, records: list.videos, issues: [] }, out: dir, settings: CACHE_SETTINGS, workers: o.workers }),
   );
   if (report.failures.length) {
-    throw new Error(`cache build for ${set.name} failed on ${report.failures.length} videos: ${report.failures.map((f) => `${f.item}: ${f.reason}`).join('; ')}`);
+    throw new Error(
+      `cache build for ${set.name} failed on ${report.failures.length} videos: ${report.failures.map((f) => `${f.item}: ${f.reason}`).join('; ')}`,
+    );
   }
   return {
     ...m,

@@ -30,7 +30,10 @@ function seconds(v: string): number {
 }
 
 function sets(v: string): SetName[] {
-  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !SET_NAMES.includes(n as SetName));
   if (bad.length || names.length === 0) throw new InvalidArgumentError(`expected a comma list of ${SET_NAMES.join(', ')}`);
   return names as SetName[];
@@ -87,7 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const started = new Date();
   const log = (l: string): void => void process.stderr.write(`${l}\n`);
   const machine = machineInfo();
-  log(`bench-ingest${o.quick ? ' --quick' : ''}: sets ${o.sets.join(', ')}, ${o.clips} clips each, ${o.workers} workers; ${machine.cores} cores (${machine.cpu}), load ${machine.load1AtStart.toFixed(2)}`);
+  log(
+    `bench-ingest${o.quick ? ' --quick' : ''}: sets ${o.sets.join(', ')}, ${o.clips} clips each, ${o.workers} workers; ${machine.cores} cores (${machine.cpu}), load ${machine.load1AtStart.toFixed(2)}`,
+  );
   fs.mkdirSync(o.out, { recursive: true });
   const report: BenchReport = {
     format: 'pvnas-bench-ingest/1',

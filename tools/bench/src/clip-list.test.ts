@@ -7,11 +7,25 @@ import { TEMPORAL, TRAIN } from './options';
 import { steadyOf, type MethodPass } from './run';
 import { type VideoRecord, ClipLoader, type ClipTask, type TrainClipTask, type Piscina, type VideoInfo } from '@pvnas/ingest';
 
-const videos: VideoRecord[] = Array.from({ length: 5 }, (_, i) => ({ id: `v${i}`, path: `/videos/v${i}.mp4`, label: i % 2, labelName: `c${i % 2}` }) as VideoRecord);
+const videos: VideoRecord[] = Array.from(
+  { length: 5 },
+  (_, i) => ({ id: `v${i}`, path: `/videos/v${i}.mp4`, label: i % 2, labelName: `c${i % 2}` }) as VideoRecord,
+);
 
 function info(i: number): VideoInfo {
   const frames = 90 + 40 * i;
-  return { frames, fps: 30, width: 340, height: 256, codec: 'h264', durationSec: frames / 30, startTime: 0, framePts: Array.from({ length: frames }, (_, k) => k * 512), timeBase: [1, 15360], formatStartTime: 0 };
+  return {
+    frames,
+    fps: 30,
+    width: 340,
+    height: 256,
+    codec: 'h264',
+    durationSec: frames / 30,
+    startTime: 0,
+    framePts: Array.from({ length: frames }, (_, k) => k * 512),
+    timeBase: [1, 15360],
+    formatStartTime: 0,
+  };
 }
 
 const infos = new Map(videos.map((v, i) => [v.path, info(i)]));
@@ -40,7 +54,16 @@ describe('bench clip list', () => {
     const list = clipListFromInfos(videos, 12, 3, infos);
     const tasks: ClipTask[] = [];
     const pool = { run: async (t: ClipTask) => (tasks.push(t), { ok: false, failure: { item: t.item, kind: 'x', reason: 'recorded' } }) } as unknown as Piscina;
-    const loader = new ClipLoader({ records: list.records, batchSize: 4, seed: 3, workers: 1, pool, prefetchBatches: 100, temporal: TEMPORAL, train: { ...TRAIN } });
+    const loader = new ClipLoader({
+      records: list.records,
+      batchSize: 4,
+      seed: 3,
+      workers: 1,
+      pool,
+      prefetchBatches: 100,
+      temporal: TEMPORAL,
+      train: { ...TRAIN },
+    });
     for await (const b of loader.epoch(0)) void b;
     // The prefetch bound is above the clip count, so every clip is submitted before any result comes back.
     const submitted = tasks as TrainClipTask[];

@@ -39,9 +39,7 @@ function describe(name: SetName, count: number): string {
 export async function prepareSet(name: SetName, log: (line: string) => void): Promise<ClipSet> {
   const t0 = performance.now();
   const root =
-    name === 'sample'
-      ? await ensureSampleDataset(undefined, { log })
-      : await ensureSampleDataset(path.join(BENCH_ROOT, name), { ...GENERATED[name], log });
+    name === 'sample' ? await ensureSampleDataset(undefined, { log }) : await ensureSampleDataset(path.join(BENCH_ROOT, name), { ...GENERATED[name], log });
   const preparedSec = (performance.now() - t0) / 1000;
   const k = path.join(root, 'kinetics');
   const manifest = loadManifest({ format: 'kinetics', csv: path.join(k, 'annotations', 'train.csv'), root: k });

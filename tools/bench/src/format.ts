@@ -37,7 +37,8 @@ function stages(name: string, s: StageTimes, measured: number): string[] {
     `  ${pad(name, 6)} ${parts.join(', ')}`,
     `         = ${f(s.totalMs, 2)} ms/clip -> ceiling ${f(s.ceilingClipsPerSec, 0)} clips/s with the workers; measured ${f(measured, 0)} clips/s = ${f((100 * measured) / s.ceilingClipsPerSec, 0)}% of it`,
   ];
-  if (s.jpegCpuMs !== undefined) lines.push(`         jpeg decode CPU ${f(s.jpegCpuMs, 2)} ms/clip (libvips threads included) = ${f(s.jpegCpuMs / 8, 2)} ms/frame`);
+  if (s.jpegCpuMs !== undefined)
+    lines.push(`         jpeg decode CPU ${f(s.jpegCpuMs, 2)} ms/clip (libvips threads included) = ${f(s.jpegCpuMs / 8, 2)} ms/frame`);
   return lines;
 }
 
@@ -49,7 +50,9 @@ export function formatSet(r: SetResult, workers: number): string {
   out.push(
     `   ${r.clips} train clips of 8x112x112 (8 frames of a 64-frame window: ${r.windowFrames.min}-${r.windowFrames.max} source frames), ${workers} workers / processes per method; ${r.rounds} timed rounds after a cold one, methods interleaved`,
   );
-  out.push(`  ${pad('method', 44)} ${pad('clips/s', 8, true)} ${pad('x pool', 8, true)} ${pad('x raw', 7, true)} ${pad('CPU ms/clip', 12, true)} ${pad('cold clips/s', 13, true)}`);
+  out.push(
+    `  ${pad('method', 44)} ${pad('clips/s', 8, true)} ${pad('x pool', 8, true)} ${pad('x raw', 7, true)} ${pad('CPU ms/clip', 12, true)} ${pad('cold clips/s', 13, true)}`,
+  );
   for (const m of ['pool', 'cache', 'raw', 'pyav'] as MethodName[]) {
     const s = r.steady[m];
     if (!s) {

@@ -143,7 +143,11 @@ export async function profileSet(list: ClipList, cacheDir: string | undefined, w
       await run(false); // warm-up: sharp/libvips start, LMDB pages
       await run(true);
       profile.cache = { ...stageTimes(k, workers, clips.length), jpegCpuMs: cpu / clips.length };
-      if (scratchDir) profile.rawWhatIf = { ...(await rawWhatIf(clips, cache, rawFrames, scratchDir, k.transform, transfer, workers)), jpegBytesPerFrame: jpegBytes / jpegCount };
+      if (scratchDir)
+        profile.rawWhatIf = {
+          ...(await rawWhatIf(clips, cache, rawFrames, scratchDir, k.transform, transfer, workers)),
+          jpegBytesPerFrame: jpegBytes / jpegCount,
+        };
     } finally {
       await cache.close();
     }

@@ -95,7 +95,11 @@ export function pyavSpec(list: ClipList, o: Pick<BenchOptions, 'workers' | 'batc
 export function pyavUnavailable(python: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(python, ['-c', 'import av, numpy, PIL'], { timeout: 30_000 }, (err, _out, stderr) => {
-      resolve(err ? `${python} cannot import av/numpy/PIL (${(stderr || err.message).trim().split('\n').pop()}); on Debian: apt install python3-av python3-numpy python3-pil` : undefined);
+      resolve(
+        err
+          ? `${python} cannot import av/numpy/PIL (${(stderr || err.message).trim().split('\n').pop()}); on Debian: apt install python3-av python3-numpy python3-pil`
+          : undefined,
+      );
     });
   });
 }
@@ -142,9 +146,15 @@ async function checkFrames(list: ClipList, verify: NonNullable<PyavOutput['verif
     const ours = await decodeFrames(c.record.path, c.indices, { info: c.info });
     const theirs = new Uint8Array(fs.readFileSync(v.file));
     if (theirs.length !== ours.data.length) {
-      throw new Error(`PyAV frames of clip ${v.n} (${c.record.path}) have shape ${v.shape.join('x')}, decodeFrames ${ours.frames}x${ours.height}x${ours.width}x3`);
+      throw new Error(
+        `PyAV frames of clip ${v.n} (${c.record.path}) have shape ${v.shape.join('x')}, decodeFrames ${ours.frames}x${ours.height}x${ours.width}x3`,
+      );
     }
-    const next = await decodeFrames(c.record.path, c.indices.map((i) => Math.min(i + 1, c.info.frames - 1)), { info: c.info });
+    const next = await decodeFrames(
+      c.record.path,
+      c.indices.map((i) => Math.min(i + 1, c.info.frames - 1)),
+      { info: c.info },
+    );
     let max = 0;
     let sum = 0;
     let over = 0;

@@ -103,7 +103,14 @@ function fromRaw(round: number, p: RawPass): MethodPass {
 }
 
 function fromPyav(round: number, p: PyavPass, run: Measured): MethodPass {
-  return { round, clips: p.clips, sec: p.sec, clipsPerSec: p.clipsPerSec, cpuMsPerClip: p.workerCpuMsPerClip + p.parentCpuMsPerClip, otherCores: run.otherCores };
+  return {
+    round,
+    clips: p.clips,
+    sec: p.sec,
+    clipsPerSec: p.clipsPerSec,
+    cpuMsPerClip: p.workerCpuMsPerClip + p.parentCpuMsPerClip,
+    otherCores: run.otherCores,
+  };
 }
 
 /** Total clips over total seconds of the timed rounds; CPU and other load weighted by time. */
@@ -117,7 +124,14 @@ export function steadyOf(passes: readonly MethodPass[]): Steady | undefined {
   const other = timed.every((p) => p.otherCores !== undefined) ? timed.reduce((a, p) => a + (p.otherCores as number) * p.sec, 0) / sec : undefined;
   const coldSec = cold.reduce((a, p) => a + p.sec, 0);
   const coldClips = cold.reduce((a, p) => a + p.clips, 0);
-  return { clipsPerSec: clips / sec, cpuMsPerClip: cpu / clips, passes: timed.length, sec, coldClipsPerSec: coldSec > 0 ? coldClips / coldSec : NaN, otherCores: other };
+  return {
+    clipsPerSec: clips / sec,
+    cpuMsPerClip: cpu / clips,
+    passes: timed.length,
+    sec,
+    coldClipsPerSec: coldSec > 0 ? coldClips / coldSec : NaN,
+    otherCores: other,
+  };
 }
 
 /** clips/s of one method in one round (all its passes of that round). */
@@ -140,7 +154,10 @@ function check(name: string, value: number, target: number, unit: TargetCheck['u
 }
 
 function failuresText(what: string, f: Array<{ item: string; reason: string }>): string {
-  return `${what}: ${f.length} clips failed: ${f.slice(0, 3).map((x) => `${x.item}: ${x.reason}`).join('; ')}`;
+  return `${what}: ${f.length} clips failed: ${f
+    .slice(0, 3)
+    .map((x) => `${x.item}: ${x.reason}`)
+    .join('; ')}`;
 }
 
 export async function runSet(name: SetName, o: BenchOptions, log: (line: string) => void): Promise<SetResult> {
@@ -231,7 +248,10 @@ export async function runSet(name: SetName, o: BenchOptions, log: (line: string)
   const cacheRates = Array.from({ length: o.rounds }, (_, k) => roundRate(passes.cache, k + 1));
   const targets = [
     check('cache / pool', ratios.cacheOverPool!, TARGETS.cacheOverPool, 'x', ratioRanges.cacheOverPool),
-    check(`cache clips/s, ${o.workers} workers`, steady.cache!.clipsPerSec, TARGETS.cacheClipsPerSec, 'clips/s', [Math.min(...cacheRates), Math.max(...cacheRates)]),
+    check(`cache clips/s, ${o.workers} workers`, steady.cache!.clipsPerSec, TARGETS.cacheClipsPerSec, 'clips/s', [
+      Math.min(...cacheRates),
+      Math.max(...cacheRates),
+    ]),
   ];
   if (ratios.poolOverPyav !== undefined) targets.push(check('pool / PyAV', ratios.poolOverPyav, TARGETS.poolOverPyav, 'x', ratioRanges.poolOverPyav));
   return {
@@ -265,7 +285,10 @@ export function machineInfo(): BenchReport['machine'] {
 }
 
 export function reportPath(out: string, started: Date): string {
-  const stamp = started.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const stamp = started
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   return path.join(out, `ingest-report-${stamp}.json`);
 }
 

@@ -31,7 +31,16 @@ describe('ablation variants', () => {
 
   it('counts parameter-free ops and temporal convolutions per cell', () => {
     const g = randomGenotype(1);
-    const edges: Array<[string, number]> = [['skip_connect', 0], ['max_pool_1x3x3', 1], ['avg_pool_1x3x3', 0], ['temporal_conv_3+1x1', 2], ['sep_conv_1x3x3', 0], ['temporal_conv_3+3x3', 3], ['dil_conv_1x3x3', 1], ['skip_connect', 4]];
+    const edges: Array<[string, number]> = [
+      ['skip_connect', 0],
+      ['max_pool_1x3x3', 1],
+      ['avg_pool_1x3x3', 0],
+      ['temporal_conv_3+1x1', 2],
+      ['sep_conv_1x3x3', 0],
+      ['temporal_conv_3+3x3', 3],
+      ['dil_conv_1x3x3', 1],
+      ['skip_connect', 4],
+    ];
     const c = cellCounts({ ...g, cells: { ...g.cells, temporal_normal: { edges: edges as never, concat: [2, 3, 4, 5] } } }).temporal_normal;
     expect(c).toEqual({ paramFree: 4, convs: 4, temporalConvs: 2 });
   });
@@ -52,8 +61,28 @@ describe('ablation variants', () => {
 describe('ablation plan', () => {
   it('has a step and a cosine search per seed, every variant retrained after what it needs and evaluated', () => {
     const jobs = planAblation(config, 9);
-    expect(jobs.filter((j) => j.kind === 'search').map((j) => j.id)).toEqual(['search-step-s1', 'search-cosine-s1', 'search-step-s2', 'search-cosine-s2', 'search-step-s3', 'search-cosine-s3']);
-    expect(variants(config, 9).map((v) => v.variant)).toEqual(['random-r1', 'random-r2', 'random-r3', 'random-r4', 'random-r5', 'searched-s1', 'searched-s2', 'searched-s3', 'early-e2', 'early-e5', 'early-e7', '2d']);
+    expect(jobs.filter((j) => j.kind === 'search').map((j) => j.id)).toEqual([
+      'search-step-s1',
+      'search-cosine-s1',
+      'search-step-s2',
+      'search-cosine-s2',
+      'search-step-s3',
+      'search-cosine-s3',
+    ]);
+    expect(variants(config, 9).map((v) => v.variant)).toEqual([
+      'random-r1',
+      'random-r2',
+      'random-r3',
+      'random-r4',
+      'random-r5',
+      'searched-s1',
+      'searched-s2',
+      'searched-s3',
+      'early-e2',
+      'early-e5',
+      'early-e7',
+      '2d',
+    ]);
     const byId = new Map(jobs.map((j) => [j.id, j]));
     expect(byId.get('retrain-random-r1')!.after).toEqual([]);
     expect(byId.get('retrain-searched-s2')!.after).toEqual(['search-step-s2']);
@@ -76,17 +105,65 @@ describe('ablation plan', () => {
 });
 
 function fakeResults(): AblationResults {
-  const counts = (free: number) => Object.fromEntries(['spatial_normal', 'spatial_reduce', 'temporal_normal', 'temporal_reduce'].map((t) => [t, { paramFree: free, convs: 8 - free, temporalConvs: t.startsWith('temporal') ? 8 - free : 0 }])) as SearchResult['counts'];
-  const search = (schedule: 'step' | 'cosine', seed: number, free: number): SearchResult => ({ id: `search-${schedule}-s${seed}`, schedule, seed, informative: true, lastLoss: 0.4, valAcc: 0.8, valAccShuffled: 0.3, counts: counts(free), paramFreeShare: [0, 1, 2].map((epoch) => ({ epoch, spatial_normal: 0.4 + 0.1 * epoch, spatial_reduce: 0.4, temporal_normal: 0.3, temporal_reduce: 0.3 })) });
-  const variant = (v: string, group: VariantResult['group'], top1: number, shuffled: number): VariantResult => ({ variant: v, group, label: v, genotype: `${v}.json`, counts: counts(2), params: 1e5, gflops: 0.01, paramsL: 2e7, gflopsL: 22, top1, top5: 1, singleView: top1, shuffledTop1: shuffled, shuffledTop5: 0.9 });
+  const counts = (free: number) =>
+    Object.fromEntries(
+      ['spatial_normal', 'spatial_reduce', 'temporal_normal', 'temporal_reduce'].map((t) => [
+        t,
+        { paramFree: free, convs: 8 - free, temporalConvs: t.startsWith('temporal') ? 8 - free : 0 },
+      ]),
+    ) as SearchResult['counts'];
+  const search = (schedule: 'step' | 'cosine', seed: number, free: number): SearchResult => ({
+    id: `search-${schedule}-s${seed}`,
+    schedule,
+    seed,
+    informative: true,
+    lastLoss: 0.4,
+    valAcc: 0.8,
+    valAccShuffled: 0.3,
+    counts: counts(free),
+    paramFreeShare: [0, 1, 2].map((epoch) => ({ epoch, spatial_normal: 0.4 + 0.1 * epoch, spatial_reduce: 0.4, temporal_normal: 0.3, temporal_reduce: 0.3 })),
+  });
+  const variant = (v: string, group: VariantResult['group'], top1: number, shuffled: number): VariantResult => ({
+    variant: v,
+    group,
+    label: v,
+    genotype: `${v}.json`,
+    counts: counts(2),
+    params: 1e5,
+    gflops: 0.01,
+    paramsL: 2e7,
+    gflopsL: 22,
+    top1,
+    top5: 1,
+    singleView: top1,
+    shuffledTop1: shuffled,
+    shuffledTop5: 0.9,
+  });
   const stat = (xs: number[]) => meanSd(xs);
   return {
     format: 'pvnas-ablation/1',
     name: 'fake',
     config,
-    budget: { searchEpochs: 9, searchChannels: 8, searchCrop: 32, retrainEpochs: 12, retrainChannels: 8, retrainCrop: 32, views: 30, trainClips: 384, valClips: 128, classes: 8 },
+    budget: {
+      searchEpochs: 9,
+      searchChannels: 8,
+      searchCrop: 32,
+      retrainEpochs: 12,
+      retrainChannels: 8,
+      retrainCrop: 32,
+      views: 30,
+      trainClips: 384,
+      valClips: 128,
+      classes: 8,
+    },
     searches: [search('step', 1, 2), search('cosine', 1, 5)],
-    variants: [variant('random-r1', 'random', 0.6, 0.3), variant('random-r2', 'random', 0.7, 0.3), variant('searched-s1', 'searched', 0.9, 0.25), variant('early-e2', 'early', 0.5, 0.3), variant('2d', '2d', 0.12, 0.12)],
+    variants: [
+      variant('random-r1', 'random', 0.6, 0.3),
+      variant('random-r2', 'random', 0.7, 0.3),
+      variant('searched-s1', 'searched', 0.9, 0.25),
+      variant('early-e2', 'early', 0.5, 0.3),
+      variant('2d', '2d', 0.12, 0.12),
+    ],
     groups: [
       { group: 'random', label: 'Random', top1: stat([0.6, 0.7]), top5: stat([1, 1]), shuffledTop1: stat([0.3, 0.3]) },
       { group: 'searched', label: 'PV-NAS search (step)', top1: stat([0.9]), top5: stat([1]), shuffledTop1: stat([0.25]) },
@@ -94,8 +171,18 @@ function fakeResults(): AblationResults {
       { group: '2d', label: '2D baseline', top1: stat([0.12]), top5: stat([1]), shuffledTop1: stat([0.12]) },
     ],
     schedules: [
-      { schedule: 'step', paramFree: { spatial_normal: stat([2]), spatial_reduce: stat([2]), temporal_normal: stat([2]), temporal_reduce: stat([2]) }, temporalConvs: { temporal_normal: stat([6]), temporal_reduce: stat([6]) }, valAcc: stat([0.8]) },
-      { schedule: 'cosine', paramFree: { spatial_normal: stat([5]), spatial_reduce: stat([5]), temporal_normal: stat([5]), temporal_reduce: stat([5]) }, temporalConvs: { temporal_normal: stat([3]), temporal_reduce: stat([3]) }, valAcc: stat([0.8]) },
+      {
+        schedule: 'step',
+        paramFree: { spatial_normal: stat([2]), spatial_reduce: stat([2]), temporal_normal: stat([2]), temporal_reduce: stat([2]) },
+        temporalConvs: { temporal_normal: stat([6]), temporal_reduce: stat([6]) },
+        valAcc: stat([0.8]),
+      },
+      {
+        schedule: 'cosine',
+        paramFree: { spatial_normal: stat([5]), spatial_reduce: stat([5]), temporal_normal: stat([5]), temporal_reduce: stat([5]) },
+        temporalConvs: { temporal_normal: stat([3]), temporal_reduce: stat([3]) },
+        valAcc: stat([0.8]),
+      },
     ],
   };
 }
@@ -105,7 +192,9 @@ describe('ablation report', () => {
     const r = fakeResults();
     const text = findings(r).join('\n');
     expect(text).toMatch(/per seed: step 8 \(8\.0\), cosine 20 \(20\.0\) of 32: the cosine schedule derives more parameter-free ops: the claim reproduces/);
-    expect(text).toMatch(/Searched 90\.0% against random 65\.0 ± 7\.1% top-1 \(30 views; random median 70\.0%, best 70\.0%\): 25\.0 points higher\. The claim reproduces\./);
+    expect(text).toMatch(
+      /Searched 90\.0% against random 65\.0 ± 7\.1% top-1 \(30 views; random median 70\.0%, best 70\.0%\): 25\.0 points higher\. The claim reproduces\./,
+    );
     expect(text).toMatch(/stopped at|e2 50\.0%/);
     expect(text).toMatch(/2D network 0\.0/);
     const worse = { ...r, groups: r.groups.map((g) => (g.group === 'searched' ? { ...g, top1: meanSd([0.66]) } : g)) };
@@ -140,7 +229,18 @@ describe('ablation results of an unfinished ablation', () => {
       fs.writeFileSync(path.join(dirs.runs, 'retrain-random-r1', 'config.json'), '{}');
       fs.mkdirSync(dirs.genotypes, { recursive: true });
       writeGenotype(path.join(dirs.genotypes, 'random-r1.json'), randomGenotype(1));
-      const budget = { searchEpochs: 9, searchChannels: 8, searchCrop: 32, retrainEpochs: 12, retrainChannels: 8, retrainCrop: 32, views: 30, trainClips: 384, valClips: 128, classes: 8 };
+      const budget = {
+        searchEpochs: 9,
+        searchChannels: 8,
+        searchCrop: 32,
+        retrainEpochs: 12,
+        retrainChannels: 8,
+        retrainCrop: 32,
+        views: 30,
+        trainClips: 384,
+        valClips: 128,
+        classes: 8,
+      };
       const r = collectResults('partial', c, dirs, budget);
       expect(r.searches.map((x) => x.counts)).toEqual([null, null]);
       expect(r.variants[0]).toMatchObject({ variant: 'random-r1', params: null, top1: null, paramsL: expect.any(Number) });

@@ -16,10 +16,7 @@ export const SCHEDULES = ['step', 'cosine'] as const;
 export type Schedule = (typeof SCHEDULES)[number];
 
 /** Where a retraining's genotype comes from. */
-export type GenotypeSource =
-  | { from: 'search'; search: string; epoch?: number }
-  | { from: 'random'; seed: number }
-  | { from: 'spatial-only'; search: string };
+export type GenotypeSource = { from: 'search'; search: string; epoch?: number } | { from: 'random'; seed: number } | { from: 'spatial-only'; search: string };
 
 export type Job =
   | { id: string; kind: 'search'; after: []; schedule: Schedule; seed: number }
@@ -39,10 +36,23 @@ export interface Variant {
 export function variants(c: AblationConfig, searchEpochs: number): Variant[] {
   const first = c.seeds[0]!;
   const out: Variant[] = [];
-  for (let k = 1; k <= c.randomGenotypes; k++) out.push({ variant: `random-r${k}`, group: 'random', label: `random ${k}`, genotype: { from: 'random', seed: k } });
-  for (const seed of c.seeds) out.push({ variant: `searched-s${seed}`, group: 'searched', label: `searched, seed ${seed}`, genotype: { from: 'search', search: searchId('step', seed) } });
+  for (let k = 1; k <= c.randomGenotypes; k++)
+    out.push({ variant: `random-r${k}`, group: 'random', label: `random ${k}`, genotype: { from: 'random', seed: k } });
+  for (const seed of c.seeds)
+    out.push({
+      variant: `searched-s${seed}`,
+      group: 'searched',
+      label: `searched, seed ${seed}`,
+      genotype: { from: 'search', search: searchId('step', seed) },
+    });
   const early = [...new Set(stopEarlyEpochs(searchEpochs, c.stopEarly))].filter((e) => e < searchEpochs);
-  for (const epoch of early) out.push({ variant: `early-e${epoch}`, group: 'early', label: `stopped at epoch ${epoch}/${searchEpochs}`, genotype: { from: 'search', search: searchId('step', first), epoch } });
+  for (const epoch of early)
+    out.push({
+      variant: `early-e${epoch}`,
+      group: 'early',
+      label: `stopped at epoch ${epoch}/${searchEpochs}`,
+      genotype: { from: 'search', search: searchId('step', first), epoch },
+    });
   out.push({ variant: '2d', group: '2d', label: '2D (spatial cells only)', genotype: { from: 'spatial-only', search: searchId('step', first) } });
   return out;
 }

@@ -19,13 +19,29 @@ export interface BarSeries {
 }
 
 /** Dots at the means with mean +- sd whiskers, one group of series per category. */
-export function errorBarSvg(spec: { title: string; yLabel: string; categories: string[]; series: BarSeries[]; yDomain: [number, number]; chance?: number }): string {
+export function errorBarSvg(spec: {
+  title: string;
+  yLabel: string;
+  categories: string[];
+  series: BarSeries[];
+  yDomain: [number, number];
+  chance?: number;
+}): string {
   const width = Math.max(420, 90 + 70 * spec.categories.length + 160);
   const height = 340;
   const m = { left: 62, right: 170, top: 30, bottom: 90 };
-  const x = scaleBand<string>().domain(spec.categories).range([m.left, width - m.right]).padding(0.2);
-  const inner = scaleBand<string>().domain(spec.series.map((s) => s.name)).range([0, x.bandwidth()]).padding(0.3);
-  const y = scaleLinear().domain(spec.yDomain).nice().range([height - m.bottom, m.top]);
+  const x = scaleBand<string>()
+    .domain(spec.categories)
+    .range([m.left, width - m.right])
+    .padding(0.2);
+  const inner = scaleBand<string>()
+    .domain(spec.series.map((s) => s.name))
+    .range([0, x.bandwidth()])
+    .padding(0.3);
+  const y = scaleLinear()
+    .domain(spec.yDomain)
+    .nice()
+    .range([height - m.bottom, m.top]);
   const parts: string[] = [textEl(spec.title, { x: m.left, y: 18, 'font-size': 13, 'font-weight': 'bold' })];
   for (const t of y.ticks(6)) {
     parts.push(el('line', { x1: m.left, x2: width - m.right, y1: y(t), y2: y(t), stroke: '#e5e5e5' }));
@@ -33,7 +49,9 @@ export function errorBarSvg(spec: { title: string; yLabel: string; categories: s
   }
   parts.push(textEl(spec.yLabel, { transform: `translate(14 ${(m.top + height - m.bottom) / 2}) rotate(-90)`, 'text-anchor': 'middle', 'font-size': 12 }));
   if (spec.chance !== undefined) {
-    parts.push(el('line', { class: 'chance', x1: m.left, x2: width - m.right, y1: y(spec.chance), y2: y(spec.chance), stroke: '#888', 'stroke-dasharray': '4 3' }));
+    parts.push(
+      el('line', { class: 'chance', x1: m.left, x2: width - m.right, y1: y(spec.chance), y2: y(spec.chance), stroke: '#888', 'stroke-dasharray': '4 3' }),
+    );
     parts.push(textEl('chance', { x: width - m.right - 4, y: y(spec.chance) - 4, 'text-anchor': 'end', 'font-size': 10, fill: '#666' }));
   }
   for (const [i, c] of spec.categories.entries()) {
@@ -57,7 +75,10 @@ export function errorBarSvg(spec: { title: string; yLabel: string; categories: s
   }
   spec.series.forEach((s, k) => {
     const ly = m.top + 10 + 18 * k;
-    parts.push(el('circle', { cx: width - m.right + 18, cy: ly - 4, r: 4, fill: s.color }), textEl(s.name, { x: width - m.right + 28, y: ly, 'font-size': 11 }));
+    parts.push(
+      el('circle', { cx: width - m.right + 18, cy: ly - 4, r: 4, fill: s.color }),
+      textEl(s.name, { x: width - m.right + 28, y: ly, 'font-size': 11 }),
+    );
   });
   return svgDocument(width, height, spec.title, parts);
 }
@@ -93,7 +114,11 @@ export function paramFreeOpsSvg(r: AblationResults): string {
     title: `${r.name}: parameter-free ops in the derived cells (mean +- sd over seeds)`,
     yLabel: 'edges with skip or pool (of 8)',
     categories: CELL_TYPES.map((t) => CATEGORY_SHORT_NAMES[t]),
-    series: r.schedules.map((s, k) => ({ name: `${s.schedule} schedule`, color: TABLEAU10[k * 2]!, values: CELL_TYPES.map((t) => (s.paramFree[t].n > 0 ? s.paramFree[t] : null)) })),
+    series: r.schedules.map((s, k) => ({
+      name: `${s.schedule} schedule`,
+      color: TABLEAU10[k * 2]!,
+      values: CELL_TYPES.map((t) => (s.paramFree[t].n > 0 ? s.paramFree[t] : null)),
+    })),
     yDomain: [0, 8],
   });
 }
@@ -105,8 +130,17 @@ export function paramFreeShareSvg(r: AblationResults): string {
   const charts = CELL_TYPES.map((t: CellType, k) => {
     const series: Series[] = r.searches
       .filter((s) => s.paramFreeShare.length > 0)
-      .map((s) => ({ name: `${s.schedule} s${s.seed}`, color: s.schedule === 'step' ? TABLEAU10[0] : TABLEAU10[2], dashed: s.schedule === 'cosine', draw: 'line+markers' as const, points: s.paramFreeShare.map((p) => ({ x: p.epoch, y: p[t] })) }));
-    return renderChart({ title: `${CATEGORY_SHORT_NAMES[t]}: parameter-free share of the alphas`, xLabel: 'epoch', yLabel: 'share', series, yDomain: [0, 1] }, { left: (k % 2) * (w + 120), top: Math.floor(k / 2) * h, width: w + 120, height: h });
+      .map((s) => ({
+        name: `${s.schedule} s${s.seed}`,
+        color: s.schedule === 'step' ? TABLEAU10[0] : TABLEAU10[2],
+        dashed: s.schedule === 'cosine',
+        draw: 'line+markers' as const,
+        points: s.paramFreeShare.map((p) => ({ x: p.epoch, y: p[t] })),
+      }));
+    return renderChart(
+      { title: `${CATEGORY_SHORT_NAMES[t]}: parameter-free share of the alphas`, xLabel: 'epoch', yLabel: 'share', series, yDomain: [0, 1] },
+      { left: (k % 2) * (w + 120), top: Math.floor(k / 2) * h, width: w + 120, height: h },
+    );
   });
   return svgDocument(2 * (w + 120), 2 * h, `${r.name}: parameter-free share of the alphas per epoch (step solid, cosine dashed)`, charts);
 }

@@ -96,11 +96,20 @@ export async function runJobs(all: Job[], o: RunnerOptions): Promise<RunnerResul
   process.on('SIGTERM', onSignal);
   const start = Date.now();
   o.log(`ablation: ${all.length} runs, ${done.size} already done; ${o.jobs} at a time, ${threads} thread(s) each; logs in ${o.dirs.logs}`);
-  const progress = setInterval(() => {
-    const left = [...running.values()].reduce((s, r) => s + expected(r.job) * (1 - fractionDone(r, o.dirs)), 0) + pending.filter((j) => !blocked.has(j.id)).reduce((s, j) => s + expected(j), 0);
-    const now = [...running.values()].map((r) => `${r.job.id}${r.job.kind === 'evaluate' ? '' : ` ${Math.round(100 * fractionDone(r, o.dirs))}%`}`).join(', ');
-    o.log(`ablation: ${done.size}/${all.length} runs done, ${formatDuration((Date.now() - start) / 1000)} elapsed; running ${now || 'nothing'}; ETA ${formatDuration(left / o.jobs)}`);
-  }, 1000 * (o.progressEverySec ?? 60));
+  const progress = setInterval(
+    () => {
+      const left =
+        [...running.values()].reduce((s, r) => s + expected(r.job) * (1 - fractionDone(r, o.dirs)), 0) +
+        pending.filter((j) => !blocked.has(j.id)).reduce((s, j) => s + expected(j), 0);
+      const now = [...running.values()]
+        .map((r) => `${r.job.id}${r.job.kind === 'evaluate' ? '' : ` ${Math.round(100 * fractionDone(r, o.dirs))}%`}`)
+        .join(', ');
+      o.log(
+        `ablation: ${done.size}/${all.length} runs done, ${formatDuration((Date.now() - start) / 1000)} elapsed; running ${now || 'nothing'}; ETA ${formatDuration(left / o.jobs)}`,
+      );
+    },
+    1000 * (o.progressEverySec ?? 60),
+  );
   progress.unref();
 
   fs.mkdirSync(o.dirs.logs, { recursive: true });
@@ -136,7 +145,11 @@ export async function runJobs(all: Job[], o: RunnerOptions): Promise<RunnerResul
           fs.writeSync(out, `\n$ pvnas ${launch.args.join(' ')}   (${new Date().toISOString()})\n`);
           // own process group: a terminal's Ctrl-C reaches the ablation only, which passes on one SIGINT (two would
           // quit a run at once); the IPC channel tells the run when the ablation is gone, however it ended
-          const child = spawn(process.execPath, [PVNAS_BIN, ...launch.args], { stdio: ['ignore', out, out, 'ipc'], detached: true, env: { ...process.env, PVNAS_THREADS: String(threads) } });
+          const child = spawn(process.execPath, [PVNAS_BIN, ...launch.args], {
+            stdio: ['ignore', out, out, 'ipc'],
+            detached: true,
+            env: { ...process.env, PVNAS_THREADS: String(threads) },
+          });
           fs.closeSync(out);
           running.set(job.id, { job, child, started: Date.now(), epochs: o.epochs(job) });
           ran.push(job.id);

@@ -63,7 +63,18 @@ export interface AblationResults {
   format: 'pvnas-ablation/1';
   name: string;
   config: AblationConfig;
-  budget: { searchEpochs: number; searchChannels: number; searchCrop: number; retrainEpochs: number; retrainChannels: number; retrainCrop: number; views: number; trainClips: number | null; valClips: number | null; classes: number | null };
+  budget: {
+    searchEpochs: number;
+    searchChannels: number;
+    searchCrop: number;
+    retrainEpochs: number;
+    retrainChannels: number;
+    retrainCrop: number;
+    views: number;
+    trainClips: number | null;
+    valClips: number | null;
+    classes: number | null;
+  };
   searches: SearchResult[];
   variants: VariantResult[];
   groups: GroupResult[];
@@ -83,10 +94,15 @@ function searchResult(dirs: AblationDirs, schedule: Schedule, seed: number): Sea
   const empty: SearchResult = { id, schedule, seed, informative: null, lastLoss: null, valAcc: null, valAccShuffled: null, counts: null, paramFreeShare: [] };
   if (!fs.existsSync(path.join(dir, 'run.json'))) return empty;
   const trajectory = trajectoryFromAlphasFiles(dir);
-  const share = (trajectory?.snapshots ?? []).map((s) => ({ epoch: s.x, ...(Object.fromEntries(CELL_TYPES.map((t) => [t, paramFreeShare(s.softmax[t], t)])) as Record<CellType, number>) }));
+  const share = (trajectory?.snapshots ?? []).map((s) => ({
+    epoch: s.x,
+    ...(Object.fromEntries(CELL_TYPES.map((t) => [t, paramFreeShare(s.softmax[t], t)])) as Record<CellType, number>),
+  }));
   if (!done(dir)) return { ...empty, paramFreeShare: share };
   const meta = RunFolder.open(dir).meta;
-  const last = readMetrics(path.join(dir, 'metrics.jsonl')).filter((r): r is EpochRecord => r.kind === 'epoch').at(-1);
+  const last = readMetrics(path.join(dir, 'metrics.jsonl'))
+    .filter((r): r is EpochRecord => r.kind === 'epoch')
+    .at(-1);
   return {
     ...empty,
     informative: meta.verdict?.informative ?? null,
@@ -110,8 +126,22 @@ function variantResult(dirs: AblationDirs, v: Variant, classes: number | null): 
   let own: { params: number; gflops: number } | null = null;
   // (a run killed as it started may hold config.json without run.json)
   if (g && fs.existsSync(path.join(retrain, 'run.json'))) {
-    const rc = RunFolder.open(retrain).config() as { channels: number; repeats: number; stemStride: number; temporalStride: number; clips: { frames: number; crop: number } };
-    const cost = networkCost(g, { channels: rc.channels, classes: classes ?? 400, layout: defaultLayout(rc.repeats), stemStride: rc.stemStride, frames: rc.clips.frames, size: rc.clips.crop, temporalStride: rc.temporalStride });
+    const rc = RunFolder.open(retrain).config() as {
+      channels: number;
+      repeats: number;
+      stemStride: number;
+      temporalStride: number;
+      clips: { frames: number; crop: number };
+    };
+    const cost = networkCost(g, {
+      channels: rc.channels,
+      classes: classes ?? 400,
+      layout: defaultLayout(rc.repeats),
+      stemStride: rc.stemStride,
+      frames: rc.clips.frames,
+      size: rc.clips.crop,
+      temporalStride: rc.temporalStride,
+    });
     own = { params: cost.params, gflops: cost.macs / 1e9 };
   }
   const L = g && networkCost(g, { channels: 64, classes: 400, layout: defaultLayout(1), stemStride: 4, frames: 8, size: 224 });
@@ -146,14 +176,23 @@ export function collectResults(name: string, c: AblationConfig, dirs: AblationDi
     .filter((g) => vs.some((v) => v.group === g))
     .map((group) => {
       const of = vs.filter((v) => v.group === group);
-      return { group, label: GROUP_LABELS[group], top1: stat(of.map((v) => v.top1)), top5: stat(of.map((v) => v.top5)), shuffledTop1: stat(of.map((v) => v.shuffledTop1)) };
+      return {
+        group,
+        label: GROUP_LABELS[group],
+        top1: stat(of.map((v) => v.top1)),
+        top5: stat(of.map((v) => v.top5)),
+        shuffledTop1: stat(of.map((v) => v.shuffledTop1)),
+      };
     });
   const schedules = SCHEDULES.map((schedule) => {
     const of = searches.filter((s) => s.schedule === schedule && s.counts);
     return {
       schedule,
       paramFree: Object.fromEntries(CELL_TYPES.map((t) => [t, stat(of.map((s) => s.counts![t].paramFree))])) as Record<CellType, Stat>,
-      temporalConvs: { temporal_normal: stat(of.map((s) => s.counts!.temporal_normal.temporalConvs)), temporal_reduce: stat(of.map((s) => s.counts!.temporal_reduce.temporalConvs)) },
+      temporalConvs: {
+        temporal_normal: stat(of.map((s) => s.counts!.temporal_normal.temporalConvs)),
+        temporal_reduce: stat(of.map((s) => s.counts!.temporal_reduce.temporalConvs)),
+      },
       valAcc: stat(of.map((s) => s.valAcc)),
     };
   });

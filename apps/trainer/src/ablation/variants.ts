@@ -37,7 +37,14 @@ export function cellCounts(g: Genotype): Record<CellType, CellCounts> {
   return Object.fromEntries(
     CELL_TYPES.map((t) => {
       const ops = g.cells[t].edges.map(([op]) => op);
-      return [t, { paramFree: ops.filter((o) => PARAM_FREE_OPS.includes(o)).length, convs: ops.filter((o) => CONV_OPS.includes(o)).length, temporalConvs: ops.filter((o) => TEMPORAL_CONV_OPS.includes(o)).length }];
+      return [
+        t,
+        {
+          paramFree: ops.filter((o) => PARAM_FREE_OPS.includes(o)).length,
+          convs: ops.filter((o) => CONV_OPS.includes(o)).length,
+          temporalConvs: ops.filter((o) => TEMPORAL_CONV_OPS.includes(o)).length,
+        },
+      ];
     }),
   ) as Record<CellType, CellCounts>;
 }

@@ -33,7 +33,7 @@ export function program(): Command {
 
   cli
     .command('probe')
-    .description('print a video\'s frame count, frame rate, size and codec as JSON')
+    .description("print a video's frame count, frame rate, size and codec as JSON")
     .argument('<video>', 'video file')
     .action(async (video: string) => {
       const info = await probeVideo(path.resolve(video), { minFrames: 1 });

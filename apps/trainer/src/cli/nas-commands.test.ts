@@ -18,7 +18,8 @@ describe('pvnas space / derive / count / random-arch', () => {
   });
 
   it('random-arch writes a seeded genotype with >= 4 convolutions per cell; derive and count read files', () => {
-    const a = path.join(dir, 'a.genotype.json'), b = path.join(dir, 'b.genotype.json');
+    const a = path.join(dir, 'a.genotype.json'),
+      b = path.join(dir, 'b.genotype.json');
     expect(run('random-arch', '--seed', '7', '--out', a).status).toBe(0);
     expect(run('random-arch', '--seed', '7', '--out', b).status).toBe(0);
     expect(fs.readFileSync(a, 'utf8')).toBe(fs.readFileSync(b, 'utf8'));
@@ -35,7 +36,17 @@ describe('pvnas space / derive / count / random-arch', () => {
 
     const alphasFile = path.join(dir, 'x.alphas.json');
     const rows = (n: number) => Array.from({ length: 14 }, (_, i) => Array.from({ length: n }, (_, k) => (k === 1 + (i % (n - 1)) ? 1 : 0)));
-    fs.writeFileSync(alphasFile, JSON.stringify({ ops: { spatial: SPATIAL_OPS, temporal: TEMPORAL_OPS }, spatial_normal: rows(6), spatial_reduce: rows(6), temporal_normal: rows(8), temporal_reduce: rows(8), source: { run: 'r', epoch: 4 } }));
+    fs.writeFileSync(
+      alphasFile,
+      JSON.stringify({
+        ops: { spatial: SPATIAL_OPS, temporal: TEMPORAL_OPS },
+        spatial_normal: rows(6),
+        spatial_reduce: rows(6),
+        temporal_normal: rows(8),
+        temporal_reduce: rows(8),
+        source: { run: 'r', epoch: 4 },
+      }),
+    );
     const out = path.join(dir, 'x.genotype.json');
     const d = run('derive', '--alphas', alphasFile, '--out', out);
     expect(d.status).toBe(0);

@@ -11,7 +11,7 @@ import { printJson } from './args';
 export function addPlotCommand(cli: Command): void {
   cli
     .command('plot')
-    .description('draw a run\'s plots as SVG into RUN/plots/: curves, alpha evolution per cell category, final alphas, derived cells')
+    .description("draw a run's plots as SVG into RUN/plots/: curves, alpha evolution per cell category, final alphas, derived cells")
     .argument('<run>', 'run folder (runs/<name>)')
     .action(async (run: string) => {
       const runDir = path.resolve(run);

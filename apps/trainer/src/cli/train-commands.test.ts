@@ -8,7 +8,9 @@ async function resolved(...args: string[]): Promise<Record<string, any>> {
     return true;
   });
   try {
-    await program().exitOverride().parseAsync(['node', 'pvnas', ...args, '--dry-run']);
+    await program()
+      .exitOverride()
+      .parseAsync(['node', 'pvnas', ...args, '--dry-run']);
   } finally {
     write.mockRestore();
   }
@@ -53,7 +55,26 @@ describe('command-line flags merge with --set key by key (a user override is nev
   });
 
   it('retrain --genotype, --repeats, --jitter, --crop keep sibling --set keys', async () => {
-    const c = await resolved('retrain', '--dataset', 'kinetics', ...manifest, '--genotype', 'g.json', '--set', 'validateEvery=2', '--repeats', '2', '--jitter', '200,240', '--set', 'clips.flipP=0', '--crop', '180', '--set', 'optim.dropPath=0.2');
+    const c = await resolved(
+      'retrain',
+      '--dataset',
+      'kinetics',
+      ...manifest,
+      '--genotype',
+      'g.json',
+      '--set',
+      'validateEvery=2',
+      '--repeats',
+      '2',
+      '--jitter',
+      '200,240',
+      '--set',
+      'clips.flipP=0',
+      '--crop',
+      '180',
+      '--set',
+      'optim.dropPath=0.2',
+    );
     expect(c).toMatchObject({ genotype: 'g.json', repeats: 2, validateEvery: 2, clips: { jitter: [200, 240], crop: 180, flipP: 0 }, optim: { dropPath: 0.2 } });
   });
 
@@ -71,7 +92,13 @@ describe('command-line flags merge with --set key by key (a user override is nev
 describe('presets', () => {
   it('paper retraining: LR 0.01 per 8 clips, scaled linearly with the global batch; no clipping; drop-path on UCF-101 only', async () => {
     const ssv2 = await resolved('retrain', '--dataset', 'ssv2', ...manifest, '--labels', 'l.json');
-    expect(ssv2).toMatchObject({ batchSize: 8, epochs: 196, stemStride: 4, optim: { lr: { kind: 'cosine', initial: 0.01, warmupEpochs: 36, warmupStart: 0.001 }, gradClip: null, dropPath: 0 }, clips: { jitter: [256, 320], crop: 224, flipP: 0 } });
+    expect(ssv2).toMatchObject({
+      batchSize: 8,
+      epochs: 196,
+      stemStride: 4,
+      optim: { lr: { kind: 'cosine', initial: 0.01, warmupEpochs: 36, warmupStart: 0.001 }, gradClip: null, dropPath: 0 },
+      clips: { jitter: [256, 320], crop: 224, flipP: 0 },
+    });
     const k = await resolved('retrain', '--dataset', 'kinetics', ...manifest, '--batch-size', '64');
     expect(k.optim.lr.initial).toBeCloseTo(0.08, 12);
     expect(k.optim.dropPath).toBe(0);
@@ -79,32 +106,98 @@ describe('presets', () => {
     expect(ucf).toMatchObject({ epochs: 128, optim: { lr: { warmupEpochs: 16 }, dropPath: 0.1 }, clips: { jitter: [128, 256], crop: 112 } });
     expect(ucf.optim.lr.initial).toBeCloseTo(0.02, 12);
     // an explicit learning rate is not rescaled
-    expect((await resolved('retrain', '--dataset', 'kinetics', ...manifest, '--batch-size', '64', '--set', 'optim.lr.initial=0.05')).optim.lr.initial).toBe(0.05);
+    expect((await resolved('retrain', '--dataset', 'kinetics', ...manifest, '--batch-size', '64', '--set', 'optim.lr.initial=0.05')).optim.lr.initial).toBe(
+      0.05,
+    );
   });
 
   it('paper search: 32 clips (one GPU of the paper), LR 0.1 per 32 clips, step schedule, stem stride 2', async () => {
     const c = await resolved('search', ...manifest);
-    expect(c).toMatchObject({ batchSize: 32, epochs: 80, channels: 64, stemStride: 2, temporalStride: 1, optim: { weightLr: { kind: 'step', initial: 0.1, stepEpochs: 20 }, oneLevel: 'alternating' } });
+    expect(c).toMatchObject({
+      batchSize: 32,
+      epochs: 80,
+      channels: 64,
+      stemStride: 2,
+      temporalStride: 1,
+      optim: { weightLr: { kind: 'step', initial: 0.1, stepEpochs: 20 }, oneLevel: 'alternating' },
+    });
     expect((await resolved('search', ...manifest, '--batch-size', '8')).optim.weightLr.initial).toBeCloseTo(0.025, 12);
   });
 
   it('the sample set: small network and clips, validated every epoch, no time-reversal augmentation', async () => {
     const c = await resolved('search');
-    expect(c).toMatchObject({ data: { source: 'sample' }, channels: 8, validateEvery: 1, clips: { jitter: [40, 48], crop: 32, flipP: 0 }, optim: { oneLevel: 'simultaneous', recompute: false } });
+    expect(c).toMatchObject({
+      data: { source: 'sample' },
+      channels: 8,
+      validateEvery: 1,
+      clips: { jitter: [40, 48], crop: 32, flipP: 0 },
+      optim: { oneLevel: 'simultaneous', recompute: false },
+    });
     expect(c.clips.timeReversal).toBeUndefined();
   });
 });
 
 describe('pvnas ablation --dry-run: its flags, budget and folder', () => {
   it('flags set the runs and their budget key by key; the folder name follows the settings, not --jobs', async () => {
-    const a = await resolved('ablation', '--seeds', '1,2', '--random', '2', '--search-epochs', '4', '--retrain-epochs', '3', '--set', 'search.channels=4', '--set', 'retrain.optim.lr.initial=0.01', '--jobs', '1');
-    expect(a.runs).toEqual(['search-step-s1', 'search-cosine-s1', 'search-step-s2', 'search-cosine-s2', 'retrain-random-r1', 'eval-random-r1', 'retrain-random-r2', 'eval-random-r2', 'retrain-searched-s1', 'eval-searched-s1', 'retrain-searched-s2', 'eval-searched-s2', 'retrain-early-e1', 'eval-early-e1', 'retrain-early-e2', 'eval-early-e2', 'retrain-early-e3', 'eval-early-e3', 'retrain-2d', 'eval-2d']);
+    const a = await resolved(
+      'ablation',
+      '--seeds',
+      '1,2',
+      '--random',
+      '2',
+      '--search-epochs',
+      '4',
+      '--retrain-epochs',
+      '3',
+      '--set',
+      'search.channels=4',
+      '--set',
+      'retrain.optim.lr.initial=0.01',
+      '--jobs',
+      '1',
+    );
+    expect(a.runs).toEqual([
+      'search-step-s1',
+      'search-cosine-s1',
+      'search-step-s2',
+      'search-cosine-s2',
+      'retrain-random-r1',
+      'eval-random-r1',
+      'retrain-random-r2',
+      'eval-random-r2',
+      'retrain-searched-s1',
+      'eval-searched-s1',
+      'retrain-searched-s2',
+      'eval-searched-s2',
+      'retrain-early-e1',
+      'eval-early-e1',
+      'retrain-early-e2',
+      'eval-early-e2',
+      'retrain-early-e3',
+      'eval-early-e3',
+      'retrain-2d',
+      'eval-2d',
+    ]);
     expect(a.search).toMatchObject({ epochs: 4, channels: 4, batchSize: 16, optim: { weightLr: { kind: 'step', initial: 0.05 } } });
     // the ablation's retraining budget (no per-epoch validation) stays under a user's retrain keys
     expect(a.retrain).toMatchObject({ epochs: 3, validateEvery: 0, checkpointEvery: 50, optim: { lr: { kind: 'cosine', initial: 0.01 } } });
     expect(a.evaluate).toMatchObject({ clipsPerVideo: 10, shuffleFrames: true });
     expect(a.jobs).toBe(1);
-    const same = await resolved('ablation', '--seeds', '1,2', '--random', '2', '--search-epochs', '4', '--retrain-epochs', '3', '--set', 'search.channels=4', '--set', 'retrain.optim.lr.initial=0.01');
+    const same = await resolved(
+      'ablation',
+      '--seeds',
+      '1,2',
+      '--random',
+      '2',
+      '--search-epochs',
+      '4',
+      '--retrain-epochs',
+      '3',
+      '--set',
+      'search.channels=4',
+      '--set',
+      'retrain.optim.lr.initial=0.01',
+    );
     expect(same.name).toBe(a.name);
     expect(a.name).toMatch(/^ablation-[0-9a-f]{8}$/);
     expect((await resolved('ablation', '--seeds', '1,3')).name).not.toBe(a.name);

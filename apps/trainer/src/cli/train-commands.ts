@@ -19,7 +19,8 @@ const log = (line: string): void => void process.stderr.write(line + '\n');
 function pair(name: string) {
   return (v: string): [number, number] => {
     const parts = v.split(',').map((s) => Number(s.trim()));
-    if (parts.length !== 2 || parts.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`${name} must be two integers like 128,164; got "${v}"`);
+    if (parts.length !== 2 || parts.some((n) => !Number.isInteger(n) || n < 1))
+      throw new InvalidArgumentError(`${name} must be two integers like 128,164; got "${v}"`);
     return [parts[0], parts[1]];
   };
 }
@@ -54,7 +55,10 @@ function common(cmd: Command): Command {
     .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_NAMES]))
     .addOption(new Option('--workers <n>', 'loader worker threads').argParser(intArg('--workers', 1)))
     .addOption(new Option('--batch-size <n>', 'clips per batch').argParser(intArg('--batch-size', 1)))
-    .option('--manifest <file>', 'training manifest: Kinetics CSV, SSv2 annotations JSON (with --labels), or UCF-101 splits folder (with --split); default: the bundled sample set')
+    .option(
+      '--manifest <file>',
+      'training manifest: Kinetics CSV, SSv2 annotations JSON (with --labels), or UCF-101 splits folder (with --split); default: the bundled sample set',
+    )
     .option('--val-manifest <file>', 'validation manifest, same format as --manifest')
     .option('--root <dir>', 'folder holding the videos of the manifests')
     .option('--labels <file>', 'SSv2 labels JSON')
@@ -88,12 +92,26 @@ function dataFlags(f: CommonFlags, dataset: Dataset): Record<string, unknown> | 
     }
     return { format: 'ucf101', root: f.root, splitsDir: file, split: f.split ?? 1, subset };
   };
-  return { source: 'manifest', train: spec(f.manifest, 'train'), ...(f.valManifest && { val: spec(f.valManifest, 'test') }), ...(f.cache && { cache: f.cache }) };
+  return {
+    source: 'manifest',
+    train: spec(f.manifest, 'train'),
+    ...(f.valManifest && { val: spec(f.valManifest, 'test') }),
+    ...(f.cache && { cache: f.cache }),
+  };
 }
 
 /** `--set` pairs and the named flags (`extra`: the command's own, by dotted config key), merged key by key. */
 function overrides(f: CommonFlags, dataset: Dataset, extra: Record<string, unknown>): Record<string, unknown> {
-  return commandLineOverrides(f.set ?? [], { name: f.name, runsDir: f.runsDir, seed: f.seed, backend: f.backend, workers: f.workers, batchSize: f.batchSize, data: dataFlags(f, dataset), ...extra });
+  return commandLineOverrides(f.set ?? [], {
+    name: f.name,
+    runsDir: f.runsDir,
+    seed: f.seed,
+    backend: f.backend,
+    workers: f.workers,
+    batchSize: f.batchSize,
+    data: dataFlags(f, dataset),
+    ...extra,
+  });
 }
 
 function exitFor(status: 'done' | 'stopped'): void {
@@ -112,32 +130,68 @@ export function addTrainCommands(cli: Command): void {
   training(
     cli
       .command('search')
-      .description('one-level differentiable search on the Kinetics layout (no flags: the bundled sample set, a few minutes on 2 cores); ends with the genotype and the run folder')
+      .description(
+        'one-level differentiable search on the Kinetics layout (no flags: the bundled sample set, a few minutes on 2 cores); ends with the genotype and the run folder',
+      )
       .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant'])),
     { epochs: 'paper 80', channels: 'paper 64', jitter: 'paper 128,164', crop: 'paper 112' },
-  ).action(async (f: CommonFlags & { epochs?: number; channels?: number; jitter?: [number, number]; crop?: number; lrSchedule?: string; resume?: string; dryRun?: boolean }) => {
-    const extra = { epochs: f.epochs, channels: f.channels, 'clips.jitter': f.jitter, 'clips.crop': f.crop, 'optim.weightLr.kind': f.lrSchedule };
-    if (f.dryRun) return printJson(resolveConfig('search', 'kinetics', { file: f.config, flags: overrides(f, 'kinetics', extra) }));
-    const r = await runSearch({ config: f.config, overrides: overrides(f, 'kinetics', extra), resume: f.resume, preset: 'search', dataset: 'kinetics', log });
-    printJson({ status: r.status, run: r.run, genotype: r.genotype ? `${r.run}/genotype.json` : null, ...(r.genotype && { cells: Object.fromEntries(CELL_TYPES.map((t) => [t, r.genotype!.cells[t].edges])) }) });
-    exitFor(r.status);
-  });
+  ).action(
+    async (
+      f: CommonFlags & { epochs?: number; channels?: number; jitter?: [number, number]; crop?: number; lrSchedule?: string; resume?: string; dryRun?: boolean },
+    ) => {
+      const extra = { epochs: f.epochs, channels: f.channels, 'clips.jitter': f.jitter, 'clips.crop': f.crop, 'optim.weightLr.kind': f.lrSchedule };
+      if (f.dryRun) return printJson(resolveConfig('search', 'kinetics', { file: f.config, flags: overrides(f, 'kinetics', extra) }));
+      const r = await runSearch({ config: f.config, overrides: overrides(f, 'kinetics', extra), resume: f.resume, preset: 'search', dataset: 'kinetics', log });
+      printJson({
+        status: r.status,
+        run: r.run,
+        genotype: r.genotype ? `${r.run}/genotype.json` : null,
+        ...(r.genotype && { cells: Object.fromEntries(CELL_TYPES.map((t) => [t, r.genotype!.cells[t].edges])) }),
+      });
+      exitFor(r.status);
+    },
+  );
 
   training(
     cli
       .command('retrain')
       .description('train a derived network from scratch on a genotype (default: the newest search result, else the bundled genotype)')
-      .addOption(new Option('--dataset <name>', 'dataset defaults: ssv2 (no flip, jitter 256,320, crop 224), kinetics, ucf101 (jitter 128,256)').choices([...DATASETS]).default('ssv2'))
+      .addOption(
+        new Option('--dataset <name>', 'dataset defaults: ssv2 (no flip, jitter 256,320, crop 224), kinetics, ucf101 (jitter 128,256)')
+          .choices([...DATASETS])
+          .default('ssv2'),
+      )
       .option('--genotype <file>', 'genotype file to retrain')
       .addOption(new Option('--repeats <n>', 'normal cells per stage K (PV-NAS-L 1, -M 2)').argParser(intArg('--repeats', 1))),
     { epochs: 'paper 196', channels: 'PV-NAS-L 64, -M 100', jitter: 'paper 256,320; UCF-101 128,256', crop: 'paper 224; UCF-101 112' },
-  ).action(async (f: CommonFlags & { dataset: Dataset; genotype?: string; epochs?: number; channels?: number; repeats?: number; jitter?: [number, number]; crop?: number; resume?: string; dryRun?: boolean }) => {
-    const extra = { genotype: f.genotype, epochs: f.epochs, channels: f.channels, repeats: f.repeats, 'clips.jitter': f.jitter, 'clips.crop': f.crop };
-    if (f.dryRun) return printJson(resolveConfig('retrain', f.dataset, { file: f.config, flags: overrides(f, f.dataset, extra) }));
-    const r = await runRetrain({ config: f.config, overrides: overrides(f, f.dataset, extra), resume: f.resume, preset: `retrain-${f.dataset}`, dataset: f.dataset, log });
-    printJson({ status: r.status, run: r.run, model: r.status === 'done' ? `${r.run}/model` : null });
-    exitFor(r.status);
-  });
+  ).action(
+    async (
+      f: CommonFlags & {
+        dataset: Dataset;
+        genotype?: string;
+        epochs?: number;
+        channels?: number;
+        repeats?: number;
+        jitter?: [number, number];
+        crop?: number;
+        resume?: string;
+        dryRun?: boolean;
+      },
+    ) => {
+      const extra = { genotype: f.genotype, epochs: f.epochs, channels: f.channels, repeats: f.repeats, 'clips.jitter': f.jitter, 'clips.crop': f.crop };
+      if (f.dryRun) return printJson(resolveConfig('retrain', f.dataset, { file: f.config, flags: overrides(f, f.dataset, extra) }));
+      const r = await runRetrain({
+        config: f.config,
+        overrides: overrides(f, f.dataset, extra),
+        resume: f.resume,
+        preset: `retrain-${f.dataset}`,
+        dataset: f.dataset,
+        log,
+      });
+      printJson({ status: r.status, run: r.run, model: r.status === 'done' ? `${r.run}/model` : null });
+      exitFor(r.status);
+    },
+  );
 
   common(
     cli
@@ -154,15 +208,32 @@ export function addTrainCommands(cli: Command): void {
     const extra = { model: f.model, clipsPerVideo: f.clips, crop: f.crop, shuffleFrames: f.shuffleFrames };
     if (f.dryRun) return printJson(resolveConfig('evaluate', f.dataset, { file: f.config, flags: overrides(f, f.dataset, extra) }));
     const r = await runEvaluate({ config: f.config, overrides: overrides(f, f.dataset, extra), dataset: f.dataset, log });
-    const summary = Object.fromEntries(Object.entries(r.results).map(([k, ev]) => [k, { videos: ev.multiView.videos, top1: ev.multiView.top1.accuracy, top5: ev.multiView.top5.accuracy, singleViewTop1: ev.singleView?.top1.accuracy ?? null, meanClassAccuracy: ev.multiView.meanClassAccuracy }]));
+    const summary = Object.fromEntries(
+      Object.entries(r.results).map(([k, ev]) => [
+        k,
+        {
+          videos: ev.multiView.videos,
+          top1: ev.multiView.top1.accuracy,
+          top5: ev.multiView.top5.accuracy,
+          singleViewTop1: ev.singleView?.top1.accuracy ?? null,
+          meanClassAccuracy: ev.multiView.meanClassAccuracy,
+        },
+      ]),
+    );
     printJson({ run: r.run, ...summary });
   });
 
   common(
     cli
       .command('ablation')
-      .description("the paper's claims at sample scale: step vs cosine search, searched vs random genotypes, stop early, shuffled frames, 2D baseline (resumable: the same command continues)")
-      .addOption(new Option('--dataset <name>', 'dataset presets of retraining and evaluation (and layout of the sample set)').choices([...DATASETS]).default('kinetics'))
+      .description(
+        "the paper's claims at sample scale: step vs cosine search, searched vs random genotypes, stop early, shuffled frames, 2D baseline (resumable: the same command continues)",
+      )
+      .addOption(
+        new Option('--dataset <name>', 'dataset presets of retraining and evaluation (and layout of the sample set)')
+          .choices([...DATASETS])
+          .default('kinetics'),
+      )
       .addOption(new Option('--seeds <list>', 'search seeds, one search per schedule and seed (default 1,2,3)').argParser(intList('--seeds')))
       .addOption(new Option('--random <n>', 'random genotypes to retrain (default 5)').argParser(intArg('--random')))
       .addOption(new Option('--jobs <n>', 'runs at once (default 2 on 2+ cores)').argParser(intArg('--jobs', 1)))
@@ -170,32 +241,55 @@ export function addTrainCommands(cli: Command): void {
       .addOption(new Option('--retrain-epochs <n>', 'budget: epochs of each retraining (default 12)').argParser(intArg('--retrain-epochs', 1)))
       .addOption(new Option('--clips <n>', 'budget: test clips a video (x 3 crops; default 10)').argParser(intArg('--clips', 1)))
       .option('--dry-run', 'print the resolved ablation config, its folder and its runs as JSON and exit'),
-  ).action(async (f: CommonFlags & { dataset: Dataset; seeds?: number[]; random?: number; jobs?: number; searchEpochs?: number; retrainEpochs?: number; clips?: number; dryRun?: boolean }) => {
-    const o = commandLineOverrides(f.set ?? [], {
-      name: f.name,
-      runsDir: f.runsDir,
-      dataset: f.dataset,
-      data: dataFlags(f, f.dataset),
-      seeds: f.seeds,
-      randomGenotypes: f.random,
-      jobs: f.jobs,
-      'search.epochs': f.searchEpochs,
-      'retrain.epochs': f.retrainEpochs,
-      'evaluate.clipsPerVideo': f.clips,
-      ...(f.batchSize !== undefined && { 'search.batchSize': f.batchSize, 'retrain.batchSize': f.batchSize }),
-      ...(f.backend !== undefined && { 'search.backend': f.backend, 'retrain.backend': f.backend, 'evaluate.backend': f.backend }),
-    });
-    if (f.seed !== undefined || f.workers !== undefined) throw new InvalidArgumentError('ablation: --seed and --workers are set per run; use --seeds (searches) or --set retrain.seed=N');
-    if (f.dryRun) {
-      const c = resolveAblationConfig({ config: f.config, overrides: o });
-      const d = describeAblation(c);
-      return printJson({ name: d.name, dir: d.dirs.root, jobs: d.jobs, config: c, runs: d.plan.map((j) => j.id), search: d.search, retrain: d.retrain, evaluate: d.evaluate });
-    }
-    const r = await runAblation({ config: f.config, overrides: o, log });
-    printJson({ status: r.status, dir: r.dir, report: `${r.dir}/ablation.md` });
-    if (r.status === 'stopped') process.exitCode = 130;
-    else if (r.status === 'failed') process.exitCode = 1;
-  });
+  ).action(
+    async (
+      f: CommonFlags & {
+        dataset: Dataset;
+        seeds?: number[];
+        random?: number;
+        jobs?: number;
+        searchEpochs?: number;
+        retrainEpochs?: number;
+        clips?: number;
+        dryRun?: boolean;
+      },
+    ) => {
+      const o = commandLineOverrides(f.set ?? [], {
+        name: f.name,
+        runsDir: f.runsDir,
+        dataset: f.dataset,
+        data: dataFlags(f, f.dataset),
+        seeds: f.seeds,
+        randomGenotypes: f.random,
+        jobs: f.jobs,
+        'search.epochs': f.searchEpochs,
+        'retrain.epochs': f.retrainEpochs,
+        'evaluate.clipsPerVideo': f.clips,
+        ...(f.batchSize !== undefined && { 'search.batchSize': f.batchSize, 'retrain.batchSize': f.batchSize }),
+        ...(f.backend !== undefined && { 'search.backend': f.backend, 'retrain.backend': f.backend, 'evaluate.backend': f.backend }),
+      });
+      if (f.seed !== undefined || f.workers !== undefined)
+        throw new InvalidArgumentError('ablation: --seed and --workers are set per run; use --seeds (searches) or --set retrain.seed=N');
+      if (f.dryRun) {
+        const c = resolveAblationConfig({ config: f.config, overrides: o });
+        const d = describeAblation(c);
+        return printJson({
+          name: d.name,
+          dir: d.dirs.root,
+          jobs: d.jobs,
+          config: c,
+          runs: d.plan.map((j) => j.id),
+          search: d.search,
+          retrain: d.retrain,
+          evaluate: d.evaluate,
+        });
+      }
+      const r = await runAblation({ config: f.config, overrides: o, log });
+      printJson({ status: r.status, dir: r.dir, report: `${r.dir}/ablation.md` });
+      if (r.status === 'stopped') process.exitCode = 130;
+      else if (r.status === 'failed') process.exitCode = 1;
+    },
+  );
 
   cli
     .command('view')

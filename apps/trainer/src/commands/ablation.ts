@@ -8,7 +8,17 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ablationDirs, absoluteData, evaluateRunConfig, materialiseGenotype, retrainRunConfig, searchRunConfig, writeRunConfig, writeVariantGenotype, type AblationDirs } from '../ablation/job-config';
+import {
+  ablationDirs,
+  absoluteData,
+  evaluateRunConfig,
+  materialiseGenotype,
+  retrainRunConfig,
+  searchRunConfig,
+  writeRunConfig,
+  writeVariantGenotype,
+  type AblationDirs,
+} from '../ablation/job-config';
 import { planAblation, type Job } from '../ablation/plan';
 import { accuracySvg, paramFreeOpsSvg, paramFreeShareSvg } from '../ablation/plots';
 import { renderAblationMarkdown } from '../ablation/report';
@@ -37,13 +47,25 @@ const identity = (c: AblationConfig) => ({ ...c, name: undefined, runsDir: undef
 export function resolveAblationConfig(flags: Pick<AblationFlags, 'config' | 'overrides'>): AblationConfig {
   const fromFile = flags.config ? readConfigFile(path.resolve(flags.config)) : {};
   const r = ablationConfigSchema.safeParse(mergeConfig(fromFile, flags.overrides));
-  if (!r.success) throw new ConfigError(`bad ablation config: ${r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new ConfigError(
+      `bad ablation config: ${r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`)
+        .join('; ')}`,
+    );
   const baseDir = flags.config ? path.dirname(path.resolve(flags.config)) : process.cwd();
   return r.data.data ? { ...r.data, data: absoluteData(r.data.data, baseDir) } : r.data;
 }
 
 export function ablationName(c: AblationConfig): string {
-  return c.name ?? `ablation-${createHash('sha256').update(JSON.stringify(identity(c))).digest('hex').slice(0, 8)}`;
+  return (
+    c.name ??
+    `ablation-${createHash('sha256')
+      .update(JSON.stringify(identity(c)))
+      .digest('hex')
+      .slice(0, 8)}`
+  );
 }
 
 /** Refuses to continue a folder that another config started; records the config on a first start. */
@@ -53,7 +75,10 @@ function claimFolder(dirs: AblationDirs, c: AblationConfig): void {
     const before = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     const now = JSON.parse(JSON.stringify(identity(c))) as Record<string, unknown>;
     const differs = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]));
-    if (differs.length > 0) throw new ConfigError(`ablation ${dirs.root} was started with another config (${differs.join(', ')} differ): run it with its own settings to continue, or give a new --name`);
+    if (differs.length > 0)
+      throw new ConfigError(
+        `ablation ${dirs.root} was started with another config (${differs.join(', ')} differ): run it with its own settings to continue, or give a new --name`,
+      );
     return;
   }
   fs.mkdirSync(dirs.root, { recursive: true });
@@ -91,17 +116,31 @@ export async function runAblation(flags: AblationFlags): Promise<{ status: 'done
     valClips: val?.records.length ?? null,
     classes: train.classes.length,
   };
-  flags.log(`ablation ${dirs.root}: ${c.seeds.length} seeds x 2 schedules of search, ${plan.filter((j) => j.kind === 'retrain').length} retrainings, each evaluated with ${budget.views} views in order and shuffled`);
+  flags.log(
+    `ablation ${dirs.root}: ${c.seeds.length} seeds x 2 schedules of search, ${plan.filter((j) => j.kind === 'retrain').length} retrainings, each evaluated with ${budget.views} views in order and shuffled`,
+  );
 
   const prepare = (job: Job, state: 'resume' | 'fresh'): Launch => {
     const runDir = path.join(dirs.runs, job.id);
-    if (job.kind === 'search') return { args: state === 'resume' ? ['search', '--resume', runDir] : ['search', '--config', writeRunConfig(dirs, job.id, searchRunConfig(c, job, dirs, workers))] };
+    if (job.kind === 'search')
+      return {
+        args:
+          state === 'resume' ? ['search', '--resume', runDir] : ['search', '--config', writeRunConfig(dirs, job.id, searchRunConfig(c, job, dirs, workers))],
+      };
     if (job.kind === 'retrain') {
       if (state === 'resume') return { args: ['retrain', '--dataset', c.dataset, '--resume', runDir] };
       const genotype = writeVariantGenotype(dirs, job.variant, materialiseGenotype(job.genotype, c, dirs));
       return { args: ['retrain', '--dataset', c.dataset, '--config', writeRunConfig(dirs, job.id, retrainRunConfig(c, job.id, genotype, dirs, workers))] };
     }
-    return { args: ['evaluate', '--dataset', c.dataset, '--config', writeRunConfig(dirs, job.id, evaluateRunConfig(c, job.id, path.join(dirs.runs, job.retrain), dirs, workers))] };
+    return {
+      args: [
+        'evaluate',
+        '--dataset',
+        c.dataset,
+        '--config',
+        writeRunConfig(dirs, job.id, evaluateRunConfig(c, job.id, path.join(dirs.runs, job.retrain), dirs, workers)),
+      ],
+    };
   };
   const epochs = (job: Job): number => (job.kind === 'search' ? search.epochs : job.kind === 'retrain' ? retrain.epochs : 1);
   const prior = (job: Job): number => {

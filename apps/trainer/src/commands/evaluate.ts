@@ -29,7 +29,8 @@ export function findModel(c: EvaluateConfig): { modelDir: string; trainedWith?: 
     if (!run) throw new Error(`no finished retrain run under ${c.runsDir}: train one (npx nx run trainer:retrain-ssv2) or pass --model DIR`);
     dir = run.path('model');
   }
-  if (!fs.existsSync(path.join(dir, 'model.json'))) throw new Error(`model ${dir} does not exist (expected a retrain run name or folder, or a folder with model.json)`);
+  if (!fs.existsSync(path.join(dir, 'model.json')))
+    throw new Error(`model ${dir} does not exist (expected a retrain run name or folder, or a folder with model.json)`);
   const runDir = path.dirname(dir);
   if (fs.existsSync(path.join(runDir, 'run.json'))) {
     const r = retrainConfigSchema.safeParse(RunFolder.open(runDir).config());
@@ -57,8 +58,19 @@ export async function runEvaluate(flags: EvaluateFlags): Promise<{ run: string; 
   const val = await loadSplit(c.data, 'val', { workers, log: flags.log, baseDir });
   await checkCacheResolution(val, crop, `the test crop ${crop} (short side scaled to the crop)`, c.allowUpsampling, flags.log);
   const net = loadDerived(found.modelDir);
-  if (net.config.classes !== val.classes.length) throw new Error(`model ${found.modelDir} has ${net.config.classes} classes, the validation split ${val.classes.length}: evaluate it on the dataset it was trained on`);
-  const run = RunFolder.create(path.resolve(c.runsDir, c.name ?? defaultRunName('evaluate')), { command: 'evaluate', preset: 'evaluate', seed: c.seed, config: { ...c, model: found.modelDir }, backend, workspace: WORKSPACE, baseDir });
+  if (net.config.classes !== val.classes.length)
+    throw new Error(
+      `model ${found.modelDir} has ${net.config.classes} classes, the validation split ${val.classes.length}: evaluate it on the dataset it was trained on`,
+    );
+  const run = RunFolder.create(path.resolve(c.runsDir, c.name ?? defaultRunName('evaluate')), {
+    command: 'evaluate',
+    preset: 'evaluate',
+    seed: c.seed,
+    config: { ...c, model: found.modelDir },
+    backend,
+    workspace: WORKSPACE,
+    baseDir,
+  });
   const frames = found.trainedWith?.frames ?? 8;
   const window = found.trainedWith?.window ?? 64;
   const results: Record<string, ViewEvaluation> = {};
@@ -77,11 +89,32 @@ export async function runEvaluate(flags: EvaluateFlags): Promise<{ run: string; 
       });
       results[key] = ev;
       const { failures, clipsPerSec, singleViewScores, ...metrics } = ev;
-      writeJsonFile(run.path(`evaluation-${key}.json`), { model: found.modelDir, shuffledFrames: shuffled, crop, frames, clipsPerSec, failures, ...metrics, multiView: { ...metrics.multiView, predictions: Array.from(metrics.multiView.predictions) }, singleView: metrics.singleView && { ...metrics.singleView, predictions: Array.from(metrics.singleView.predictions) }, singleViewScores });
+      writeJsonFile(run.path(`evaluation-${key}.json`), {
+        model: found.modelDir,
+        shuffledFrames: shuffled,
+        crop,
+        frames,
+        clipsPerSec,
+        failures,
+        ...metrics,
+        multiView: { ...metrics.multiView, predictions: Array.from(metrics.multiView.predictions) },
+        singleView: metrics.singleView && { ...metrics.singleView, predictions: Array.from(metrics.singleView.predictions) },
+        singleViewScores,
+      });
     }
-    const sections = Object.entries(results).map(([key, ev]) => renderEvaluationMarkdown(ev, { classNames: val.classes, title: key === 'ordered' ? '## Evaluation' : '## Evaluation with the frames of every clip shuffled', videoNames: val.records.map((r) => r.id) }));
+    const sections = Object.entries(results).map(([key, ev]) =>
+      renderEvaluationMarkdown(ev, {
+        classNames: val.classes,
+        title: key === 'ordered' ? '## Evaluation' : '## Evaluation with the frames of every clip shuffled',
+        videoNames: val.records.map((r) => r.id),
+      }),
+    );
     run.update({ status: 'done', ended: new Date().toISOString() });
-    writeReport(run, [`Model: \`${found.modelDir}\`${found.run ? ` (run ${path.basename(found.run)})` : ''}; crop ${crop}, ${frames} frames.`, '', ...sections]);
+    writeReport(run, [
+      `Model: \`${found.modelDir}\`${found.run ? ` (run ${path.basename(found.run)})` : ''}; crop ${crop}, ${frames} frames.`,
+      '',
+      ...sections,
+    ]);
     return { run: run.dir, results };
   } catch (e) {
     run.update({ status: 'failed', error: (e as Error).message, ended: new Date().toISOString() });

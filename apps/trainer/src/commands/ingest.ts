@@ -64,9 +64,7 @@ async function kineticsManifest(flags: CommonFlags & { csv?: string[] }): Promis
   }
   if (!root) throw new InvalidArgumentError('--csv needs --root (the folder holding the videos)');
   // Classes come from the first CSV (train), so every split shares one label index.
-  const manifests = csvs.map((csv, i) =>
-    loadManifest({ format: 'kinetics', csv, root: root!, ...(i > 0 ? { classesFromCsv: csvs![0] } : {}) }),
-  );
+  const manifests = csvs.map((csv, i) => loadManifest({ format: 'kinetics', csv, root: root!, ...(i > 0 ? { classesFromCsv: csvs![0] } : {}) }));
   return { manifest: mergeManifests(manifests), name: 'kinetics' };
 }
 

@@ -27,7 +27,9 @@ describe('the genotype a retrain takes', () => {
 
   it('on a real dataset: never the bundled or a sample-set genotype; asks for --genotype instead', () => {
     search('sample-search', { source: 'sample', layout: 'kinetics' }, true, 1);
-    expect(() => chooseGenotype(retrain(k400), () => {})).toThrow(/no finished search on this training data \(with a supernet above chance\) under .*: give the genotype to retrain with --genotype FILE/);
+    expect(() => chooseGenotype(retrain(k400), () => {})).toThrow(
+      /no finished search on this training data \(with a supernet above chance\) under .*: give the genotype to retrain with --genotype FILE/,
+    );
   });
 
   it('on a real dataset: the newest finished search on the same data whose supernet learned', async () => {

@@ -33,10 +33,20 @@ function sameData(a: unknown, b: RetrainConfig['data']): boolean {
 export function chooseGenotype(c: RetrainConfig, log: (s: string) => void): { genotype: Genotype; from: string } {
   if (c.genotype) return { genotype: readGenotype(path.resolve(c.genotype)), from: path.resolve(c.genotype) };
   // a search whose supernet ended at chance produced noise: never retrained unless named with --genotype
-  const search = latestRun(path.resolve(c.runsDir), 'search', (r) => r.meta.status === 'done' && r.meta.verdict?.informative !== false && fs.existsSync(r.path('genotype.json')) && sameData((r.config() as { data?: unknown }).data, c.data));
+  const search = latestRun(
+    path.resolve(c.runsDir),
+    'search',
+    (r) =>
+      r.meta.status === 'done' &&
+      r.meta.verdict?.informative !== false &&
+      fs.existsSync(r.path('genotype.json')) &&
+      sameData((r.config() as { data?: unknown }).data, c.data),
+  );
   if (search) return { genotype: readGenotype(search.path('genotype.json')), from: search.path('genotype.json') };
   if (c.data.source !== 'sample') {
-    throw new Error(`no finished search on this training data (with a supernet above chance) under ${c.runsDir}: give the genotype to retrain with --genotype FILE (a search run's genotype.json), or run pvnas search on this dataset first. (The bundled genotype comes from the sample set and is never used for a real dataset.)`);
+    throw new Error(
+      `no finished search on this training data (with a supernet above chance) under ${c.runsDir}: give the genotype to retrain with --genotype FILE (a search run's genotype.json), or run pvnas search on this dataset first. (The bundled genotype comes from the sample set and is never used for a real dataset.)`,
+    );
   }
   log(`no finished sample-set search under ${c.runsDir}: retraining the bundled genotype ${path.relative(WORKSPACE, BUNDLED_GENOTYPE)}`);
   return { genotype: readGenotype(BUNDLED_GENOTYPE), from: BUNDLED_GENOTYPE };
@@ -49,32 +59,82 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
   // a resumed run retrains the genotype it started with (kept in its folder)
   if (!chosen) chosen = { genotype: readGenotype(s.run.path('genotype.json')), from: s.run.path('genotype.json') };
   if (!fs.existsSync(s.run.path('genotype.json'))) writeGenotype(s.run.path('genotype.json'), chosen.genotype);
-  const trainer = new RetrainTrainer(chosen.genotype, { channels: c.channels, classes: s.train.classes.length, layout: defaultLayout(c.repeats), stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride }, c.optim, c.epochs);
-  const valSplit = c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val) ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir }) : undefined;
-  const val = valSplit && singleViewLoader({ split: valSplit, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
+  const trainer = new RetrainTrainer(
+    chosen.genotype,
+    {
+      channels: c.channels,
+      classes: s.train.classes.length,
+      layout: defaultLayout(c.repeats),
+      stemStride: c.stemStride,
+      dropout: c.dropout,
+      seed: c.seed,
+      temporalStride: c.temporalStride,
+    },
+    c.optim,
+    c.epochs,
+  );
+  const valSplit =
+    c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val)
+      ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir })
+      : undefined;
+  const val =
+    valSplit &&
+    singleViewLoader({
+      split: valSplit,
+      crop: c.clips.crop,
+      frames: c.clips.frames,
+      window: c.clips.window,
+      batchSize: c.batchSize,
+      workers: s.loader.opts.workers,
+    });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.dir);
-    const params = trainer.net.params.list().filter((p) => p.trainable).reduce((n, p) => n + p.variable.size, 0);
-    flags.log(`retrain: genotype ${chosen.from}; ${(params / 1e6).toFixed(3)} M parameters; ${s.train.records.length} clips of ${s.train.classes.length} classes from ${s.train.describe}; ${c.epochs} epochs of ${s.loader.batchesPerEpoch()} steps; run folder ${s.run.dir}`);
-    const status = await train(s, {
-      phase: 'retrain',
-      epochs: c.epochs,
-      checkpointEvery: c.checkpointEvery,
-      logEvery: c.logEvery,
-      step: (x, y, at) => trainer.step(x, y, at),
-      lrs: (at) => ({ weights: trainer.lr(at.epochFraction) }),
-      epochEnd: async (e) => {
-        if (!val || (e.epoch + 1) % c.validateEvery !== 0) return {};
-        const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
-        return v.clips === 0 ? {} : { valAcc: v.acc, valClips: v.clips };
+    const params = trainer.net.params
+      .list()
+      .filter((p) => p.trainable)
+      .reduce((n, p) => n + p.variable.size, 0);
+    flags.log(
+      `retrain: genotype ${chosen.from}; ${(params / 1e6).toFixed(3)} M parameters; ${s.train.records.length} clips of ${s.train.classes.length} classes from ${s.train.describe}; ${c.epochs} epochs of ${s.loader.batchesPerEpoch()} steps; run folder ${s.run.dir}`,
+    );
+    const status = await train(
+      s,
+      {
+        phase: 'retrain',
+        epochs: c.epochs,
+        checkpointEvery: c.checkpointEvery,
+        logEvery: c.logEvery,
+        step: (x, y, at) => trainer.step(x, y, at),
+        lrs: (at) => ({ weights: trainer.lr(at.epochFraction) }),
+        epochEnd: async (e) => {
+          if (!val || (e.epoch + 1) % c.validateEvery !== 0) return {};
+          const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
+          return v.clips === 0 ? {} : { valAcc: v.acc, valClips: v.clips };
+        },
+        tensors: () => trainer.checkpointTensors(),
+        state: () => ({}),
       },
-      tensors: () => trainer.checkpointTensors(),
-      state: () => ({}),
-    }, flags.log);
+      flags.log,
+    );
     if (status === 'done') await saveDerived(trainer.net, s.run.path('model'));
     await renderRunPlots(s.run.dir);
-    const genotypeLine = [`## Genotype source`, '', `Retrained genotype: \`${chosen.from}\`${chosen.genotype.source?.run ? ` (search run ${chosen.genotype.source.run}, epoch ${chosen.genotype.source.epoch ?? '?'})` : ''}.`, ''];
-    writeReport(s.run, status === 'done' ? [...genotypeLine, `## Model`, '', `\`model/\` (model.json + weights.bin, loadable with \`loadDerived\`; export for tfjs with \`pvnas export --model ${path.join(s.run.dir, 'model')} --out DIR\`). Evaluate with 30 views: \`npx pvnas evaluate --model ${s.run.meta.name}\`.`, ''] : genotypeLine);
+    const genotypeLine = [
+      `## Genotype source`,
+      '',
+      `Retrained genotype: \`${chosen.from}\`${chosen.genotype.source?.run ? ` (search run ${chosen.genotype.source.run}, epoch ${chosen.genotype.source.epoch ?? '?'})` : ''}.`,
+      '',
+    ];
+    writeReport(
+      s.run,
+      status === 'done'
+        ? [
+            ...genotypeLine,
+            `## Model`,
+            '',
+            `\`model/\` (model.json + weights.bin, loadable with \`loadDerived\`; export for tfjs with \`pvnas export --model ${path.join(s.run.dir, 'model')} --out DIR\`). Evaluate with 30 views: \`npx pvnas evaluate --model ${s.run.meta.name}\`.`,
+            '',
+          ]
+        : genotypeLine,
+    );
     flags.log(status === 'stopped' ? `stopped; continue with: npx pvnas retrain --resume ${s.run.meta.name}` : `model: ${s.run.path('model')}`);
     return { status, run: s.run.dir };
   } finally {

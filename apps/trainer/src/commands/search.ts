@@ -16,7 +16,9 @@ const alphasFile = (epoch: number) => path.join('alphas', `epoch-${String(epoch)
 
 /** The verdict on a finished search from its last epoch record. */
 function verdictOf(metricsFile: string, classes: number): SearchVerdict {
-  const last = readMetrics(metricsFile).filter((r): r is EpochRecord => r.kind === 'epoch').at(-1);
+  const last = readMetrics(metricsFile)
+    .filter((r): r is EpochRecord => r.kind === 'epoch')
+    .at(-1);
   if (!last) throw new Error(`${metricsFile} has no epoch record`);
   return searchVerdict({ classes, trainLoss: last.loss, val: last.valAcc !== undefined ? { acc: last.valAcc, clips: last.valClips ?? 0 } : undefined });
 }
@@ -35,34 +37,60 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
     flags.log('wasm backend: recomputing activations in the backward pass (its memory ends at 4 GB), as optim.recompute=true');
     c = { ...c, optim: { ...c.optim, recompute: true } };
   }
-  const trainer = new SearchTrainer({ channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride }, c.optim, c.epochs);
-  const valSplit = c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val) ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir }) : undefined;
-  const val = valSplit && singleViewLoader({ split: valSplit, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: s.loader.opts.workers });
+  const trainer = new SearchTrainer(
+    { channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride },
+    c.optim,
+    c.epochs,
+  );
+  const valSplit =
+    c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val)
+      ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir })
+      : undefined;
+  const val =
+    valSplit &&
+    singleViewLoader({
+      split: valSplit,
+      crop: c.clips.crop,
+      frames: c.clips.frames,
+      window: c.clips.window,
+      batchSize: c.batchSize,
+      workers: s.loader.opts.workers,
+    });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.extra, s.resumeFrom.dir);
     else writeAlphas(s.run.path(alphasFile(0)), trainer.alphas({ run: s.run.meta.name, epoch: 0 }));
-    flags.log(`search: ${s.train.records.length} clips of ${s.train.classes.length} classes from ${s.train.describe}; ${c.epochs} epochs of ${s.loader.batchesPerEpoch()} steps; run folder ${s.run.dir}`);
-    const status = await train(s, {
-      phase: 'search',
-      epochs: c.epochs,
-      checkpointEvery: c.checkpointEvery,
-      logEvery: c.logEvery,
-      extraEvery: c.alphasEvery,
-      step: (x, y, at) => trainer.step(x, y, at),
-      lrs: (at) => trainer.lrs(at.epoch),
-      stepExtra: () => ({ alphas: trainer.alphaSoftmax() }),
-      epochEnd: async (e) => {
-        writeAlphas(s.run.path(alphasFile(e.epoch + 1)), trainer.alphas({ run: s.run.meta.name, epoch: e.epoch + 1 }));
-        const last = e.epoch + 1 === c.epochs;
-        if (!val || ((e.epoch + 1) % c.validateEvery !== 0 && !last)) return { alphas: trainer.alphaSoftmax() };
-        const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
-        // after the last epoch, the same clips with their frames shuffled: near chance when the classes need time
-        const shuffled = last && v.clips > 0 ? await singleViewAccuracy(val, (x) => trainer.logits(x), { seed: c.seed }) : undefined;
-        return { alphas: trainer.alphaSoftmax(), ...(v.clips > 0 && { valAcc: v.acc, valClips: v.clips }), ...(shuffled && { valAccShuffled: shuffled.acc }) };
+    flags.log(
+      `search: ${s.train.records.length} clips of ${s.train.classes.length} classes from ${s.train.describe}; ${c.epochs} epochs of ${s.loader.batchesPerEpoch()} steps; run folder ${s.run.dir}`,
+    );
+    const status = await train(
+      s,
+      {
+        phase: 'search',
+        epochs: c.epochs,
+        checkpointEvery: c.checkpointEvery,
+        logEvery: c.logEvery,
+        extraEvery: c.alphasEvery,
+        step: (x, y, at) => trainer.step(x, y, at),
+        lrs: (at) => trainer.lrs(at.epoch),
+        stepExtra: () => ({ alphas: trainer.alphaSoftmax() }),
+        epochEnd: async (e) => {
+          writeAlphas(s.run.path(alphasFile(e.epoch + 1)), trainer.alphas({ run: s.run.meta.name, epoch: e.epoch + 1 }));
+          const last = e.epoch + 1 === c.epochs;
+          if (!val || ((e.epoch + 1) % c.validateEvery !== 0 && !last)) return { alphas: trainer.alphaSoftmax() };
+          const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
+          // after the last epoch, the same clips with their frames shuffled: near chance when the classes need time
+          const shuffled = last && v.clips > 0 ? await singleViewAccuracy(val, (x) => trainer.logits(x), { seed: c.seed }) : undefined;
+          return {
+            alphas: trainer.alphaSoftmax(),
+            ...(v.clips > 0 && { valAcc: v.acc, valClips: v.clips }),
+            ...(shuffled && { valAccShuffled: shuffled.acc }),
+          };
+        },
+        tensors: () => trainer.checkpointTensors(),
+        state: () => trainer.checkpointState(),
       },
-      tensors: () => trainer.checkpointTensors(),
-      state: () => trainer.checkpointState(),
-    }, flags.log);
+      flags.log,
+    );
     let genotype: Genotype | undefined;
     let verdict: SearchVerdict | undefined;
     if (status === 'done') {
@@ -75,8 +103,14 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
     writeReport(s.run, verdict ? verdictSection(verdict) : []);
     if (status === 'stopped') flags.log(`stopped; continue with: npx pvnas search --resume ${s.run.meta.name}`);
     else {
-      flags.log(`genotype: ${s.run.path('genotype.json')}\n${CELL_TYPES.map((t) => `  ${t}: ${genotype!.cells[t].edges.map(([op, i]) => `${op}(${i})`).join(' ')}`).join('\n')}`);
-      flags.log(verdict!.informative ? `the supernet learned: ${verdict!.reason}` : `\nWARNING: THIS GENOTYPE CARRIES NO INFORMATION. The supernet ended at chance: ${verdict!.reason}.\n  Its alphas followed the gradients of a network that predicts nothing; do not retrain or report it. Train longer, on more data, or check the data.\n`);
+      flags.log(
+        `genotype: ${s.run.path('genotype.json')}\n${CELL_TYPES.map((t) => `  ${t}: ${genotype!.cells[t].edges.map(([op, i]) => `${op}(${i})`).join(' ')}`).join('\n')}`,
+      );
+      flags.log(
+        verdict!.informative
+          ? `the supernet learned: ${verdict!.reason}`
+          : `\nWARNING: THIS GENOTYPE CARRIES NO INFORMATION. The supernet ended at chance: ${verdict!.reason}.\n  Its alphas followed the gradients of a network that predicts nothing; do not retrain or report it. Train longer, on more data, or check the data.\n`,
+      );
     }
     return { status, run: s.run.dir, genotype, verdict };
   } finally {

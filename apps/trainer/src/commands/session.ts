@@ -85,7 +85,12 @@ export function runDirOf(nameOrPath: string, runsDir: string): string {
 
 /** Opens (resume) or creates the run, selects the backend, loads the training split and the loader. */
 /** `check` runs on a new run's config before anything is written (a refusal leaves no run folder behind). */
-export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd, schema: z.ZodType<ConfigOf<Cmd>>, flags: SessionFlags, check?: (config: ConfigOf<Cmd>) => void): Promise<Session<ConfigOf<Cmd>>> {
+export async function openSession<Cmd extends 'search' | 'retrain'>(
+  command: Cmd,
+  schema: z.ZodType<ConfigOf<Cmd>>,
+  flags: SessionFlags,
+  check?: (config: ConfigOf<Cmd>) => void,
+): Promise<Session<ConfigOf<Cmd>>> {
   let run: RunFolder | undefined;
   let config: ConfigOf<Cmd>;
   if (flags.resume) {
@@ -94,7 +99,8 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
     if (run.meta.command !== command) throw new Error(`run ${dir} is a ${run.meta.command} run, not a ${command} run`);
     if (run.meta.status === 'done') throw new Error(`run ${dir} has finished; nothing to resume`);
     const r = schema.safeParse(run.config());
-    if (!r.success) throw new Error(`run ${dir}: config.json no longer matches the schema (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
+    if (!r.success)
+      throw new Error(`run ${dir}: config.json no longer matches the schema (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
     config = r.data;
   } else {
     config = resolveConfig(command, flags.dataset, { file: flags.config, flags: flags.overrides }) as ConfigOf<Cmd>;
@@ -107,15 +113,29 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(command: Cmd
   const train = await loadSplit(config.data, 'train', { workers, log: flags.log, baseDir });
   const clipsConfig = (config as ConfigOf<'search'>).clips;
   await checkCacheResolution(train, clipsConfig.jitter[0], `clips.jitter [${clipsConfig.jitter.join(', ')}]`, clipsConfig.allowUpsampling, flags.log);
-  if (train.issues.length > 0) flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
+  if (train.issues.length > 0)
+    flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
   const c = config as ConfigOf<'search'>;
   const reversal = c.clips.timeReversal;
   const partners = reversal && reversal.p > 0 ? reversalPartners(train.classes, reversal.pairs) : undefined; // before any run folder exists
   if (!run) {
     const name = config.name ?? defaultRunName(flags.preset);
-    run = RunFolder.create(path.resolve(config.runsDir, name), { command, preset: flags.preset, seed: config.seed, config, backend, workspace: WORKSPACE, baseDir });
+    run = RunFolder.create(path.resolve(config.runsDir, name), {
+      command,
+      preset: flags.preset,
+      seed: config.seed,
+      config,
+      backend,
+      workspace: WORKSPACE,
+      baseDir,
+    });
   } else {
-    run.update({ resumed: [...run.meta.resumed, new Date().toISOString()], status: 'running', error: undefined, backend: { name: backend.name, threads: backend.threads, versions: backend.versions } });
+    run.update({
+      resumed: [...run.meta.resumed, new Date().toISOString()],
+      status: 'running',
+      error: undefined,
+      backend: { name: backend.name, threads: backend.threads, versions: backend.versions },
+    });
   }
   const loader = new ClipLoader({
     records: train.records,
@@ -186,15 +206,54 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
       checkpointEvery: h.checkpointEvery,
       onStep: (st: StepReport) => {
         const at = { epoch: st.epoch, epochFraction: st.epoch + st.batch / batches };
-        if (st.step % h.logEvery === 0) appendMetric(metrics, { kind: 'step', phase: h.phase, epoch: st.epoch, step: st.step, loss: st.loss, ...(st.alphaLoss !== undefined && { alphaLoss: st.alphaLoss }), acc: st.correct / st.clips, lr: h.lrs(at), clipsPerSec: st.clipsPerSec, dataWait: st.dataWait, ...(st.gradNorm !== undefined && { gradNorm: st.gradNorm }), ...(st.step % (h.extraEvery ?? 1) === 0 && h.stepExtra?.()), time: new Date().toISOString() });
-        progress.tick({ epoch: st.epoch, epochs: h.epochs, batch: st.batch, batches, loss: st.loss, acc: st.correct / st.clips, clipsPerSec: st.clipsPerSec, dataWait: st.dataWait });
+        if (st.step % h.logEvery === 0)
+          appendMetric(metrics, {
+            kind: 'step',
+            phase: h.phase,
+            epoch: st.epoch,
+            step: st.step,
+            loss: st.loss,
+            ...(st.alphaLoss !== undefined && { alphaLoss: st.alphaLoss }),
+            acc: st.correct / st.clips,
+            lr: h.lrs(at),
+            clipsPerSec: st.clipsPerSec,
+            dataWait: st.dataWait,
+            ...(st.gradNorm !== undefined && { gradNorm: st.gradNorm }),
+            ...(st.step % (h.extraEvery ?? 1) === 0 && h.stepExtra?.()),
+            time: new Date().toISOString(),
+          });
+        progress.tick({
+          epoch: st.epoch,
+          epochs: h.epochs,
+          batch: st.batch,
+          batches,
+          loss: st.loss,
+          acc: st.correct / st.clips,
+          clipsPerSec: st.clipsPerSec,
+          dataWait: st.dataWait,
+        });
       },
       onEpochEnd: async (e) => {
         const extra = (await h.epochEnd?.(e)) ?? {};
         const skipped = s.loader.failures.length - failuresSeen;
         failuresSeen = s.loader.failures.length;
-        appendMetric(metrics, { kind: 'epoch', phase: h.phase, epoch: e.epoch, step: e.step, loss: e.loss, acc: e.acc, lr: h.lrs({ epoch: e.epoch, epochFraction: e.epoch }), clipsPerSec: e.clipsPerSec, dataWait: e.dataWait, skipped, ...extra, time: new Date().toISOString() });
-        progress.line(`epoch ${e.epoch + 1}/${h.epochs}: loss ${e.loss.toFixed(4)}, train acc ${(100 * e.acc).toFixed(1)}%${extra.valAcc !== undefined ? `, val acc ${(100 * extra.valAcc).toFixed(1)}%` : ''}, ${e.clipsPerSec.toFixed(1)} clips/s, data wait ${(100 * e.dataWait).toFixed(0)}%${skipped ? `, ${skipped} bad clips skipped` : ''}`);
+        appendMetric(metrics, {
+          kind: 'epoch',
+          phase: h.phase,
+          epoch: e.epoch,
+          step: e.step,
+          loss: e.loss,
+          acc: e.acc,
+          lr: h.lrs({ epoch: e.epoch, epochFraction: e.epoch }),
+          clipsPerSec: e.clipsPerSec,
+          dataWait: e.dataWait,
+          skipped,
+          ...extra,
+          time: new Date().toISOString(),
+        });
+        progress.line(
+          `epoch ${e.epoch + 1}/${h.epochs}: loss ${e.loss.toFixed(4)}, train acc ${(100 * e.acc).toFixed(1)}%${extra.valAcc !== undefined ? `, val acc ${(100 * extra.valAcc).toFixed(1)}%` : ''}, ${e.clipsPerSec.toFixed(1)} clips/s, data wait ${(100 * e.dataWait).toFixed(0)}%${skipped ? `, ${skipped} bad clips skipped` : ''}`,
+        );
       },
       checkpoint: async (state) => {
         await saveCheckpoint(s.run.path('checkpoints'), `step-${String(state.step).padStart(6, '0')}`, state, { loop: state, ...h.state() }, h.tensors());

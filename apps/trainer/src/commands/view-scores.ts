@@ -40,8 +40,14 @@ export function singleViewLoader(o: Omit<TestViews, 'numClips'>): ClipLoader {
 }
 
 /** Each clip's frames in a seeded random order: a clip of video v, view w is shuffled by (seed, v, w). */
-const shuffled = (seed: number) => (b: ViewBatch): Float32Array =>
-  shuffleClipFrames(b.data, b.shape, Array.from(b.videoIndex, (v, k) => (b.view ? deriveSeed(seed, v, b.view[k]) : deriveSeed(seed, v))));
+const shuffled =
+  (seed: number) =>
+  (b: ViewBatch): Float32Array =>
+    shuffleClipFrames(
+      b.data,
+      b.shape,
+      Array.from(b.videoIndex, (v, k) => (b.view ? deriveSeed(seed, v, b.view[k]) : deriveSeed(seed, v))),
+    );
 
 export interface ViewScoring {
   numClasses: number;
@@ -50,7 +56,10 @@ export interface ViewScoring {
   onBatch?: (done: number, total: number) => void;
 }
 
-export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<ViewEvaluation & { failures: ClipLoader['failures']; clipsPerSec: number; singleViewScores: SingleViewScore[] }> {
+export async function scoreViews(
+  loader: ClipLoader,
+  o: ViewScoring,
+): Promise<ViewEvaluation & { failures: ClipLoader['failures']; clipsPerSec: number; singleViewScores: SingleViewScore[] }> {
   const total = loader.batchesPerEpoch();
   const r = await scoreBatches(loader.epoch(0), {
     videos: loader.opts.records,
@@ -64,6 +73,10 @@ export async function scoreViews(loader: ClipLoader, o: ViewScoring): Promise<Vi
 }
 
 /** Top-1 accuracy on the single view of every video (a `singleViewLoader`); `shuffle`: frames shuffled first. */
-export function singleViewAccuracy(loader: ClipLoader, logits: (x: tf.Tensor5D) => tf.Tensor2D, shuffle?: { seed: number }): Promise<{ acc: number; clips: number }> {
+export function singleViewAccuracy(
+  loader: ClipLoader,
+  logits: (x: tf.Tensor5D) => tf.Tensor2D,
+  shuffle?: { seed: number },
+): Promise<{ acc: number; clips: number }> {
   return singleViewAccuracyOf(loader.epoch(0), logits, shuffle && shuffled(shuffle.seed));
 }

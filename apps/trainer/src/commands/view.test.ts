@@ -35,7 +35,10 @@ describe('pvnas view: the static server', () => {
     fs.writeFileSync(path.join(tmp, 'run', 'run.json'), '{"secret":true}');
     fs.writeFileSync(path.join(tmp, 'secret.txt'), 'secret');
     fs.symlinkSync(path.join(tmp, 'secret.txt'), path.join(page, 'link.txt'));
-    mounts = [{ prefix: '/', dir: page }, { prefix: '/model/', dir: model }];
+    mounts = [
+      { prefix: '/', dir: page },
+      { prefix: '/model/', dir: model },
+    ];
     server = await serveStatic(mounts, '127.0.0.1', 0, () => undefined);
     port = (server.address() as { port: number }).port;
   });
@@ -52,7 +55,19 @@ describe('pvnas view: the static server', () => {
   });
 
   it('refuses .., encoded dots and slashes, absolute forms and symlinks out of its folders', async () => {
-    for (const p of ['/model/../run.json', '/../secret.txt', '/%2e%2e/secret.txt', '/model/%2e%2e%2frun.json', '/model/..%2Frun.json', '//etc/passwd', '/model//etc/passwd', '/%2Fetc%2Fpasswd', '/model/.%2e/run.json', '/link.txt', '/..\\secret.txt']) {
+    for (const p of [
+      '/model/../run.json',
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/model/%2e%2e%2frun.json',
+      '/model/..%2Frun.json',
+      '//etc/passwd',
+      '/model//etc/passwd',
+      '/%2Fetc%2Fpasswd',
+      '/model/.%2e/run.json',
+      '/link.txt',
+      '/..\\secret.txt',
+    ]) {
       const r = await get(port, p);
       expect([p, r.status]).toEqual([p, 403]);
       expect(r.body).not.toMatch(/secret/);

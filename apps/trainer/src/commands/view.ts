@@ -28,12 +28,20 @@ export function resolveStatic(rawUrl: string, mounts: readonly Mount[]): Resolve
   if (pathPart.includes('\\') || pathPart.includes('\0')) return { status: 403, reason: 'backslash or NUL in the path' };
   let segments: string[];
   try {
-    segments = pathPart.slice(1).split('/').map((s) => decodeURIComponent(s));
+    segments = pathPart
+      .slice(1)
+      .split('/')
+      .map((s) => decodeURIComponent(s));
   } catch {
     return { status: 400, reason: 'bad percent-encoding' };
   }
   const last = segments.length - 1;
-  if (segments.some((s, k) => s === '..' || s === '.' || (s === '' && k !== last) || s.includes('/') || s.includes('\\') || s.includes('\0') || path.isAbsolute(s))) return { status: 403, reason: 'path segments may not be empty, ., .., or hold a slash' };
+  if (
+    segments.some(
+      (s, k) => s === '..' || s === '.' || (s === '' && k !== last) || s.includes('/') || s.includes('\\') || s.includes('\0') || path.isAbsolute(s),
+    )
+  )
+    return { status: 403, reason: 'path segments may not be empty, ., .., or hold a slash' };
   const url = `/${segments.join('/')}`;
   const mount = [...mounts].sort((a, b) => b.prefix.length - a.prefix.length).find((m) => url.startsWith(m.prefix));
   if (!mount) return { status: 404, reason: 'no such file' };
@@ -52,7 +60,13 @@ export function resolveStatic(rawUrl: string, mounts: readonly Mount[]): Resolve
   return { file: real };
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.bin': 'application/octet-stream' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+};
 
 /** A read-only static server of `mounts`; resolves once listening. */
 export function serveStatic(mounts: readonly Mount[], host: string, port: number, log: (line: string) => void): Promise<http.Server> {
@@ -81,7 +95,8 @@ export function serveStatic(mounts: readonly Mount[], host: string, port: number
 /** The run's graph model in `<run>/export/` with the metadata the page needs, (re)written when older than the model. */
 export async function exportForViewer(runDir: string, log: (line: string) => void): Promise<string> {
   const modelDir = path.join(runDir, 'model');
-  if (!fs.existsSync(path.join(modelDir, 'model.json'))) throw new Error(`${runDir} has no model/model.json: view a finished retrain run (npx pvnas retrain ... then npx pvnas view RUN)`);
+  if (!fs.existsSync(path.join(modelDir, 'model.json')))
+    throw new Error(`${runDir} has no model/model.json: view a finished retrain run (npx pvnas retrain ... then npx pvnas view RUN)`);
   const out = path.join(runDir, 'export');
   const mtime = (f: string) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
   if (mtime(path.join(out, 'model.json')) > Math.max(...fs.readdirSync(modelDir).map((f) => mtime(path.join(modelDir, f))))) return out;
@@ -116,7 +131,15 @@ export async function runView(f: ViewFlags): Promise<{ server: http.Server; url:
   const { buildViewer } = require(path.join(WORKSPACE, 'apps', 'viewer', 'build.js')) as { buildViewer: () => Promise<string> };
   const page = await buildViewer();
   if (!['127.0.0.1', 'localhost', '::1'].includes(f.host)) f.log(`view: WARNING: serving on ${f.host}, reachable from other machines`);
-  const server = await serveStatic([{ prefix: '/', dir: page }, { prefix: '/model/', dir: modelDir }], f.host, f.port, f.log);
+  const server = await serveStatic(
+    [
+      { prefix: '/', dir: page },
+      { prefix: '/model/', dir: modelDir },
+    ],
+    f.host,
+    f.port,
+    f.log,
+  );
   const a = server.address();
   const port = typeof a === 'object' && a ? a.port : f.port;
   return { server, url: `http://${f.host.includes(':') ? `[${f.host}]` : f.host}:${port}/` };

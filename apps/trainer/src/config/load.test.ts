@@ -13,11 +13,25 @@ describe('trainer config', () => {
   it('paper defaults for a dataset, the small preset for the sample set', () => {
     const full = resolveConfig('search', 'kinetics', { flags: { data: manifest } });
     expect(full).toMatchObject({ epochs: 80, channels: 64, batchSize: 32, clips: { jitter: [128, 164], crop: 112, flipP: 0.5, frames: 8, window: 64 } });
-    expect(full.optim).toMatchObject({ weightLr: { kind: 'step', initial: 0.1, gamma: 0.1, stepEpochs: 20 }, momentum: 0.9, weightDecay: 1e-4, alphaLr: 1e-3, alphaBetas: [0, 0.999], gradClip: null });
+    expect(full.optim).toMatchObject({
+      weightLr: { kind: 'step', initial: 0.1, gamma: 0.1, stepEpochs: 20 },
+      momentum: 0.9,
+      weightDecay: 1e-4,
+      alphaLr: 1e-3,
+      alphaBetas: [0, 0.999],
+      gradClip: null,
+    });
     const sample = resolveConfig('search', 'kinetics', {});
     expect(sample).toMatchObject({ data: { source: 'sample', layout: 'kinetics' }, channels: 8, clips: { flipP: 0, crop: 32 } });
     const ssv2 = resolveConfig('retrain', 'ssv2', { flags: { data: manifest } });
-    expect(ssv2).toMatchObject({ epochs: 196, repeats: 1, channels: 64, dropout: 0.4, clips: { jitter: [256, 320], crop: 224, flipP: 0 }, optim: { lr: { kind: 'cosine', warmupEpochs: 36 }, momentum: 0.9, weightDecay: 1e-4, dropPath: 0, gradClip: null } });
+    expect(ssv2).toMatchObject({
+      epochs: 196,
+      repeats: 1,
+      channels: 64,
+      dropout: 0.4,
+      clips: { jitter: [256, 320], crop: 224, flipP: 0 },
+      optim: { lr: { kind: 'cosine', warmupEpochs: 36 }, momentum: 0.9, weightDecay: 1e-4, dropPath: 0, gradClip: null },
+    });
     expect(resolveConfig('retrain', 'ucf101', { flags: { data: manifest } }).clips).toMatchObject({ jitter: [128, 256], crop: 112, flipP: 0.5 });
     expect(resolveConfig('retrain', 'kinetics', { flags: { data: manifest } }).clips.flipP).toBe(0.5);
     expect(resolveConfig('retrain', 'ssv2', {}).data).toEqual({ source: 'sample', layout: 'ssv2' });
@@ -27,7 +41,12 @@ describe('trainer config', () => {
     const yaml = path.join(dir, 'c.yaml');
     fs.writeFileSync(yaml, 'epochs: 5\nclips:\n  crop: 100\n  jitter: [110, 120]\noptim:\n  weightLr: { kind: cosine }\n');
     const c = resolveConfig('search', 'kinetics', { file: yaml, flags: { data: manifest, epochs: 7, ...parseSets(['optim.gradClip=5', 'name=my-run']) } });
-    expect(c).toMatchObject({ epochs: 7, name: 'my-run', clips: { crop: 100, jitter: [110, 120], flipP: 0.5 }, optim: { weightLr: { kind: 'cosine', initial: 0.1 }, gradClip: 5 } });
+    expect(c).toMatchObject({
+      epochs: 7,
+      name: 'my-run',
+      clips: { crop: 100, jitter: [110, 120], flipP: 0.5 },
+      optim: { weightLr: { kind: 'cosine', initial: 0.1 }, gradClip: 5 },
+    });
     const json = path.join(dir, 'c.json');
     fs.writeFileSync(json, JSON.stringify({ data: manifest, batchSize: 3 }));
     expect(resolveConfig('search', 'kinetics', { file: json }).batchSize).toBe(3);
@@ -46,7 +65,10 @@ describe('trainer config', () => {
   });
 
   it('merges objects key by key but replaces arrays and the data source whole', () => {
-    expect(mergeConfig({ a: { b: 1, c: [1, 2] }, data: { source: 'sample', layout: 'ssv2' } }, { a: { c: [3] }, data: manifest })).toEqual({ a: { b: 1, c: [3] }, data: manifest });
+    expect(mergeConfig({ a: { b: 1, c: [1, 2] }, data: { source: 'sample', layout: 'ssv2' } }, { a: { c: [3] }, data: manifest })).toEqual({
+      a: { b: 1, c: [3] },
+      data: manifest,
+    });
     expect(parseSets(['a.b=1', 'a.c="x"', 'd=[1,2]', 'e=text'])).toEqual({ a: { b: 1, c: 'x' }, d: [1, 2], e: 'text' });
   });
 });

@@ -96,7 +96,9 @@ export function resolveConfig<C extends Command>(command: C, dataset: Dataset, l
   const merged = mergeConfig(preset(command, dataset, sample, batch), user);
   const r = SCHEMAS[command].safeParse(merged);
   if (!r.success) {
-    const from = [layers.file && `file ${layers.file}`, layers.flags && Object.keys(layers.flags).length > 0 && 'command-line flags'].filter(Boolean).join(' and ');
+    const from = [layers.file && `file ${layers.file}`, layers.flags && Object.keys(layers.flags).length > 0 && 'command-line flags']
+      .filter(Boolean)
+      .join(' and ');
     throw new ConfigError(`bad ${command} config${from ? ` (from ${from})` : ''}: ${r.error.issues.slice(0, 5).map(describe).join('; ')}`);
   }
   return r.data as ConfigOf<C>;

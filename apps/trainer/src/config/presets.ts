@@ -64,7 +64,13 @@ export function preset(command: Command, dataset: Dataset, sample: boolean, batc
       };
     }
     const b = batch ?? LR_RULE.search.batch;
-    return { epochs: 80, batchSize: LR_RULE.search.batch, channels: 64, clips: { ...paperClips.search, flipP }, optim: { weightLr: { initial: scaledLr('search', b) } } };
+    return {
+      epochs: 80,
+      batchSize: LR_RULE.search.batch,
+      channels: 64,
+      clips: { ...paperClips.search, flipP },
+      optim: { weightLr: { initial: scaledLr('search', b) } },
+    };
   }
   if (command === 'retrain') {
     if (sample) {

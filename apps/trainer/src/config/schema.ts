@@ -29,9 +29,7 @@ export const dataSchema = z.discriminatedUnion('source', [
 ]);
 export type DataConfig = z.infer<typeof dataSchema>;
 
-const jitter = z
-  .tuple([z.number().int().min(8), z.number().int().min(8)])
-  .refine(([a, b]) => a <= b, { message: 'jitter is [min, max] with min <= max' });
+const jitter = z.tuple([z.number().int().min(8), z.number().int().min(8)]).refine(([a, b]) => a <= b, { message: 'jitter is [min, max] with min <= max' });
 
 export const clipsSchema = z
   .strictObject({
@@ -46,9 +44,7 @@ export const clipsSchema = z
      * Time-reversal augmentation (data/time-reversal.ts): a clip of a class in `pairs` is played backwards and
      * relabelled as its partner with probability `p`. Off unless given.
      */
-    timeReversal: z
-      .strictObject({ p: z.number().min(0).max(1), pairs: z.array(z.tuple([z.string().min(1), z.string().min(1)])).min(1) })
-      .optional(),
+    timeReversal: z.strictObject({ p: z.number().min(0).max(1), pairs: z.array(z.tuple([z.string().min(1), z.string().min(1)])).min(1) }).optional(),
     /** Train on a frame cache whose short side is below jitter[0] (frames upsampled); refused unless set. */
     allowUpsampling: z.boolean().default(false),
   })
@@ -56,7 +52,10 @@ export const clipsSchema = z
 
 const common = {
   /** Run folder name under `runsDir` (default: <command>-<date>-<time>). */
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore')
+    .optional(),
   runsDir: z.string().min(1).default('runs'),
   seed: z.number().int().min(0).default(0),
   backend: backendRequestSchema.default('auto'),

@@ -21,7 +21,13 @@ export const MEAN_POINTS = 400;
 export const EDGE_POINTS = 150;
 
 function opSeries(trajectory: AlphaTrajectory, category: CellType, pointsOf: (op: number) => Array<{ x: number; y: number }>, maxPoints: number): Series[] {
-  return opsOf(category).map((op, j) => ({ name: op, color: opColor(op), points: downsample(pointsOf(j), maxPoints), draw: trajectory.snapshots.length > 40 ? 'line' : 'line+markers', dashed: op === 'none' }));
+  return opsOf(category).map((op, j) => ({
+    name: op,
+    color: opColor(op),
+    points: downsample(pointsOf(j), maxPoints),
+    draw: trajectory.snapshots.length > 40 ? 'line' : 'line+markers',
+    dashed: op === 'none',
+  }));
 }
 
 /** `trajectory` should hold at most a few hundred snapshots (downsampleTrajectory). */
@@ -39,10 +45,21 @@ export function alphaEvolutionSvg(trajectory: AlphaTrajectory, category: CellTyp
   const edges = edgeEndpoints().map((endpoint, e) => {
     const series = opSeries(trajectory, category, (j) => edgeOpWeight(trajectory, category, e, j), EDGE_POINTS);
     const box = { left: endpoint.input * CELL_WIDTH, top: MEAN_HEIGHT + HEADING_HEIGHT + endpoint.node * CELL_HEIGHT, width: CELL_WIDTH, height: CELL_HEIGHT };
-    return el('g', { class: 'edge-chart', 'data-edge': e }, [renderChart({ title: `edge ${e}: ${edgeName(endpoint)}`, xLabel: '', yLabel: '', series, yDomain: [0, top] }, box, SMALL_CHART)]);
+    return el('g', { class: 'edge-chart', 'data-edge': e }, [
+      renderChart({ title: `edge ${e}: ${edgeName(endpoint)}`, xLabel: '', yLabel: '', series, yDomain: [0, top] }, box, SMALL_CHART),
+    ]);
   });
-  const heading = textEl(`per edge (row: intermediate node 0-3, column: input state; x: ${xLabel})`, { x: 8, y: MEAN_HEIGHT + HEADING_HEIGHT - 8, 'font-size': 12, 'font-weight': 'bold' });
-  return svgDocument(WIDTH, MEAN_HEIGHT + HEADING_HEIGHT + 4 * CELL_HEIGHT + 8, `${runName}: ${category} alphas`, [el('g', { class: 'mean-chart' }, [mean]), heading, ...edges]);
+  const heading = textEl(`per edge (row: intermediate node 0-3, column: input state; x: ${xLabel})`, {
+    x: 8,
+    y: MEAN_HEIGHT + HEADING_HEIGHT - 8,
+    'font-size': 12,
+    'font-weight': 'bold',
+  });
+  return svgDocument(WIDTH, MEAN_HEIGHT + HEADING_HEIGHT + 4 * CELL_HEIGHT + 8, `${runName}: ${category} alphas`, [
+    el('g', { class: 'mean-chart' }, [mean]),
+    heading,
+    ...edges,
+  ]);
 }
 
 export const alphaEvolutionFileName = (category: CellType): string => `alphas-${category}.svg`;

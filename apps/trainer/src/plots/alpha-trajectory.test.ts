@@ -3,7 +3,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CELL_TYPES } from '@pvnas/nas';
 import type { AlphaSoftmax, MetricRecord } from '../run/metrics';
-import { downsampleTrajectory, edgeOpWeight, maxWeight, meanOpWeight, softmax, trajectoryFromAlphasFiles, trajectoryFromMetrics, type AlphaTrajectory } from './alpha-trajectory';
+import {
+  downsampleTrajectory,
+  edgeOpWeight,
+  maxWeight,
+  meanOpWeight,
+  softmax,
+  trajectoryFromAlphasFiles,
+  trajectoryFromMetrics,
+  type AlphaTrajectory,
+} from './alpha-trajectory';
 import { fakeRawAlphas, makeFakeRun, softmaxOf } from './test-fixtures';
 
 const uniform = (): AlphaSoftmax => softmaxOf(fakeRawAlphas(0, 0));
@@ -30,7 +39,9 @@ describe('alpha trajectories', () => {
 
   it('from metrics: alphas of the wrong shape are refused, naming the file and step', () => {
     const bad = { ...uniform(), temporal_normal: uniform().spatial_normal };
-    expect(() => trajectoryFromMetrics([record('step', 7, bad)], '/r/metrics.jsonl')).toThrow('metrics /r/metrics.jsonl: step record at step 7: temporal_normal alphas must be 14 rows of 8 ops');
+    expect(() => trajectoryFromMetrics([record('step', 7, bad)], '/r/metrics.jsonl')).toThrow(
+      'metrics /r/metrics.jsonl: step record at step 7: temporal_normal alphas must be 14 rows of 8 ops',
+    );
   });
 
   it('from alphas files: softmax of each epoch-NNN.json, by epoch; other files are ignored', () => {
@@ -49,8 +60,16 @@ describe('alpha trajectories', () => {
   });
 
   it('per op: mean over the 14 edges, one edge, the largest weight; long trajectories are bucket means', () => {
-    const a = uniform(), b = softmaxOf(fakeRawAlphas(3, 0));
-    const t: AlphaTrajectory = { axis: 'step', snapshots: [{ x: 0, softmax: a }, { x: 10, softmax: b }, { x: 20, softmax: b }] };
+    const a = uniform(),
+      b = softmaxOf(fakeRawAlphas(3, 0));
+    const t: AlphaTrajectory = {
+      axis: 'step',
+      snapshots: [
+        { x: 0, softmax: a },
+        { x: 10, softmax: b },
+        { x: 20, softmax: b },
+      ],
+    };
     const mean = meanOpWeight(t, 'temporal_normal', 6);
     expect(mean[1].y).toBeCloseTo(b.temporal_normal.reduce((s, row) => s + row[6], 0) / 14, 12);
     expect(edgeOpWeight(t, 'spatial_reduce', 13, 1).map((p) => p.y)).toEqual([a.spatial_reduce[13][1], b.spatial_reduce[13][1], b.spatial_reduce[13][1]]);

@@ -87,7 +87,10 @@ export function downsampleTrajectory(trajectory: AlphaTrajectory, maxSnapshots: 
     const bucket = snapshots.slice(start, start + size);
     const meanRows = (category: CellType) =>
       bucket[0].softmax[category].map((row, e) => row.map((_, j) => bucket.reduce((sum, s) => sum + s.softmax[category][e][j], 0) / bucket.length));
-    out.push({ x: bucket.reduce((sum, s) => sum + s.x, 0) / bucket.length, softmax: Object.fromEntries(CELL_TYPES.map((c) => [c, meanRows(c)])) as AlphaSoftmax });
+    out.push({
+      x: bucket.reduce((sum, s) => sum + s.x, 0) / bucket.length,
+      softmax: Object.fromEntries(CELL_TYPES.map((c) => [c, meanRows(c)])) as AlphaSoftmax,
+    });
   }
   return { axis: trajectory.axis, snapshots: out };
 }

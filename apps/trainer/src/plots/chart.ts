@@ -46,8 +46,22 @@ export interface ChartStyle {
   margin: { top: number; right: number; bottom: number; left: number };
 }
 
-export const FULL_CHART: ChartStyle = { fontSize: 12, xTicks: 8, yTicks: 6, markerRadius: 2.5, legend: true, margin: { top: 26, right: 12, bottom: 40, left: 62 } };
-export const SMALL_CHART: ChartStyle = { fontSize: 10, xTicks: 3, yTicks: 2, markerRadius: 1.5, legend: false, margin: { top: 18, right: 8, bottom: 18, left: 30 } };
+export const FULL_CHART: ChartStyle = {
+  fontSize: 12,
+  xTicks: 8,
+  yTicks: 6,
+  markerRadius: 2.5,
+  legend: true,
+  margin: { top: 26, right: 12, bottom: 40, left: 62 },
+};
+export const SMALL_CHART: ChartStyle = {
+  fontSize: 10,
+  xTicks: 3,
+  yTicks: 2,
+  markerRadius: 1.5,
+  legend: false,
+  margin: { top: 18, right: 8, bottom: 18, left: 30 },
+};
 
 /** Room for the legend right of the plot: swatch, gap and the longest name (about 0.6 em a character). */
 export function legendWidth(series: readonly Series[], style: ChartStyle): number {
@@ -71,7 +85,8 @@ function flatSafe([lo, hi]: readonly [number, number], log: boolean): [number, n
 
 function extent(values: readonly number[]): [number, number] {
   if (values.length === 0) return [0, 1];
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of values) {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
@@ -103,11 +118,13 @@ function yScale(spec: ChartSpec, range: [number, number], ticks: number): Scale 
 
 function xAxis(x: Scale, style: ChartStyle, top: number, bottom: number): string[] {
   const format = x.tickFormat(style.xTicks);
-  return x.ticks(style.xTicks).flatMap((t) => [
-    el('line', { x1: x(t), x2: x(t), y1: top, y2: bottom, stroke: GRID }),
-    el('line', { x1: x(t), x2: x(t), y1: bottom, y2: bottom + 4, stroke: AXIS }),
-    textEl(format(t), { class: 'tick', x: x(t), y: bottom + 5 + style.fontSize, 'text-anchor': 'middle', 'font-size': style.fontSize - 1, fill: AXIS }),
-  ]);
+  return x
+    .ticks(style.xTicks)
+    .flatMap((t) => [
+      el('line', { x1: x(t), x2: x(t), y1: top, y2: bottom, stroke: GRID }),
+      el('line', { x1: x(t), x2: x(t), y1: bottom, y2: bottom + 4, stroke: AXIS }),
+      textEl(format(t), { class: 'tick', x: x(t), y: bottom + 5 + style.fontSize, 'text-anchor': 'middle', 'font-size': style.fontSize - 1, fill: AXIS }),
+    ]);
 }
 
 /** A log axis tick in plain notation down to 0.001, then 1e-4 (d3's default for log axes is SI: 20m, 200µ). */
@@ -124,7 +141,9 @@ function yAxis(y: Scale, log: boolean, style: ChartStyle, left: number, right: n
     return [
       el('line', { x1: left, x2: right, y1: y(t), y2: y(t), stroke: label === '' ? '#f3f3f3' : GRID }),
       el('line', { x1: left - (label === '' ? 2 : 4), x2: left, y1: y(t), y2: y(t), stroke: AXIS }),
-      label === '' ? '' : textEl(label, { class: 'tick', x: left - 6, y: y(t) + (style.fontSize - 1) / 3, 'text-anchor': 'end', 'font-size': style.fontSize - 1, fill: AXIS }),
+      label === ''
+        ? ''
+        : textEl(label, { class: 'tick', x: left - 6, y: y(t) + (style.fontSize - 1) / 3, 'text-anchor': 'end', 'font-size': style.fontSize - 1, fill: AXIS }),
     ];
   });
 }
@@ -139,7 +158,18 @@ function seriesMarks(s: Series, x: Scale, y: Scale, log: boolean, style: ChartSt
       .x((p) => x(p.x))
       .y((p) => y(p.y))
       .digits(2)(s.points);
-    parts.push(el('path', { class: 'series', 'data-series': s.name, d: path ?? '', fill: 'none', stroke: s.color, 'stroke-width': s.faint ? 1 : 1.6, 'stroke-opacity': opacity, 'stroke-dasharray': s.dashed ? '5 3' : undefined }));
+    parts.push(
+      el('path', {
+        class: 'series',
+        'data-series': s.name,
+        d: path ?? '',
+        fill: 'none',
+        stroke: s.color,
+        'stroke-width': s.faint ? 1 : 1.6,
+        'stroke-opacity': opacity,
+        'stroke-dasharray': s.dashed ? '5 3' : undefined,
+      }),
+    );
   }
   if (s.draw !== 'line' || drawable.length === 1) {
     const dots = drawable.map((p) => el('circle', { cx: x(p.x), cy: y(p.y), r: style.markerRadius, fill: s.color, 'fill-opacity': opacity }));
@@ -152,10 +182,23 @@ function legend(series: readonly Series[], style: ChartStyle, left: number, top:
   const rowHeight = style.fontSize + 6;
   const items = series.map((s, i) => {
     const y = top + i * rowHeight;
-    const swatch = s.draw === 'markers'
-      ? el('circle', { cx: left + 9, cy: y, r: style.markerRadius + 0.5, fill: s.color })
-      : el('line', { x1: left, x2: left + 18, y1: y, y2: y, stroke: s.color, 'stroke-width': 2, 'stroke-opacity': s.faint ? 0.5 : undefined, 'stroke-dasharray': s.dashed ? '5 3' : undefined });
-    return el('g', { class: 'legend-item', 'data-series': s.name }, [swatch, textEl(s.name, { x: left + 24, y: y + style.fontSize / 3, 'font-size': style.fontSize })]);
+    const swatch =
+      s.draw === 'markers'
+        ? el('circle', { cx: left + 9, cy: y, r: style.markerRadius + 0.5, fill: s.color })
+        : el('line', {
+            x1: left,
+            x2: left + 18,
+            y1: y,
+            y2: y,
+            stroke: s.color,
+            'stroke-width': 2,
+            'stroke-opacity': s.faint ? 0.5 : undefined,
+            'stroke-dasharray': s.dashed ? '5 3' : undefined,
+          });
+    return el('g', { class: 'legend-item', 'data-series': s.name }, [
+      swatch,
+      textEl(s.name, { x: left + 24, y: y + style.fontSize / 3, 'font-size': style.fontSize }),
+    ]);
   });
   return el('g', { class: 'legend' }, items);
 }
@@ -180,10 +223,29 @@ export function renderChart(spec: ChartSpec, box: Box, style: ChartStyle = FULL_
     ...yAxis(y, log, style, left, right),
     el('rect', { x: left, y: top, width: right - left, height: bottom - top, fill: 'none', stroke: AXIS }),
     textEl(spec.title, { class: 'chart-title', x: left, y: box.top + margin.top - 8, 'font-size': style.fontSize + 1, 'font-weight': 'bold' }),
-    spec.xLabel === '' ? '' : textEl(spec.xLabel, { class: 'axis-label', x: (left + right) / 2, y: bottom + 2 * style.fontSize + 8, 'text-anchor': 'middle', 'font-size': style.fontSize }),
-    spec.yLabel === '' ? '' : textEl(spec.yLabel, { class: 'axis-label', transform: `translate(${box.left + style.fontSize + 2} ${(top + bottom) / 2}) rotate(-90)`, 'text-anchor': 'middle', 'font-size': style.fontSize }),
+    spec.xLabel === ''
+      ? ''
+      : textEl(spec.xLabel, {
+          class: 'axis-label',
+          x: (left + right) / 2,
+          y: bottom + 2 * style.fontSize + 8,
+          'text-anchor': 'middle',
+          'font-size': style.fontSize,
+        }),
+    spec.yLabel === ''
+      ? ''
+      : textEl(spec.yLabel, {
+          class: 'axis-label',
+          transform: `translate(${box.left + style.fontSize + 2} ${(top + bottom) / 2}) rotate(-90)`,
+          'text-anchor': 'middle',
+          'font-size': style.fontSize,
+        }),
     ...ordered.map((s) => seriesMarks(s, x, y, log, style)),
     style.legend ? legend(spec.series, style, right + 16, top + 8) : '',
   ];
-  return el('g', { class: 'chart', 'data-title': spec.title }, parts.filter((p) => p !== ''));
+  return el(
+    'g',
+    { class: 'chart', 'data-title': spec.title },
+    parts.filter((p) => p !== ''),
+  );
 }

@@ -45,27 +45,91 @@ const epochSeries = (name: string, points: Point[], color: string): Series => ({
 function lossSeries({ phase, steps, epochs }: PhaseRecords): Series[] {
   const weightLoss = phase === 'search' ? 'weight loss' : 'train loss';
   const series: Series[] = [];
-  if (steps.length > 0) series.push(stepSeries(weightLoss, steps.map((r) => ({ x: r.step, y: r.loss })), BLUE, epochs.length > 0));
+  if (steps.length > 0)
+    series.push(
+      stepSeries(
+        weightLoss,
+        steps.map((r) => ({ x: r.step, y: r.loss })),
+        BLUE,
+        epochs.length > 0,
+      ),
+    );
   const alphaSteps = steps.filter((r) => r.alphaLoss !== undefined);
-  if (alphaSteps.length > 0) series.push(stepSeries('alpha loss', alphaSteps.map((r) => ({ x: r.step, y: r.alphaLoss as number })), ORANGE, false));
-  if (epochs.length > 0) series.push(epochSeries(`${weightLoss} (epoch mean)`, epochs.map((r) => ({ x: r.step, y: r.loss })), BLUE));
+  if (alphaSteps.length > 0)
+    series.push(
+      stepSeries(
+        'alpha loss',
+        alphaSteps.map((r) => ({ x: r.step, y: r.alphaLoss as number })),
+        ORANGE,
+        false,
+      ),
+    );
+  if (epochs.length > 0)
+    series.push(
+      epochSeries(
+        `${weightLoss} (epoch mean)`,
+        epochs.map((r) => ({ x: r.step, y: r.loss })),
+        BLUE,
+      ),
+    );
   return series;
 }
 
 function accuracySeries({ steps, epochs }: PhaseRecords): Series[] {
   const series: Series[] = [];
-  if (steps.length > 0) series.push(stepSeries('train acc', steps.map((r) => ({ x: r.step, y: r.acc })), BLUE, epochs.length > 0));
-  if (epochs.length > 0) series.push(epochSeries('train acc (epoch mean)', epochs.map((r) => ({ x: r.step, y: r.acc })), BLUE));
+  if (steps.length > 0)
+    series.push(
+      stepSeries(
+        'train acc',
+        steps.map((r) => ({ x: r.step, y: r.acc })),
+        BLUE,
+        epochs.length > 0,
+      ),
+    );
+  if (epochs.length > 0)
+    series.push(
+      epochSeries(
+        'train acc (epoch mean)',
+        epochs.map((r) => ({ x: r.step, y: r.acc })),
+        BLUE,
+      ),
+    );
   const validated = epochs.filter((r) => r.valAcc !== undefined);
-  if (validated.length > 0) series.push(epochSeries('val acc (epoch end)', validated.map((r) => ({ x: r.step, y: r.valAcc as number })), RED));
+  if (validated.length > 0)
+    series.push(
+      epochSeries(
+        'val acc (epoch end)',
+        validated.map((r) => ({ x: r.step, y: r.valAcc as number })),
+        RED,
+      ),
+    );
   return series;
 }
 
 function learningRateSeries({ steps, epochs }: PhaseRecords): Series[] {
   const source: Array<StepRecord | EpochRecord> = steps.length > 0 ? steps : epochs;
-  const series: Series[] = [{ name: 'weights lr', color: BLUE, points: downsample(source.map((r) => ({ x: r.step, y: r.lr.weights })), MAX_STEP_POINTS), draw: 'line' }];
+  const series: Series[] = [
+    {
+      name: 'weights lr',
+      color: BLUE,
+      points: downsample(
+        source.map((r) => ({ x: r.step, y: r.lr.weights })),
+        MAX_STEP_POINTS,
+      ),
+      draw: 'line',
+    },
+  ];
   const withAlphas = source.filter((r) => r.lr.alphas !== undefined);
-  if (withAlphas.length > 0) series.push({ name: 'alphas lr', color: ORANGE, points: downsample(withAlphas.map((r) => ({ x: r.step, y: r.lr.alphas as number })), MAX_STEP_POINTS), draw: 'line' });
+  if (withAlphas.length > 0)
+    series.push({
+      name: 'alphas lr',
+      color: ORANGE,
+      points: downsample(
+        withAlphas.map((r) => ({ x: r.step, y: r.lr.alphas as number })),
+        MAX_STEP_POINTS,
+      ),
+      draw: 'line',
+    });
   return series;
 }
 
@@ -73,7 +137,12 @@ function learningRateSeries({ steps, epochs }: PhaseRecords): Series[] {
 export function curvesSvg(records: PhaseRecords, runName: string): string | null {
   if (records.steps.length === 0 && records.epochs.length === 0) return null;
   const panels = [
-    { title: records.phase === 'search' ? 'loss: weight step and alpha step' : 'training loss', xLabel: 'step', yLabel: 'cross-entropy loss', series: lossSeries(records) },
+    {
+      title: records.phase === 'search' ? 'loss: weight step and alpha step' : 'training loss',
+      xLabel: 'step',
+      yLabel: 'cross-entropy loss',
+      series: lossSeries(records),
+    },
     { title: 'top-1 accuracy', xLabel: 'step', yLabel: 'accuracy', series: accuracySeries(records), yDomain: [0, 1] as const },
     { title: 'learning rate', xLabel: 'step', yLabel: 'learning rate (log)', series: learningRateSeries(records), yLog: true },
   ];

@@ -15,7 +15,9 @@ export function downsample(points: readonly Point[], maxPoints: number): Point[]
   const out: Point[] = [];
   for (let start = 0; start < points.length; start += size) {
     const end = Math.min(points.length, start + size);
-    let sumX = 0, sumY = 0, finite = 0;
+    let sumX = 0,
+      sumY = 0,
+      finite = 0;
     for (let i = start; i < end; i++) {
       sumX += points[i].x;
       if (Number.isFinite(points[i].y)) {

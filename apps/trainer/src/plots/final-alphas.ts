@@ -47,13 +47,36 @@ function heatMap(rows: readonly (readonly number[])[], category: CellType, left:
       ...rows[e].map((w, j) => {
         const x = gridLeft + j * CELL_WIDTH;
         return el('g', {}, [
-          el('rect', { class: 'cell', 'data-edge': e, 'data-op': ops[j], x, y, width: CELL_WIDTH, height: CELL_HEIGHT, fill: shade(w), stroke: j === best ? '#000' : 'white', 'stroke-width': j === best ? 1.5 : 0.5 }),
-          textEl(w.toFixed(2), { x: x + CELL_WIDTH / 2, y: y + CELL_HEIGHT * 0.7, 'text-anchor': 'middle', 'font-size': 9, fill: w > 0.6 * max ? 'white' : '#222' }),
+          el('rect', {
+            class: 'cell',
+            'data-edge': e,
+            'data-op': ops[j],
+            x,
+            y,
+            width: CELL_WIDTH,
+            height: CELL_HEIGHT,
+            fill: shade(w),
+            stroke: j === best ? '#000' : 'white',
+            'stroke-width': j === best ? 1.5 : 0.5,
+          }),
+          textEl(w.toFixed(2), {
+            x: x + CELL_WIDTH / 2,
+            y: y + CELL_HEIGHT * 0.7,
+            'text-anchor': 'middle',
+            'font-size': 9,
+            fill: w > 0.6 * max ? 'white' : '#222',
+          }),
         ]);
       }),
     ];
   });
-  const title = textEl(`${category} (${CATEGORY_SHORT_NAMES[category]})`, { class: 'chart-title', x: left + 4, y: top + 15, 'font-size': 13, 'font-weight': 'bold' });
+  const title = textEl(`${category} (${CATEGORY_SHORT_NAMES[category]})`, {
+    class: 'chart-title',
+    x: left + 4,
+    y: top + 15,
+    'font-size': 13,
+    'font-weight': 'bold',
+  });
   return el('g', { class: 'heat-map', 'data-category': category }, [title, ...header, ...cells]);
 }
 

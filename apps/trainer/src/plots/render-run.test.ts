@@ -80,14 +80,14 @@ describe('renderRunPlots on a search run', () => {
       expect(nodes.sort()).toEqual(['0', '1', '2', '3', 'c_{k-1}', 'c_{k-2}', 'c_{k}'].sort());
       const drawn = findAll(svg, byClass('edge')).map((g) => {
         const title = textOf(g.children.find((c) => c.tag === 'title') as XmlElement);
-        const label = g.children.filter((c) => c.tag === 'text').map(textOf).join('');
+        const label = g.children
+          .filter((c) => c.tag === 'text')
+          .map(textOf)
+          .join('');
         return `${title} ${label}`.trim();
       });
       const cell = genotype.cells[category];
-      const want = [
-        ...cell.edges.map(([op, input], k) => `${state(input)}->${Math.floor(k / 2)} ${op}`),
-        ...cell.concat.map((s) => `${state(s)}->c_{k}`),
-      ];
+      const want = [...cell.edges.map(([op, input], k) => `${state(input)}->${Math.floor(k / 2)} ${op}`), ...cell.concat.map((s) => `${state(s)}->c_{k}`)];
       expect(drawn.sort()).toEqual(want.sort());
       expect(drawn.filter((d) => !d.includes('c_{k}')).length).toBe(8);
     }

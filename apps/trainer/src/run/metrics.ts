@@ -16,7 +16,9 @@ export type Phase = (typeof PHASES)[number];
 
 const CATEGORY_KEYS = ['spatial_normal', 'spatial_reduce', 'temporal_normal', 'temporal_reduce'] as const;
 const softmaxRows = z.array(z.array(z.number()));
-export const alphaSoftmaxSchema = z.object(Object.fromEntries(CATEGORY_KEYS.map((k) => [k, softmaxRows])) as Record<(typeof CATEGORY_KEYS)[number], typeof softmaxRows>);
+export const alphaSoftmaxSchema = z.object(
+  Object.fromEntries(CATEGORY_KEYS.map((k) => [k, softmaxRows])) as Record<(typeof CATEGORY_KEYS)[number], typeof softmaxRows>,
+);
 export type AlphaSoftmax = z.infer<typeof alphaSoftmaxSchema>;
 
 const lrs = z.object({ weights: z.number(), alphas: z.number().optional() });

@@ -21,10 +21,15 @@ export function renderReport(run: RunFolder, extraSections: string[] = []): stri
   lines.push(`| started | ${m.started}${m.resumed.length ? ` (resumed ${m.resumed.length}x)` : ''} |`);
   if (m.ended) lines.push(`| ended | ${m.ended} |`);
   lines.push(`| seed | ${m.seed} |`);
-  lines.push(`| backend | ${m.backend.name}, ${m.backend.threads} threads (${Object.entries(m.backend.versions).map(([k, v]) => `${k} ${v}`).join(', ')}) |`);
+  lines.push(
+    `| backend | ${m.backend.name}, ${m.backend.threads} threads (${Object.entries(m.backend.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}) |`,
+  );
   lines.push(`| commit | ${m.git ? `${m.git.commit.slice(0, 12)}${m.git.dirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout'} |`);
   lines.push(`| host | ${m.host.cpus} CPUs, ${m.host.memoryGb} GB, ${m.host.platform}, node ${m.versions.node} |`);
-  for (const key of ['epochs', 'batchSize', 'channels', 'repeats', 'clips', 'optim', 'data']) if (config[key] !== undefined) lines.push(`| ${key} | \`${JSON.stringify(config[key])}\` |`);
+  for (const key of ['epochs', 'batchSize', 'channels', 'repeats', 'clips', 'optim', 'data'])
+    if (config[key] !== undefined) lines.push(`| ${key} | \`${JSON.stringify(config[key])}\` |`);
   lines.push('');
 
   const metricsFile = run.path('metrics.jsonl');
@@ -35,8 +40,15 @@ export function renderReport(run: RunFolder, extraSections: string[] = []): stri
       const wait = epochs.reduce((s, e) => s + e.dataWait, 0) / epochs.length;
       const skipped = epochs.reduce((s, e) => s + e.skipped, 0);
       lines.push('## Training', '', '| epoch | loss | train acc | val acc | LR | clips/s | data wait |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-      for (const e of epochs) lines.push(`| ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${pct(e.acc)} | ${e.valAcc !== undefined ? pct(e.valAcc) : ''}${e.valAccShuffled !== undefined ? ` (frames shuffled: ${pct(e.valAccShuffled)})` : ''} | ${e.lr.weights.toPrecision(3)} | ${e.clipsPerSec.toFixed(1)} | ${pct(e.dataWait)} |`);
-      lines.push('', `Mean fraction of step time spent waiting for data: **${pct(wait)}**. Bad clips skipped: ${skipped}${skipped ? ' (see bad-clips.json)' : ''}.`, '');
+      for (const e of epochs)
+        lines.push(
+          `| ${e.epoch + 1} | ${e.loss.toFixed(4)} | ${pct(e.acc)} | ${e.valAcc !== undefined ? pct(e.valAcc) : ''}${e.valAccShuffled !== undefined ? ` (frames shuffled: ${pct(e.valAccShuffled)})` : ''} | ${e.lr.weights.toPrecision(3)} | ${e.clipsPerSec.toFixed(1)} | ${pct(e.dataWait)} |`,
+        );
+      lines.push(
+        '',
+        `Mean fraction of step time spent waiting for data: **${pct(wait)}**. Bad clips skipped: ${skipped}${skipped ? ' (see bad-clips.json)' : ''}.`,
+        '',
+      );
     }
   }
 
@@ -51,7 +63,10 @@ export function renderReport(run: RunFolder, extraSections: string[] = []): stri
   lines.push(...extraSections);
   const plotsDir = run.path('plots');
   if (fs.existsSync(plotsDir)) {
-    const svgs = fs.readdirSync(plotsDir).filter((f) => f.endsWith('.svg')).sort();
+    const svgs = fs
+      .readdirSync(plotsDir)
+      .filter((f) => f.endsWith('.svg'))
+      .sort();
     if (svgs.length) lines.push('## Plots', '', ...svgs.map((f) => `![${f}](plots/${f})`), '');
   }
   return lines.join('\n');

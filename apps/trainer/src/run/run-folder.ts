@@ -56,10 +56,17 @@ export function defaultRunName(command: string, now = new Date()): string {
 }
 
 export class RunFolder {
-  private constructor(readonly dir: string, public meta: RunMeta) {}
+  private constructor(
+    readonly dir: string,
+    public meta: RunMeta,
+  ) {}
 
-  static create(dir: string, o: { command: RunMeta['command']; preset: string; seed: number; config: unknown; backend: BackendInfo; workspace: string; baseDir?: string }): RunFolder {
-    if (fs.existsSync(path.join(dir, 'run.json'))) throw new Error(`run folder ${dir} already holds a run: continue it with --resume ${path.basename(dir)}, or choose another --name`);
+  static create(
+    dir: string,
+    o: { command: RunMeta['command']; preset: string; seed: number; config: unknown; backend: BackendInfo; workspace: string; baseDir?: string },
+  ): RunFolder {
+    if (fs.existsSync(path.join(dir, 'run.json')))
+      throw new Error(`run folder ${dir} already holds a run: continue it with --resume ${path.basename(dir)}, or choose another --name`);
     fs.mkdirSync(dir, { recursive: true });
     writeJsonFile(path.join(dir, 'config.json'), o.config);
     const meta: RunMeta = {
@@ -73,7 +80,12 @@ export class RunFolder {
       resumed: [],
       status: 'running',
       backend: { name: o.backend.name, threads: o.backend.threads, versions: o.backend.versions },
-      versions: { node: process.versions.node, 'pvnas-ts': (JSON.parse(fs.readFileSync(path.join(o.workspace, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown', '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'), zod: packageVersion('zod') },
+      versions: {
+        node: process.versions.node,
+        'pvnas-ts': (JSON.parse(fs.readFileSync(path.join(o.workspace, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown',
+        '@tensorflow/tfjs-core': packageVersion('@tensorflow/tfjs-core'),
+        zod: packageVersion('zod'),
+      },
       git: gitCommit(o.workspace),
       host: { cpus: os.cpus().length, platform: `${os.platform()} ${os.arch()}`, memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1) },
     };
@@ -108,7 +120,11 @@ export class RunFolder {
 }
 
 /** The newest run of `command` under `runsDir` that finished (by start time), or undefined. */
-export function latestRun(runsDir: string, command: RunMeta['command'], accept: (r: RunFolder) => boolean = (r) => r.meta.status === 'done'): RunFolder | undefined {
+export function latestRun(
+  runsDir: string,
+  command: RunMeta['command'],
+  accept: (r: RunFolder) => boolean = (r) => r.meta.status === 'done',
+): RunFolder | undefined {
   if (!fs.existsSync(runsDir)) return undefined;
   const runs = fs
     .readdirSync(runsDir, { withFileTypes: true })

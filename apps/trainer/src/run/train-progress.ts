@@ -22,7 +22,13 @@ export interface TrainProgress {
   stop(): void;
 }
 
-export function createTrainProgress(label: string, totalSteps: number, doneSteps: number, stream: NodeJS.WriteStream = process.stderr, plainEverySec = 10): TrainProgress {
+export function createTrainProgress(
+  label: string,
+  totalSteps: number,
+  doneSteps: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  plainEverySec = 10,
+): TrainProgress {
   const started = Date.now();
   let done = doneSteps;
   const bar = createProgressBar({ label, total: totalSteps, done: doneSteps, stream, plainEverySec });

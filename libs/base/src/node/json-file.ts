@@ -9,7 +9,10 @@ import type { z } from 'zod';
 
 /** `key.path: message; ...` of the first `max` issues. */
 export function explainIssues(error: z.ZodError, max = 5): string {
-  return error.issues.slice(0, max).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
+  return error.issues
+    .slice(0, max)
+    .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+    .join('; ');
 }
 
 /** Parses `value` with `schema` or throws `<what> <file> is not valid: ...`. */

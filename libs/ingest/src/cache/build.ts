@@ -158,4 +158,3 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
   writeJsonFile(path.join(opts.out, REPORT_FILE), result);
   return result;
 }
-

@@ -30,7 +30,10 @@ let dir: string;
 let jpegs: Buffer[];
 
 const same = (a: RgbImage | undefined, b: RgbImage): boolean =>
-  a !== undefined && a.width === b.width && a.height === b.height && Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data));
+  a !== undefined &&
+  a.width === b.width &&
+  a.height === b.height &&
+  Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength).equals(Buffer.from(b.data));
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-jpeg-'));
@@ -59,7 +62,12 @@ beforeAll(async () => {
   expect(report.failures).toEqual([]);
   const cache = FrameCache.openReader(out);
   try {
-    jpegs = [...cache.videos()].flatMap((v) => cache.readJpegs(v.id, Array.from({ length: v.frames }, (_, i) => i)));
+    jpegs = [...cache.videos()].flatMap((v) =>
+      cache.readJpegs(
+        v.id,
+        Array.from({ length: v.frames }, (_, i) => i),
+      ),
+    );
   } finally {
     await cache.close();
   }
@@ -134,7 +142,10 @@ describe('decodeJpeg', () => {
   });
 
   it('leaves a greyscale JPEG to sharp, which expands it to RGB as before', async () => {
-    const grey = await sharp(Buffer.alloc(16 * 8, 100), { raw: { width: 16, height: 8, channels: 1 } }).toColourspace('b-w').jpeg().toBuffer();
+    const grey = await sharp(Buffer.alloc(16 * 8, 100), { raw: { width: 16, height: 8, channels: 1 } })
+      .toColourspace('b-w')
+      .jpeg()
+      .toBuffer();
     expect((await sharp(grey).metadata()).channels).toBe(1);
     expect(decodeJpegWasmSync(grey)).toBeUndefined();
     expect(decodeJpegNativeSync(grey)).toBeUndefined();

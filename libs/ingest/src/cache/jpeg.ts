@@ -39,7 +39,8 @@ export interface RgbImage {
  * frame, in the calling thread), else sharp (~0.5 ms and a thread hop a call; the same encoder underneath).
  */
 export async function encodeJpeg(rgb: Uint8Array, width: number, height: number, quality: number): Promise<Buffer> {
-  if (process.env.PVNAS_JPEG_ENCODER !== 'sharp' && loadNativeJpeg().ok) return (nativeAddon() as { addon: TurboJpegAddon }).addon.encode(rgb, width, height, quality);
+  if (process.env.PVNAS_JPEG_ENCODER !== 'sharp' && loadNativeJpeg().ok)
+    return (nativeAddon() as { addon: TurboJpegAddon }).addon.encode(rgb, width, height, quality);
   return encodeJpegSharp(rgb, width, height, quality);
 }
 

@@ -27,7 +27,8 @@ function readDir(dir: string, what: string): fs.Dirent[] {
     return fs.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? `${what} not found` : code === 'ENOTDIR' ? `${what} is not a directory` : `${what} cannot be read: ${(err as Error).message}`;
+    const reason =
+      code === 'ENOENT' ? `${what} not found` : code === 'ENOTDIR' ? `${what} is not a directory` : `${what} cannot be read: ${(err as Error).message}`;
     throw new IngestError('missing-file', dir, reason);
   }
 }

@@ -89,7 +89,12 @@ describe('parseKineticsCsv', () => {
     const v2 = touch(path.join(root, 'validate', 'abseiling', 'v2_000003_000013.mp4'));
     const csv = write(
       'validate.csv',
-      ['label,youtube_id,time_start,time_end,split', '"tying bow tie, fancy",v1,0,10,validate', 'abseiling,v2,3,13,validate', 'juggling fire,v3,0,10,validate'].join('\n'),
+      [
+        'label,youtube_id,time_start,time_end,split',
+        '"tying bow tie, fancy",v1,0,10,validate',
+        'abseiling,v2,3,13,validate',
+        'juggling fire,v3,0,10,validate',
+      ].join('\n'),
     );
     const classes = ['abseiling', 'passing American football (in game)', 'tying bow tie, fancy'];
     const m = parseKineticsCsv({ csv, root, classes });

@@ -22,7 +22,9 @@ describe('parseVideoList', () => {
     const classesFile = write('classes.txt', '\uFEFF# names\r\ncat\r\ndog\r\n\r\nemu\r\n');
     const list = write(
       'train.txt',
-      ['# video label', 'a/x1.mp4 0', '', 'b/sub/x2.avi 2', 'b/sub/x2.avi 2', 'only_one_field', 'c/x3.mp4 9', 'dir with space/x4.mp4 1', '/abs/x5.webm 1'].join('\r\n'),
+      ['# video label', 'a/x1.mp4 0', '', 'b/sub/x2.avi 2', 'b/sub/x2.avi 2', 'only_one_field', 'c/x3.mp4 9', 'dir with space/x4.mp4 1', '/abs/x5.webm 1'].join(
+        '\r\n',
+      ),
     );
     const m = parseVideoList({ list, root, classesFile });
     expect(m.classes).toEqual(['cat', 'dog', 'emu']);

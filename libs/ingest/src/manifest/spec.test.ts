@@ -54,7 +54,9 @@ describe('loadManifest', () => {
     expect(() => parseManifestSpec({ format: 'kinetics', csv: 'c', root: 'r', chekFiles: false })).toThrow(/chekFiles: unknown key/);
     expect(() => parseManifestSpec({ format: 'ucf101', root: 'r', splitsDir: 's', split: 4, subset: 'train' })).toThrow(/split: /);
     expect(() => parseManifestSpec({ format: 'ucf101', root: 'r', splitsDir: 's', split: 1, subset: 'val' })).toThrow(/subset: /);
-    expect(() => parseManifestSpec({ format: 'list', list: 'l', root: 'r', classes: ['a'], classesFile: 'c' })).toThrow(/classes, classesFile: give at most one/);
+    expect(() => parseManifestSpec({ format: 'list', list: 'l', root: 'r', classes: ['a'], classesFile: 'c' })).toThrow(
+      /classes, classesFile: give at most one/,
+    );
     expect(() => parseManifestSpec('kinetics')).toThrow(/expected object/);
   });
 });

@@ -30,7 +30,10 @@ const kineticsSpec = z.strictObject({
   classesFromCsv: filePath.optional(),
   splitDir: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   checkFiles: z.boolean().optional(),
-  extensions: z.array(z.string().regex(/^\.[^./\\]+$/, 'an extension like ".mp4"')).min(1).optional(),
+  extensions: z
+    .array(z.string().regex(/^\.[^./\\]+$/, 'an extension like ".mp4"'))
+    .min(1)
+    .optional(),
 });
 
 const listSpec = z.strictObject({
@@ -47,7 +50,10 @@ const ssv2Spec = z.strictObject({
   labels: filePath,
   annotations: filePath,
   root: filePath,
-  extension: z.string().regex(/^\.?[^./\\]+$/, 'an extension like ".webm"').optional(),
+  extension: z
+    .string()
+    .regex(/^\.?[^./\\]+$/, 'an extension like ".webm"')
+    .optional(),
   checkFiles: z.boolean().optional(),
 });
 
@@ -65,7 +71,10 @@ const foldersSpec = z.strictObject({
   root: filePath,
   classes: classList.optional(),
   classesFile: filePath.optional(),
-  extensions: z.array(z.string().regex(/^\.[^./\\]+$/, 'an extension like ".mp4"')).min(1).optional(),
+  extensions: z
+    .array(z.string().regex(/^\.[^./\\]+$/, 'an extension like ".mp4"'))
+    .min(1)
+    .optional(),
 });
 
 export const manifestSpecSchema = z.discriminatedUnion('format', [kineticsSpec, listSpec, ssv2Spec, ucf101Spec, foldersSpec]);
@@ -107,7 +116,8 @@ export function loadManifest(spec: unknown, opts: { baseDir?: string } = {}): Ma
   const atOpt = (p: string | undefined): string | undefined => (p === undefined ? undefined : at(p));
   switch (s.format) {
     case 'kinetics': {
-      const classes = s.classes ?? (s.classesFile ? readClassNames(at(s.classesFile)) : s.classesFromCsv ? kineticsCsvClasses(at(s.classesFromCsv)) : undefined);
+      const classes =
+        s.classes ?? (s.classesFile ? readClassNames(at(s.classesFile)) : s.classesFromCsv ? kineticsCsvClasses(at(s.classesFromCsv)) : undefined);
       return parseKineticsCsv({ csv: at(s.csv), root: at(s.root), classes, splitDir: s.splitDir, checkFiles: s.checkFiles, extensions: s.extensions });
     }
     case 'list':

@@ -25,7 +25,9 @@ describe('SSv2 manifests', () => {
 
   it('strips template brackets', () => {
     expect(stripTemplateBrackets('Moving [something] from left to right')).toBe('Moving something from left to right');
-    expect(stripTemplateBrackets('Putting [something], [something] and [something] on the table')).toBe('Putting something, something and something on the table');
+    expect(stripTemplateBrackets('Putting [something], [something] and [something] on the table')).toBe(
+      'Putting something, something and something on the table',
+    );
   });
 
   it('reads the labels file into classes by index', () => {
@@ -39,7 +41,12 @@ describe('SSv2 manifests', () => {
   it('matches bracketed templates to labels and reports bad entries at index + 1', () => {
     const annotations = write('train.json', [
       { id: '78687', label: 'moving pen from left to right', template: 'Moving [something] from left to right', placeholders: ['pen'] },
-      { id: 42, label: 'putting a, b and c on the table', template: 'Putting [something], [something] and [something] on the table', placeholders: ['a', 'b', 'c'] },
+      {
+        id: 42,
+        label: 'putting a, b and c on the table',
+        template: 'Putting [something], [something] and [something] on the table',
+        placeholders: ['a', 'b', 'c'],
+      },
       { label: 'no id', template: 'Moving [something] from left to right' },
       { id: '7', label: 'x' },
       { id: '8', template: 'Spinning [something] that quickly stops spinning' },

@@ -31,7 +31,10 @@ export interface Ssv2Options {
 
 /** Removes the square brackets of placeholder slots and tidies spaces. */
 export function stripTemplateBrackets(template: string): string {
-  return template.replace(/\[([^\]]*)\]/g, '$1').replace(/\s+/g, ' ').trim();
+  return template
+    .replace(/\[([^\]]*)\]/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

@@ -50,7 +50,10 @@ describe('parseUcf101', () => {
   });
 
   it('reads a test list: label from the folder through classInd; unknown folder reported', () => {
-    const list = write('testlist03.txt', 'ApplyLipstick/v_ApplyLipstick_g01_c01.avi\nhandstandpushups/v_HandStandPushups_g01_c01.avi\nYoYo/v_YoYo_g01_c01.avi\n');
+    const list = write(
+      'testlist03.txt',
+      'ApplyLipstick/v_ApplyLipstick_g01_c01.avi\nhandstandpushups/v_HandStandPushups_g01_c01.avi\nYoYo/v_YoYo_g01_c01.avi\n',
+    );
     write('testlist01.txt', 'ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01.avi\n');
     const m = parseUcf101({ root, splitsDir: splits, split: 3, subset: 'test' });
     expect(m.records.map((r) => [r.id, r.label])).toEqual([

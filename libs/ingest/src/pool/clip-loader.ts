@@ -146,7 +146,8 @@ export class ClipLoader {
    */
   async *epoch(epoch = 0, from = 0): AsyncGenerator<ClipBatch> {
     const items = this.items(epoch);
-    if (!Number.isInteger(from) || from < 0 || from > items.length) throw new IngestError('bad-config', 'loader', `epoch start ${from} is outside 0..${items.length}`);
+    if (!Number.isInteger(from) || from < 0 || from > items.length)
+      throw new IngestError('bad-config', 'loader', `epoch start ${from} is outside 0..${items.length}`);
     const { batchSize } = this.opts;
     const limit = Math.max(1, (this.opts.prefetchBatches ?? 2) * batchSize);
     const inFlight: Array<{ item: Item; pos: number; result: Promise<TaskResult<ClipResult>> }> = [];
@@ -158,7 +159,10 @@ export class ClipLoader {
         if (this.failed.has(item.record)) continue;
         const result = this.pool.run(item.task) as Promise<TaskResult<ClipResult>>;
         // a consumer that stops early (an error, a break) leaves tasks in flight: close() waits for them
-        const settled = result.then(() => undefined, () => undefined);
+        const settled = result.then(
+          () => undefined,
+          () => undefined,
+        );
         this.pending.add(settled);
         void settled.then(() => this.pending.delete(settled));
         inFlight.push({ item, pos, result });

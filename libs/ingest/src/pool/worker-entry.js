@@ -1,3 +1,3 @@
 // Piscina worker bootstrap: plain node loads the TypeScript task module through tsx.
-require('../../../runtime/register.js');
+require('#runtime/register');
 module.exports = require('./worker.ts');

@@ -38,7 +38,10 @@ export default async function runTask(task: WorkerTask): Promise<TaskResult<unkn
       }
       case 'clip': {
         const r = await loadClip(task);
-        return transfer({ ok: true, value: r }, r.views.map((v) => v.buffer as ArrayBuffer));
+        return transfer(
+          { ok: true, value: r },
+          r.views.map((v) => v.buffer as ArrayBuffer),
+        );
       }
     }
   } catch (err) {

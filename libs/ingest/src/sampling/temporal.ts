@@ -68,12 +68,7 @@ export function maxStart(videoFrames: number, sourceFps: number, cfg: TemporalCo
 }
 
 /** One training clip: a random window (one draw from `rng`), `numFrames` indices. */
-export function sampleTrainIndices(
-  videoFrames: number,
-  sourceFps: number,
-  rng: Rng,
-  cfg: TemporalConfig = DEFAULT_TEMPORAL,
-): number[] {
+export function sampleTrainIndices(videoFrames: number, sourceFps: number, rng: Rng, cfg: TemporalConfig = DEFAULT_TEMPORAL): number[] {
   checkVideo(videoFrames, sourceFps);
   const start = rng.next() * maxStart(videoFrames, sourceFps, cfg);
   return clipIndices(start, windowSpan(sourceFps, cfg), videoFrames, cfg.numFrames);

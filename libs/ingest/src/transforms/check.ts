@@ -21,11 +21,7 @@ export function checkBatch(batch: FrameBatch, item: string): void {
   }
   const expected = frames * height * width * 3;
   if (data.length !== expected) {
-    throw new IngestError(
-      'bad-config',
-      item,
-      `frame data has ${data.length} bytes, [T=${frames}, H=${height}, W=${width}, 3] needs ${expected}`,
-    );
+    throw new IngestError('bad-config', item, `frame data has ${data.length} bytes, [T=${frames}, H=${height}, W=${width}, 3] needs ${expected}`);
   }
 }
 
@@ -34,10 +30,6 @@ export function checkWindow(y: number, x: number, h: number, w: number, height: 
   requirePositiveInt(h, item, 'crop height');
   requirePositiveInt(w, item, 'crop width');
   if (!Number.isInteger(y) || !Number.isInteger(x) || y < 0 || x < 0 || y + h > height || x + w > width) {
-    throw new IngestError(
-      'bad-config',
-      item,
-      `crop window ${h}x${w} at (y=${y}, x=${x}) does not fit in a ${height}x${width} image`,
-    );
+    throw new IngestError('bad-config', item, `crop window ${h}x${w} at (y=${y}, x=${x}) does not fit in a ${height}x${width} image`);
   }
 }

@@ -54,7 +54,18 @@ describe('resizeCropNormalize (fused)', () => {
   it('gives the hand-computed values for a flipped centre crop of a 2x2 -> 4x4 upscale', () => {
     // Channel 0 of the 4x4 upscale of [[0, 100], [200, 40]] is (see resize.test.ts)
     // [0 25 75 100 / 50 59 76 85 / 150 126 79 55 / 200 160 80 40]; the centre 2x2 is [59 76 / 126 79], flipped [76 59 / 79 126].
-    const src = batchOf([[[[0, 0, 255], [100, 0, 255]], [[200, 0, 255], [40, 0, 255]]]]);
+    const src = batchOf([
+      [
+        [
+          [0, 0, 255],
+          [100, 0, 255],
+        ],
+        [
+          [200, 0, 255],
+          [40, 0, 255],
+        ],
+      ],
+    ]);
     const out = resizeCropNormalize(src, { scaleH: 4, scaleW: 4, cropY: 1, cropX: 1, size: 2, flip: true });
     const n = (v: number) => Math.fround((v / 255 - 0.45) / 0.225);
     expect(Array.from(out)).toEqual([76, 0, 255, 59, 0, 255, 79, 0, 255, 126, 0, 255].map(n));
@@ -69,9 +80,7 @@ describe('resizeCropNormalize (fused)', () => {
 
   it('refuses a window outside the resized image and bad sizes', () => {
     const src = randomBatch(createRng(4), 1, 8, 8);
-    expect(() => resizeCropNormalize(src, { scaleH: 10, scaleW: 10, cropY: 3, cropX: 0, size: 8, flip: false })).toThrow(
-      /does not fit in a 10x10 image/,
-    );
+    expect(() => resizeCropNormalize(src, { scaleH: 10, scaleW: 10, cropY: 3, cropX: 0, size: 8, flip: false })).toThrow(/does not fit in a 10x10 image/);
     expect(() => resizeCropNormalize(src, { scaleH: 0, scaleW: 10, cropY: 0, cropX: 0, size: 1, flip: false })).toThrow(IngestError);
     expect(() => resizeCropNormalize(src, { scaleH: 8, scaleW: 8, cropY: 0, cropX: 0, size: 4, flip: false, std: 0 })).toThrow(IngestError);
   });

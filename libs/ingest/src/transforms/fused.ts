@@ -75,8 +75,16 @@ function gather(src: Uint8Array, T: number, H: number, W: number, rowLo: Int32Ar
 }
 
 function fourTap(
-  src: Uint8Array, T: number, H: number, W: number, rows: Rows,
-  x0: Int32Array, x1: Int32Array, fx: Float64Array, table: Float32Array, out: Float32Array,
+  src: Uint8Array,
+  T: number,
+  H: number,
+  W: number,
+  rows: Rows,
+  x0: Int32Array,
+  x1: Int32Array,
+  fx: Float64Array,
+  table: Float32Array,
+  out: Float32Array,
 ): void {
   const rowStride = W * 3;
   const n = x0.length;

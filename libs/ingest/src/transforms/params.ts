@@ -56,11 +56,7 @@ function checkDims(dims: FrameDims, item: string): void {
 }
 
 /** Draws one train view for frames of `dims`: 4 draws from `rng` (shortSide, cropY, cropX, flip). */
-export function drawTrainParams(
-  rng: Rng,
-  dims: FrameDims,
-  cfg: Pick<TrainTransformConfig, 'jitter' | 'crop' | 'flipP'>,
-): CropParams {
+export function drawTrainParams(rng: Rng, dims: FrameDims, cfg: Pick<TrainTransformConfig, 'jitter' | 'crop' | 'flipP'>): CropParams {
   validateTrainConfig(cfg);
   checkDims(dims, 'drawTrainParams');
   const shortSide = rng.int(cfg.jitter[0], cfg.jitter[1]);
@@ -79,16 +75,14 @@ export function testCropParams(dims: FrameDims, crop: number): [CropParams, Crop
   const portrait = scaleH > scaleW;
   const long = portrait ? scaleH : scaleW;
   const offsets = [0, Math.ceil((long - crop) / 2), long - crop];
-  const views = offsets.map(
-    (off): CropParams => ({
-      shortSide: crop,
-      scaleH,
-      scaleW,
-      cropY: portrait ? off : 0,
-      cropX: portrait ? 0 : off,
-      size: crop,
-      flip: false,
-    }),
-  );
+  const views = offsets.map((off): CropParams => ({
+    shortSide: crop,
+    scaleH,
+    scaleW,
+    cropY: portrait ? off : 0,
+    cropX: portrait ? 0 : off,
+    size: crop,
+    flip: false,
+  }));
   return [views[0], views[1], views[2]];
 }

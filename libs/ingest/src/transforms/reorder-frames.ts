@@ -25,7 +25,11 @@ export function reorderClipFrames(data: Float32Array, shape: Shape5, orders: Rea
 /** Each clip's frames in the order `permutation(T, seeds[b])`. */
 export function shuffleClipFrames(data: Float32Array, shape: Shape5, seeds: ArrayLike<number>): Float32Array {
   if (seeds.length !== shape[0]) throw new RangeError(`shuffleClipFrames: ${seeds.length} seeds for ${shape[0]} clips`);
-  return reorderClipFrames(data, shape, Array.from(seeds, (s) => permutation(shape[1], s)));
+  return reorderClipFrames(
+    data,
+    shape,
+    Array.from(seeds, (s) => permutation(shape[1], s)),
+  );
 }
 
 /** Clips with `reverse[b]` played backwards, the others as they are. */
@@ -33,5 +37,9 @@ export function reverseClipFrames(data: Float32Array, shape: Shape5, reverse: Ar
   if (reverse.length !== shape[0]) throw new RangeError(`reverseClipFrames: ${reverse.length} flags for ${shape[0]} clips`);
   const T = shape[1];
   const forward = Array.from({ length: T }, (_, t) => t);
-  return reorderClipFrames(data, shape, Array.from(reverse, (r) => (r ? [...forward].reverse() : forward)));
+  return reorderClipFrames(
+    data,
+    shape,
+    Array.from(reverse, (r) => (r ? [...forward].reverse() : forward)),
+  );
 }

@@ -135,8 +135,10 @@ function diffLevels(a: Float32Array, b: Float32Array): { max: number; mean: numb
 }
 
 async function main(): Promise<void> {
-  console.log(`spatial path benchmark: T=${T}, node ${process.version}, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), ` +
-    `sharp.concurrency()=${sharp.concurrency()}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default (4)'}, budget ${BUDGET_MS} ms/path`);
+  console.log(
+    `spatial path benchmark: T=${T}, node ${process.version}, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), ` +
+      `sharp.concurrency()=${sharp.concurrency()}, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 'default (4)'}, budget ${BUDGET_MS} ms/path`,
+  );
   for (const c of CASES) {
     const rng = createRng(1);
     const batch = makeFrames(rng, c.height, c.width);
@@ -159,8 +161,10 @@ async function main(): Promise<void> {
     console.log(`  unfused JS   ${f(plain)}   unfused / fused = ${r(plain)}`);
     console.log(`  sharp seq    ${f(seq)}   sharp seq / fused = ${r(seq)}`);
     console.log(`  sharp all    ${f(all)}   sharp all / fused = ${r(all)}`);
-    console.log(`  |fused - reference|: max ${fusedDiff.max} levels; |sharp - reference|: max ${sharpDiff.max.toFixed(0)}, ` +
-      `mean ${sharpDiff.mean.toFixed(1)} uint8 levels`);
+    console.log(
+      `  |fused - reference|: max ${fusedDiff.max} levels; |sharp - reference|: max ${sharpDiff.max.toFixed(0)}, ` +
+        `mean ${sharpDiff.mean.toFixed(1)} uint8 levels`,
+    );
   }
 }
 

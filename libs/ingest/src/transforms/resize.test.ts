@@ -64,8 +64,14 @@ describe('resizeBilinear (half-pixel centres, align_corners=False, no antialias)
     // row 1 = .75 row0 + .25 row3 = [50, 58.75, 76.25, 85]; row 2 = .25 row0 + .75 row3 = [150, 126.25, 78.75, 55].
     const src = batchOf([
       [
-        [[0, 0, 0], [100, 0, 0]],
-        [[200, 0, 0], [40, 0, 0]],
+        [
+          [0, 0, 0],
+          [100, 0, 0],
+        ],
+        [
+          [200, 0, 0],
+          [40, 0, 0],
+        ],
       ],
     ]);
     const out = resizeBilinear(src, 4, 4);
@@ -75,13 +81,23 @@ describe('resizeBilinear (half-pixel centres, align_corners=False, no antialias)
   });
 
   it('keeps channels apart and treats frames independently', () => {
-    const src = batchOf([[[[10, 20, 30], [50, 60, 70]]], [[[0, 0, 0], [0, 0, 200]]]]);
+    const src = batchOf([
+      [
+        [
+          [10, 20, 30],
+          [50, 60, 70],
+        ],
+      ],
+      [
+        [
+          [0, 0, 0],
+          [0, 0, 200],
+        ],
+      ],
+    ]);
     const out = resizeBilinear(src, 1, 4);
     // 2 -> 4 weights 0, .25, .75, 1 per channel.
-    expect(Array.from(out.data)).toEqual([
-      10, 20, 30, 20, 30, 40, 40, 50, 60, 50, 60, 70,
-      0, 0, 0, 0, 0, 50, 0, 0, 150, 0, 0, 200,
-    ]);
+    expect(Array.from(out.data)).toEqual([10, 20, 30, 20, 30, 40, 40, 50, 60, 50, 60, 70, 0, 0, 0, 0, 0, 50, 0, 0, 150, 0, 0, 200]);
   });
 
   it('downsamples without antialiasing (8 -> 2 reads pixels 1,2 and 5,6 only)', () => {

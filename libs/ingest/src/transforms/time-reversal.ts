@@ -22,7 +22,13 @@ export function reversalPartners(classes: readonly string[], pairs: ReadonlyArra
   const partners = classes.map(() => -1);
   const index = (name: string): number => {
     const i = classes.indexOf(name);
-    if (i < 0) throw new Error(`clips.timeReversal.pairs: class "${name}" is not one of the dataset's ${classes.length} classes (e.g. ${classes.slice(0, 3).map((c) => `"${c}"`).join(', ')})`);
+    if (i < 0)
+      throw new Error(
+        `clips.timeReversal.pairs: class "${name}" is not one of the dataset's ${classes.length} classes (e.g. ${classes
+          .slice(0, 3)
+          .map((c) => `"${c}"`)
+          .join(', ')})`,
+      );
     return i;
   };
   for (const [a, b] of pairs) {

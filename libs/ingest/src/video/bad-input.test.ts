@@ -174,7 +174,11 @@ describe('bad input', () => {
       expect(info.seekable).toBe(false);
       const all = await decodeAll(file, { info });
       expect(all.frames).toBe(info.frames);
-      for (const indices of [[0, 1, 2], [55, 56, 57, 58, 59, 60, 61, 62], [info.frames - 1, 70, 70]]) {
+      for (const indices of [
+        [0, 1, 2],
+        [55, 56, 57, 58, 59, 60, 61, 62],
+        [info.frames - 1, 70, 70],
+      ]) {
         expect(firstMismatch(await decodeFrames(file, indices, { info }), all, indices)).toBe(-1);
       }
     });

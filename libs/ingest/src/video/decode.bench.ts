@@ -53,7 +53,22 @@ async function jsPick(abs: string, info: VideoInfo, indices: number[]): Promise<
   const { stdout, stderr } = await ffmpegToBuffer({
     input: `file:${abs}`,
     inputOptions: ['-nostats', '-threads', '1', '-filter_threads', '1', '-copyts', ...(ss !== undefined ? ['-ss', ss.toFixed(6)] : [])],
-    outputOptions: ['-map', '0:v:0', '-vsync', '0', '-vf', `showinfo,scale=${info.width}:${info.height}:flags=bilinear,format=rgb24`, '-sws_flags', 'bilinear', '-frames:v', String(last - first + 1), '-f', 'rawvideo', '-pix_fmt', 'rgb24'],
+    outputOptions: [
+      '-map',
+      '0:v:0',
+      '-vsync',
+      '0',
+      '-vf',
+      `showinfo,scale=${info.width}:${info.height}:flags=bilinear,format=rgb24`,
+      '-sws_flags',
+      'bilinear',
+      '-frames:v',
+      String(last - first + 1),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+    ],
     stderrLines: 0,
   });
   const fb = info.width * info.height * 3;

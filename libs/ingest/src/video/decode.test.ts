@@ -18,19 +18,46 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { label: 'h264 mp4 keyint 250 (B-frames) 30 fps', seekable: true, make: (d) => encodeVideo(d, { name: 'h264-g250.mp4', source: SRC30, encode: ['-c:v', 'libx264', '-g', '250', '-pix_fmt', 'yuv420p'] }) },
+  {
+    label: 'h264 mp4 keyint 250 (B-frames) 30 fps',
+    seekable: true,
+    make: (d) => encodeVideo(d, { name: 'h264-g250.mp4', source: SRC30, encode: ['-c:v', 'libx264', '-g', '250', '-pix_fmt', 'yuv420p'] }),
+  },
   {
     label: 'h264 mp4 keyint 12 at 30000/1001 fps',
     seekable: true,
-    make: (d) => encodeVideo(d, { name: 'h264-g12-ntsc.mp4', source: 'testsrc=size=64x48:rate=30000/1001:duration=3', encode: ['-c:v', 'libx264', '-g', '12', '-pix_fmt', 'yuv420p'] }),
+    make: (d) =>
+      encodeVideo(d, {
+        name: 'h264-g12-ntsc.mp4',
+        source: 'testsrc=size=64x48:rate=30000/1001:duration=3',
+        encode: ['-c:v', 'libx264', '-g', '12', '-pix_fmt', 'yuv420p'],
+      }),
   },
-  { label: 'vp9 webm 30 fps', seekable: true, make: (d) => encodeVideo(d, { name: 'vp9.webm', source: SRC30, encode: ['-c:v', 'libvpx-vp9', '-g', '30', '-b:v', '200k', '-deadline', 'realtime', '-cpu-used', '8'] }) },
+  {
+    label: 'vp9 webm 30 fps',
+    seekable: true,
+    make: (d) =>
+      encodeVideo(d, {
+        name: 'vp9.webm',
+        source: SRC30,
+        encode: ['-c:v', 'libvpx-vp9', '-g', '30', '-b:v', '200k', '-deadline', 'realtime', '-cpu-used', '8'],
+      }),
+  },
   {
     label: 'vp8 webm 25 fps with alt-ref frames',
     seekable: true,
-    make: (d) => encodeVideo(d, { name: 'vp8.webm', source: 'testsrc=size=64x48:rate=25:duration=3', encode: ['-c:v', 'libvpx', '-g', '30', '-b:v', '200k', '-auto-alt-ref', '1', '-lag-in-frames', '16'] }),
+    make: (d) =>
+      encodeVideo(d, {
+        name: 'vp8.webm',
+        source: 'testsrc=size=64x48:rate=25:duration=3',
+        encode: ['-c:v', 'libvpx', '-g', '30', '-b:v', '200k', '-auto-alt-ref', '1', '-lag-in-frames', '16'],
+      }),
   },
-  { label: 'mpeg4 (xvid) avi 30 fps', seekable: true, make: (d) => encodeVideo(d, { name: 'xvid.avi', source: SRC30, encode: ['-c:v', 'libxvid', '-g', '30'] }) },
+  {
+    label: 'mpeg4 (xvid) avi 30 fps',
+    seekable: true,
+    make: (d) => encodeVideo(d, { name: 'xvid.avi', source: SRC30, encode: ['-c:v', 'libxvid', '-g', '30'] }),
+  },
   {
     label: 'mpeg4 avi with B-frames (no stored pts: decoded from the start)',
     seekable: false,
@@ -40,7 +67,12 @@ const CASES: Case[] = [
   {
     label: 'hevc (x265) mp4 30 fps',
     seekable: true,
-    make: (d) => encodeVideo(d, { name: 'hevc.mp4', source: SRC30, encode: ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error:keyint=20:crf=18', '-pix_fmt', 'yuv420p'] }),
+    make: (d) =>
+      encodeVideo(d, {
+        name: 'hevc.mp4',
+        source: SRC30,
+        encode: ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error:keyint=20:crf=18', '-pix_fmt', 'yuv420p'],
+      }),
   },
   {
     label: 'h264 mp4 starting at 1.5 s (-output_ts_offset)',
@@ -50,21 +82,35 @@ const CASES: Case[] = [
   {
     label: 'vp9 webm starting at 1.5 s',
     seekable: true,
-    make: (d) => encodeVideo(d, { name: 'offset.webm', source: SRC30, encode: ['-c:v', 'libvpx-vp9', '-g', '20', '-b:v', '200k', '-deadline', 'realtime', '-cpu-used', '8', '-output_ts_offset', '1.5'] }),
+    make: (d) =>
+      encodeVideo(d, {
+        name: 'offset.webm',
+        source: SRC30,
+        encode: ['-c:v', 'libvpx-vp9', '-g', '20', '-b:v', '200k', '-deadline', 'realtime', '-cpu-used', '8', '-output_ts_offset', '1.5'],
+      }),
   },
-  { label: 'h264 mpeg-ts (start 1.4 s + B-frame delay; no index: decoded from the start)', seekable: false, make: (d) => encodeVideo(d, { name: 'h264.ts', source: SRC30, encode: ['-c:v', 'libx264', '-g', '20'] }) },
+  {
+    label: 'h264 mpeg-ts (start 1.4 s + B-frame delay; no index: decoded from the start)',
+    seekable: false,
+    make: (d) => encodeVideo(d, { name: 'h264.ts', source: SRC30, encode: ['-c:v', 'libx264', '-g', '20'] }),
+  },
   {
     label: 'h264 mp4 cut with -ss 1 -c copy (edit list starting mid-GOP)',
     seekable: true,
     make: async (d) => {
-      const src = await encodeVideo(d, { name: 'cut-src.mp4', source: 'testsrc=size=64x48:rate=30000/1001:duration=3', encode: ['-c:v', 'libx264', '-g', '12'] });
+      const src = await encodeVideo(d, {
+        name: 'cut-src.mp4',
+        source: 'testsrc=size=64x48:rate=30000/1001:duration=3',
+        encode: ['-c:v', 'libx264', '-g', '12'],
+      });
       return remux(d, src, 'cut.mp4', ['-ss', '1.0'], []);
     },
   },
   {
     label: 'h264 mp4 with variable frame rate',
     seekable: true,
-    make: (d) => encodeVideo(d, { name: 'vfr.mp4', source: SRC30, encode: ['-vf', "setpts='(N+floor(N/7)*2)/30/TB'", '-vsync', '0', '-c:v', 'libx264', '-g', '20'] }),
+    make: (d) =>
+      encodeVideo(d, { name: 'vfr.mp4', source: SRC30, encode: ['-vf', "setpts='(N+floor(N/7)*2)/30/TB'", '-vsync', '0', '-c:v', 'libx264', '-g', '20'] }),
   },
   {
     label: 'h264 mp4 with frames alternately 0.55 and 1.45 frame periods apart',
@@ -171,7 +217,11 @@ describe('decodeFrames options, scaling, decodeStream and fps resampling', () =>
   ])('scales to %s like decodeAll with the same size', async (_label, size, w, h) => {
     const scaled = await decodeAll(file, { info, size });
     expect([scaled.width, scaled.height, scaled.frames]).toEqual([w, h, info.frames]);
-    for (const indices of [[0, 1, 2], [33, 20, 20, 89], [60, 61, 62, 63, 64, 65, 66, 67]]) {
+    for (const indices of [
+      [0, 1, 2],
+      [33, 20, 20, 89],
+      [60, 61, 62, 63, 64, 65, 66, 67],
+    ]) {
       const got = await decodeFrames(file, indices, { info, size, seek: 'always' });
       expect([got.width, got.height]).toEqual([w, h]);
       expect(firstMismatch(got, scaled, indices)).toBe(-1);

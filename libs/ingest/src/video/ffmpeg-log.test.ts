@@ -43,7 +43,7 @@ describe('parseInputHeader', () => {
   });
 
   it('returns undefined when ffmpeg could not open the file', () => {
-    expect(parseInputHeader("file:/tmp/x.mp4: Invalid data found when processing input\n")).toBeUndefined();
+    expect(parseInputHeader('file:/tmp/x.mp4: Invalid data found when processing input\n')).toBeUndefined();
   });
 });
 

@@ -86,7 +86,8 @@ export async function toIngestError(
   if (err instanceof IngestError || !(err instanceof FfmpegError)) return err;
   const stderr = err.stderr || err.message;
   const make = (kind: IngestErrorKind, reason: string, hint?: string): IngestError => new IngestError(kind, file, reason, hint);
-  if (err.stoppedBy) return make('interrupted', `ffmpeg was stopped by ${err.stoppedBy} before it finished`, 'nothing is known to be wrong with the file; run again');
+  if (err.stoppedBy)
+    return make('interrupted', `ffmpeg was stopped by ${err.stoppedBy} before it finished`, 'nothing is known to be wrong with the file; run again');
   if (/No such file or directory/.test(stderr)) return make('missing-file', 'file disappeared while reading it', 'check the path');
   if (/matches no streams/.test(stderr)) {
     return make('no-video-stream', 'file has no video stream', 'it holds only audio or other data; drop it from the manifest');

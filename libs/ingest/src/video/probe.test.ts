@@ -28,9 +28,7 @@ describe('probeVideo', () => {
       await encodeVideo(tmp.dir, { name: 'b.webm', source: 'testsrc=size=80x60:rate=25:duration=2', encode: ['-c:v', 'libvpx', '-b:v', '100k'] }),
     );
     expect(vp8).toMatchObject({ codec: 'vp8', fps: 25, frames: 50, width: 80, height: 60, seekable: true });
-    const mjpeg = await probeVideo(
-      await encodeVideo(tmp.dir, { name: 'c.mkv', source: 'testsrc=size=48x64:rate=24:duration=1', encode: ['-c:v', 'mjpeg'] }),
-    );
+    const mjpeg = await probeVideo(await encodeVideo(tmp.dir, { name: 'c.mkv', source: 'testsrc=size=48x64:rate=24:duration=1', encode: ['-c:v', 'mjpeg'] }));
     expect(mjpeg).toMatchObject({ codec: 'mjpeg', fps: 24, frames: 24, width: 48, height: 64 });
   });
 
@@ -52,14 +50,22 @@ describe('probeVideo', () => {
   });
 
   it('counts by decoding when the container stores no presentation times (AVI with B-frames), and marks it unseekable', async () => {
-    const file = await encodeVideo(tmp.dir, { name: 'bf.avi', source: 'testsrc=size=64x48:rate=30:duration=2', encode: ['-c:v', 'mpeg4', '-bf', '2', '-vtag', 'DX50'] });
+    const file = await encodeVideo(tmp.dir, {
+      name: 'bf.avi',
+      source: 'testsrc=size=64x48:rate=30:duration=2',
+      encode: ['-c:v', 'mpeg4', '-bf', '2', '-vtag', 'DX50'],
+    });
     const info = await probeVideo(file);
     expect(info).toMatchObject({ countedBy: 'decode', seekable: false, codec: 'mpeg4' });
     expect(info.frames).toBe((await decodeAll(file, { info })).frames);
   });
 
   it('countBy decode agrees with the packet count and timestamps on a sound file', async () => {
-    const file = await encodeVideo(tmp.dir, { name: 'd.webm', source: 'testsrc=size=64x48:rate=30:duration=2', encode: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8'] });
+    const file = await encodeVideo(tmp.dir, {
+      name: 'd.webm',
+      source: 'testsrc=size=64x48:rate=30:duration=2',
+      encode: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8'],
+    });
     const byPackets = await probeVideo(file);
     const byDecode = await probeVideo(file, { countBy: 'decode' });
     expect(byDecode.countedBy).toBe('decode');

@@ -15,13 +15,38 @@ type AnyValues = Float32Array | Int32Array | Uint8Array;
 /** The functions of `libs/nas/native/src/addon.cc`; shapes are channels-last, see there. */
 export interface TorchAddon {
   conv2d(x: F32, xs: Shape4, w: F32, ws: Shape4, y: F32, ys: Shape4, stride: Pair, pad: Pair, dilation: Pair, groups: number): void;
-  conv2dBackward(dy: F32, dys: Shape4, x: F32, xs: Shape4, w: F32, ws: Shape4, dx: F32 | null, dw: F32 | null, stride: Pair, pad: Pair, dilation: Pair, groups: number): void;
+  conv2dBackward(
+    dy: F32,
+    dys: Shape4,
+    x: F32,
+    xs: Shape4,
+    w: F32,
+    ws: Shape4,
+    dx: F32 | null,
+    dw: F32 | null,
+    stride: Pair,
+    pad: Pair,
+    dilation: Pair,
+    groups: number,
+  ): void;
   avgPool(x: F32, xs: Shape4, y: F32, ys: Shape4, kernel: Pair, stride: Pair, pad: Pair): void;
   avgPoolBackward(dy: F32, dys: Shape4, x: F32, xs: Shape4, dx: F32, kernel: Pair, stride: Pair, pad: Pair): void;
   maxPool(x: F32, xs: Shape4, y: F32, ys: Shape4, kernel: Pair, stride: Pair, pad: Pair): void;
   maxPoolBackward(dy: F32, dys: Shape4, x: F32, xs: Shape4, dx: F32, kernel: Pair, stride: Pair, pad: Pair): void;
   batchNorm(x: F32, rows: number, channels: number, gamma: F32 | null, beta: F32 | null, y: F32, mean: F32, invstd: F32, eps: number): void;
-  batchNormBackward(dy: F32, x: F32, rows: number, channels: number, mean: F32, invstd: F32, gamma: F32 | null, dx: F32, dgamma: F32 | null, dbeta: F32 | null, eps: number): void;
+  batchNormBackward(
+    dy: F32,
+    x: F32,
+    rows: number,
+    channels: number,
+    mean: F32,
+    invstd: F32,
+    gamma: F32 | null,
+    dx: F32,
+    dgamma: F32 | null,
+    dbeta: F32 | null,
+    eps: number,
+  ): void;
   unary(op: string, x: AnyValues, shape: Shape4, y: AnyValues): void;
   binary(op: string, a: AnyValues, as: Shape4, b: AnyValues, bs: Shape4, y: AnyValues, ys: Shape4): void;
   reduce(op: string, x: AnyValues, xs: Shape4, axes: readonly number[], y: AnyValues): void;
@@ -43,7 +68,6 @@ export interface TorchAddon {
   parallelMin(n?: number): number;
   version(): { torch: string; config: string };
 }
-
 
 /** `libs/nas/native/build/Release/pvnas_torch.node`, or `PVNAS_TORCH_ADDON`. */
 export function addonPath(): string {

@@ -24,7 +24,9 @@ describe('selectBackend', () => {
   it('a forced backend is used, or refused with the reason and what to do', async () => {
     expect((await selectBackend({ backend: 'wasm', log: null })).tfjsBackend).toBe('wasm');
     expect((await selectBackend({ backend: 'cpu', log: null })).name).toBe('cpu');
-    await expect(selectBackend({ backend: 'tensorflow-gpu', log: null })).rejects.toThrow(/tensorflow-gpu: @tensorflow\/tfjs-node-gpu: not installed.*--backend/);
+    await expect(selectBackend({ backend: 'tensorflow-gpu', log: null })).rejects.toThrow(
+      /tensorflow-gpu: @tensorflow\/tfjs-node-gpu: not installed.*--backend/,
+    );
   });
 
   it('reads PVNAS_BACKEND and rejects unknown names', async () => {

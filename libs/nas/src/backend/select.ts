@@ -70,7 +70,12 @@ async function attempt(name: BackendName, threads: number): Promise<Attempt> {
       if (!load.ok) return { ok: false, reason: load.reason };
       registerTorchBackend(load.addon, threads);
       if (!(await activate(TORCH_BACKEND))) return { ok: false, reason: 'the torch backend does not start' };
-      return { ok: true, tfjsBackend: TORCH_BACKEND, versions: { libtorch: load.addon.version().torch, 'tfjs-backend-cpu': version_cpu }, threads: load.addon.threads() };
+      return {
+        ok: true,
+        tfjsBackend: TORCH_BACKEND,
+        versions: { libtorch: load.addon.version().torch, 'tfjs-backend-cpu': version_cpu },
+        threads: load.addon.threads(),
+      };
     }
     case 'wasm': {
       try {
@@ -118,9 +123,16 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
       versions: { 'tfjs-core': tf.version_core, ...r.versions },
       skipped,
     };
-    log?.(`backend: ${name} (${Object.entries(info.versions).map(([k, v]) => `${k} ${v}`).join(', ')}; ${info.threads} thread${info.threads === 1 ? '' : 's'})` +
-      (skipped.length ? `; passed over ${skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : ''));
+    log?.(
+      `backend: ${name} (${Object.entries(info.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; ${info.threads} thread${info.threads === 1 ? '' : 's'})` +
+        (skipped.length ? `; passed over ${skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : ''),
+    );
     return info;
   }
-  throw new Error(`backend ${requested}: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}` + (requested === 'auto' ? '' : ' (choose another with --backend, or auto)'));
+  throw new Error(
+    `backend ${requested}: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}` +
+      (requested === 'auto' ? '' : ' (choose another with --backend, or auto)'),
+  );
 }

@@ -20,7 +20,12 @@ const toT = (a: Arr): tf.Tensor => tf.tensor(Float32Array.from(a.data), a.shape)
 function inputGradient(op: (x: tf.Tensor) => tf.Tensor, ref: (x: Arr) => Arr, x: Arr): { ours: Float32Array; numeric: Float64Array } {
   const r = randomArr(ref(x).shape, 99).data;
   const numeric = numericGradients(([xa]) => dot(ref(xa), r), [x])[0];
-  const ours = tf.tidy(() => tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(op(xi), tf.tensor(Float32Array.from(r), ref(x).shape))))(toT(x)).dataSync() as Float32Array);
+  const ours = tf.tidy(
+    () =>
+      tf
+        .grad((xi: tf.Tensor) => tf.sum(tf.mul(op(xi), tf.tensor(Float32Array.from(r), ref(x).shape))))(toT(x))
+        .dataSync() as Float32Array,
+  );
   return { ours, numeric };
 }
 
@@ -37,7 +42,9 @@ describe('tfjs defects and how our op layer avoids them', () => {
     const w = tf.randomNormal([3, 3, 2, 2]) as tf.Tensor4D;
     const dw = tf.randomNormal([3, 3, 2, 1]) as tf.Tensor4D;
     expect(() => tf.grad((wi: tf.Tensor) => tf.sum(tf.conv2d(x, wi as tf.Tensor4D, 1, 'same')))(w)).toThrow(/Conv2DBackpropFilter.*not registered/);
-    expect(() => tf.grad((xi: tf.Tensor) => tf.sum(tf.depthwiseConv2d(xi as tf.Tensor4D, dw, 1, 'same')))(x)).toThrow(/DepthwiseConv2dNativeBackpropInput.*not registered/);
+    expect(() => tf.grad((xi: tf.Tensor) => tf.sum(tf.depthwiseConv2d(xi as tf.Tensor4D, dw, 1, 'same')))(x)).toThrow(
+      /DepthwiseConv2dNativeBackpropInput.*not registered/,
+    );
     const g = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D)))([x, w]);
     expect(g.map((t) => t.shape)).toEqual([x.shape, w.shape]);
   });
@@ -46,9 +53,17 @@ describe('tfjs defects and how our op layer avoids them', () => {
     await selectBackend({ backend: 'wasm', log: null });
     const x = randomArr([2, 6, 6, 3], 17);
     const a = { kernel: [3, 3] as [number, number], stride: [1, 1] as [number, number], pad: [1, 1] as [number, number] };
-    const stock = inputGradient((xi) => tf.maxPool(xi as tf.Tensor4D, 3, 1, 'same'), (xa) => maxPoolRef(xa, a), x);
+    const stock = inputGradient(
+      (xi) => tf.maxPool(xi as tf.Tensor4D, 3, 1, 'same'),
+      (xa) => maxPoolRef(xa, a),
+      x,
+    );
     expect(maxRelError(stock.ours, stock.numeric)).toBeGreaterThan(1e-2);
-    const ours = inputGradient((xi) => maxPool2d(xi as tf.Tensor4D), (xa) => maxPoolRef(xa, a), x);
+    const ours = inputGradient(
+      (xi) => maxPool2d(xi as tf.Tensor4D),
+      (xa) => maxPoolRef(xa, a),
+      x,
+    );
     expect(maxRelError(ours.ours, ours.numeric)).toBeLessThan(1e-4);
   });
 
@@ -69,7 +84,11 @@ describe('tfjs defects and how our op layer avoids them', () => {
     const w = randomArr([3, 1, 1, 3, 2], 32); // [kt, kh, kw, Cin, Cout] for conv3d
     const wT = tf.tensor(Float32Array.from(w.data), [3, 1, 3, 2]) as tf.Tensor4D;
     const ref = (xa: Arr): Arr => {
-      const y = conv2dRef({ data: xa.data, shape: [2, 4, 9, 3] }, { data: w.data, shape: [3, 1, 3, 2] }, { stride: [1, 1], pad: [1, 0], dilation: [1, 1], groups: 1 });
+      const y = conv2dRef(
+        { data: xa.data, shape: [2, 4, 9, 3] },
+        { data: w.data, shape: [3, 1, 3, 2] },
+        { stride: [1, 1], pad: [1, 0], dilation: [1, 1], groups: 1 },
+      );
       return { data: y.data, shape: [2, 4, 3, 3, 2] };
     };
     const stock = inputGradient((xi) => tf.conv3d(xi as tf.Tensor5D, tf.tensor(Float32Array.from(w.data), [3, 1, 1, 3, 2]) as tf.Tensor5D, 1, 'same'), ref, x);
@@ -97,7 +116,8 @@ describe('tfjs defects and how our op layer avoids them', () => {
       const a2 = tf.randomNormal([3, 6], 0, 1, 'float32', 5) as tf.Tensor2D;
       const w2 = w.reshape<tf.Tensor2D>([6, 4]);
       const got = linear(a2, w2).dataSync();
-      const A = a2.dataSync(), B = w2.dataSync();
+      const A = a2.dataSync(),
+        B = w2.dataSync();
       const want = new Float64Array(12);
       for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 6; k++) want[i * 4 + j] += A[i * 6 + k] * B[k * 4 + j];
       expect(maxRelError(got, want)).toBeLessThan(1e-5);
@@ -108,9 +128,17 @@ describe('tfjs defects and how our op layer avoids them', () => {
     await selectBackend({ backend, log: null });
     const x = randomArr([1, 5, 5, 2], 41);
     const a = { kernel: [3, 3] as [number, number], stride: [1, 1] as [number, number], pad: [1, 1] as [number, number] };
-    const stock = inputGradient((xi) => tf.avgPool(xi as tf.Tensor4D, 3, 1, 'same'), (xa) => avgPoolRef(xa, a), x);
+    const stock = inputGradient(
+      (xi) => tf.avgPool(xi as tf.Tensor4D, 3, 1, 'same'),
+      (xa) => avgPoolRef(xa, a),
+      x,
+    );
     expect(maxRelError(stock.ours, stock.numeric)).toBeGreaterThan(0.05);
-    const ours = inputGradient((xi) => avgPool2d(xi as tf.Tensor4D), (xa) => avgPoolRef(xa, a), x);
+    const ours = inputGradient(
+      (xi) => avgPool2d(xi as tf.Tensor4D),
+      (xa) => avgPoolRef(xa, a),
+      x,
+    );
     expect(maxRelError(ours.ours, ours.numeric)).toBeLessThan(1e-4);
   });
 
@@ -128,10 +156,15 @@ describe('tfjs defects and how our op layer avoids them', () => {
     const x = tf.randomNormal([1, 7, 7, 2]) as tf.Tensor4D;
     const w = tf.randomNormal([3, 3, 2, 1]) as tf.Tensor4D;
     expect(() => tf.grad((xi: tf.Tensor) => tf.sum(tf.depthwiseConv2d(xi as tf.Tensor4D, w, 1, 'same', 'NHWC', 2)))(x)).toThrow(/dilation/);
-    const xa = randomArr([1, 7, 7, 2], 51), wa = randomArr([3, 3, 1, 2], 52);
+    const xa = randomArr([1, 7, 7, 2], 51),
+      wa = randomArr([3, 3, 1, 2], 52);
     const attrs = { stride: [1, 1] as [number, number], pad: [2, 2] as [number, number], dilation: [2, 2] as [number, number], groups: 2 };
     const wT = toT(wa) as tf.Tensor4D;
-    const ours = inputGradient((xi) => conv2d(xi as tf.Tensor4D, wT, { dilation: 2, groups: 2 }), (xr) => conv2dRef(xr, wa, attrs), xa);
+    const ours = inputGradient(
+      (xi) => conv2d(xi as tf.Tensor4D, wT, { dilation: 2, groups: 2 }),
+      (xr) => conv2dRef(xr, wa, attrs),
+      xa,
+    );
     expect(maxRelError(ours.ours, ours.numeric)).toBeLessThan(1e-4);
   });
 });

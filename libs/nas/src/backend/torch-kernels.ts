@@ -2,7 +2,19 @@
  * The kernels of the `torch` backend (torch-backend.ts) and its registration: our kernels of kernel-names.ts
  * computed by libtorch through the native addon, in place on the cpu backend's Float32Arrays.
  */
-import { cast, engine, getKernelsForBackend, mul, step, registerBackend, registerGradient, registerKernel, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  cast,
+  engine,
+  getKernelsForBackend,
+  mul,
+  step,
+  registerBackend,
+  registerGradient,
+  registerKernel,
+  type NamedAttrMap,
+  type Tensor,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TorchAddon } from './addon';
 import { torchStockKernels } from './torch-stock-kernels';
@@ -69,8 +81,20 @@ function poolGrad(fn: TorchAddon['avgPoolBackward'], { inputs: { dy, x }, attrs,
 function kernels(addon: TorchAddon): Record<string, KernelFn> {
   const batchNorm = ({ x, gamma, beta }: Inputs, attrs: NamedAttrMap, backend: MathBackendCPU): TensorInfo[] => {
     const [P, C] = x!.shape;
-    const y = out(backend, [P, C]), mean = out(backend, [C]), invstd = out(backend, [C]);
-    addon.batchNorm(f32(backend, x, 'x'), P, C, gamma ? f32(backend, gamma, 'gamma') : null, beta ? f32(backend, beta, 'beta') : null, y.values, mean.values, invstd.values, attrs.eps as number);
+    const y = out(backend, [P, C]),
+      mean = out(backend, [C]),
+      invstd = out(backend, [C]);
+    addon.batchNorm(
+      f32(backend, x, 'x'),
+      P,
+      C,
+      gamma ? f32(backend, gamma, 'gamma') : null,
+      beta ? f32(backend, beta, 'beta') : null,
+      y.values,
+      mean.values,
+      invstd.values,
+      attrs.eps as number,
+    );
     return [y.info(), mean.info(), invstd.info()];
   };
   const termsOf = (inputs: Inputs, n: number): TensorInfo[] => Array.from({ length: n }, (_, k) => inputs[`y${k}`]!);
@@ -84,7 +108,12 @@ function kernels(addon: TorchAddon): Record<string, KernelFn> {
       ({ inputs, attrs, backend }) => {
         const ys = termsOf(inputs, n);
         const y = out(backend, [...ys[0].shape]);
-        addon.weightedSum(ys.map((t, k) => f32(backend, t, `y${k}`)), ys[0].shape, weightsAt(backend, inputs.w, attrs.indices as number[]), y.values);
+        addon.weightedSum(
+          ys.map((t, k) => f32(backend, t, `y${k}`)),
+          ys[0].shape,
+          weightsAt(backend, inputs.w, attrs.indices as number[]),
+          y.values,
+        );
         return y.info();
       },
     ]),
@@ -96,7 +125,14 @@ function kernels(addon: TorchAddon): Record<string, KernelFn> {
       const ys = termsOf(inputs, indices.length);
       const dys = ys.map((t) => out(backend, [...t.shape]));
       const dwTerms = out(backend, [indices.length]);
-      addon.weightedSumBackward(f32(backend, inputs.dy, 'dy'), ys.map((t, k) => f32(backend, t, `y${k}`)), ys[0].shape, weightsAt(backend, inputs.w, indices), dys.map((d) => d.values), dwTerms.values);
+      addon.weightedSumBackward(
+        f32(backend, inputs.dy, 'dy'),
+        ys.map((t, k) => f32(backend, t, `y${k}`)),
+        ys[0].shape,
+        weightsAt(backend, inputs.w, indices),
+        dys.map((d) => d.values),
+        dwTerms.values,
+      );
       const dw = out(backend, [...inputs.w!.shape]);
       dw.values.fill(0);
       indices.forEach((i, k) => (dw.values[i] += dwTerms.values[k]));
@@ -117,7 +153,20 @@ function kernels(addon: TorchAddon): Record<string, KernelFn> {
       const a = attrs as unknown as Conv2dAttrs;
       const dx = out(backend, [...x!.shape]);
       const dw = out(backend, [...w!.shape]);
-      addon.conv2dBackward(f32(backend, dy, 'dy'), dy!.shape, f32(backend, x, 'x'), x!.shape, f32(backend, w, 'w'), w!.shape, dx.values, dw.values, a.stride, a.pad, a.dilation, a.groups);
+      addon.conv2dBackward(
+        f32(backend, dy, 'dy'),
+        dy!.shape,
+        f32(backend, x, 'x'),
+        x!.shape,
+        f32(backend, w, 'w'),
+        w!.shape,
+        dx.values,
+        dw.values,
+        a.stride,
+        a.pad,
+        a.dilation,
+        a.groups,
+      );
       return [dx.info(), dw.info()];
     },
     [PVNAS_AVG_POOL]: (args) => pool(addon.avgPool, args),
@@ -131,8 +180,17 @@ function kernels(addon: TorchAddon): Record<string, KernelFn> {
       const dx = out(backend, [P, C]);
       const affine = gamma ? { dgamma: out(backend, [C]), dbeta: out(backend, [C]) } : undefined;
       addon.batchNormBackward(
-        f32(backend, dy, 'dy'), f32(backend, x, 'x'), P, C, f32(backend, mean, 'mean'), f32(backend, invstd, 'invstd'),
-        gamma ? f32(backend, gamma, 'gamma') : null, dx.values, affine?.dgamma.values ?? null, affine?.dbeta.values ?? null, attrs.eps as number,
+        f32(backend, dy, 'dy'),
+        f32(backend, x, 'x'),
+        P,
+        C,
+        f32(backend, mean, 'mean'),
+        f32(backend, invstd, 'invstd'),
+        gamma ? f32(backend, gamma, 'gamma') : null,
+        dx.values,
+        affine?.dgamma.values ?? null,
+        affine?.dbeta.values ?? null,
+        attrs.eps as number,
       );
       return affine ? [dx.info(), affine.dgamma.info(), affine.dbeta.info()] : [dx.info()];
     },

@@ -11,7 +11,12 @@ import type { TorchAddon } from './addon';
 import type { TorchBackend } from './torch-backend';
 
 type Values = Float32Array | Int32Array | Uint8Array;
-type Native = (args: { inputs: TensorInfo[]; named: Record<string, TensorInfo>; attrs: NamedAttrMap; backend: MathBackendCPU }) => TensorInfo | TensorInfo[] | null;
+type Native = (args: {
+  inputs: TensorInfo[];
+  named: Record<string, TensorInfo>;
+  attrs: NamedAttrMap;
+  backend: MathBackendCPU;
+}) => TensorInfo | TensorInfo[] | null;
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const NATIVE_DTYPES = new Set<DataType>(['float32', 'int32', 'bool']);
@@ -30,23 +35,56 @@ const allFloat = (ts: TensorInfo[]): boolean => ts.every((t) => t.dtype === 'flo
 
 function natives(addon: TorchAddon): Record<string, Native> {
   const table: Record<string, Native> = {};
-  const binary = (op: string, outDtype?: DataType): Native => ({ named: { a, b }, backend }) => {
-    const sameNumeric = a.dtype === b.dtype && (a.dtype === 'float32' || (outDtype === 'bool' && a.dtype === 'int32'));
-    if (!sameNumeric) return null;
-    const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    return output(backend, shape, outDtype ?? 'float32', (y) => addon.binary(op, values(backend, a), a.shape, values(backend, b), b.shape, y, shape));
-  };
-  const unary = (op: string): Native => ({ named: { x }, attrs, backend }) => {
-    if (x.dtype !== 'float32' || (op === 'step' && (attrs.alpha ?? 0) !== 0)) return null;
-    return output(backend, [...x.shape], 'float32', (y) => addon.unary(op, values(backend, x), x.shape, y));
-  };
-  for (const [name, op] of [['Add', 'add'], ['Sub', 'sub'], ['Multiply', 'mul'], ['RealDiv', 'div'], ['Maximum', 'maximum'], ['Minimum', 'minimum'], ['Pow', 'pow'], ['SquaredDifference', 'sqdiff']]) {
+  const binary =
+    (op: string, outDtype?: DataType): Native =>
+    ({ named: { a, b }, backend }) => {
+      const sameNumeric = a.dtype === b.dtype && (a.dtype === 'float32' || (outDtype === 'bool' && a.dtype === 'int32'));
+      if (!sameNumeric) return null;
+      const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      return output(backend, shape, outDtype ?? 'float32', (y) => addon.binary(op, values(backend, a), a.shape, values(backend, b), b.shape, y, shape));
+    };
+  const unary =
+    (op: string): Native =>
+    ({ named: { x }, attrs, backend }) => {
+      if (x.dtype !== 'float32' || (op === 'step' && (attrs.alpha ?? 0) !== 0)) return null;
+      return output(backend, [...x.shape], 'float32', (y) => addon.unary(op, values(backend, x), x.shape, y));
+    };
+  for (const [name, op] of [
+    ['Add', 'add'],
+    ['Sub', 'sub'],
+    ['Multiply', 'mul'],
+    ['RealDiv', 'div'],
+    ['Maximum', 'maximum'],
+    ['Minimum', 'minimum'],
+    ['Pow', 'pow'],
+    ['SquaredDifference', 'sqdiff'],
+  ]) {
     table[name] = binary(op);
   }
-  for (const [name, op] of [['Equal', 'equal'], ['NotEqual', 'notEqual'], ['Greater', 'greater'], ['GreaterEqual', 'greaterEqual'], ['Less', 'less'], ['LessEqual', 'lessEqual']]) {
+  for (const [name, op] of [
+    ['Equal', 'equal'],
+    ['NotEqual', 'notEqual'],
+    ['Greater', 'greater'],
+    ['GreaterEqual', 'greaterEqual'],
+    ['Less', 'less'],
+    ['LessEqual', 'lessEqual'],
+  ]) {
     table[name] = binary(op, 'bool');
   }
-  for (const [name, op] of [['Relu', 'relu'], ['Exp', 'exp'], ['Log', 'log'], ['Sqrt', 'sqrt'], ['Rsqrt', 'rsqrt'], ['Square', 'square'], ['Neg', 'neg'], ['Abs', 'abs'], ['Reciprocal', 'reciprocal'], ['Sigmoid', 'sigmoid'], ['Tanh', 'tanh'], ['Step', 'step']]) {
+  for (const [name, op] of [
+    ['Relu', 'relu'],
+    ['Exp', 'exp'],
+    ['Log', 'log'],
+    ['Sqrt', 'sqrt'],
+    ['Rsqrt', 'rsqrt'],
+    ['Square', 'square'],
+    ['Neg', 'neg'],
+    ['Abs', 'abs'],
+    ['Reciprocal', 'reciprocal'],
+    ['Sigmoid', 'sigmoid'],
+    ['Tanh', 'tanh'],
+    ['Step', 'step'],
+  ]) {
     table[name] = unary(op);
   }
   table.Cast = ({ named: { x }, attrs, backend }) => {
@@ -55,30 +93,49 @@ function natives(addon: TorchAddon): Record<string, Native> {
     if (dtype === x.dtype || !NATIVE_DTYPES.has(x.dtype) || !NATIVE_DTYPES.has(dtype)) return null;
     return output(backend, [...x.shape], dtype, (y) => addon.unary('copy', values(backend, x), x.shape, y));
   };
-  const reduce = (op: string): Native => ({ named: { x }, attrs, backend }) => {
-    if (x.dtype !== 'float32') return null;
-    const axes = util.parseAxisParam((attrs.axis ?? attrs.reductionIndices) as number | number[], x.shape); // Max calls it reductionIndices
-    if (axes.length === 0) return null;
-    const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-    const shape = attrs.keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
-    return output(backend, shape, 'float32', (y) => addon.reduce(op, values(backend, x), x.shape, axes, y));
-  };
-  for (const [name, op] of [['Sum', 'sum'], ['Mean', 'mean'], ['Max', 'max'], ['Min', 'min']]) table[name] = reduce(op);
+  const reduce =
+    (op: string): Native =>
+    ({ named: { x }, attrs, backend }) => {
+      if (x.dtype !== 'float32') return null;
+      const axes = util.parseAxisParam((attrs.axis ?? attrs.reductionIndices) as number | number[], x.shape); // Max calls it reductionIndices
+      if (axes.length === 0) return null;
+      const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+      const shape = attrs.keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
+      return output(backend, shape, 'float32', (y) => addon.reduce(op, values(backend, x), x.shape, axes, y));
+    };
+  for (const [name, op] of [
+    ['Sum', 'sum'],
+    ['Mean', 'mean'],
+    ['Max', 'max'],
+    ['Min', 'min'],
+  ])
+    table[name] = reduce(op);
   table.AddN = ({ inputs, backend }) => {
     if (!allFloat(inputs) || inputs.some((t) => !util.arraysEqual(t.shape, inputs[0].shape))) return null;
-    return output(backend, [...inputs[0].shape], 'float32', (y) => addon.addN(inputs.map((t) => values(backend, t) as Float32Array), inputs[0].shape, y as Float32Array));
+    return output(backend, [...inputs[0].shape], 'float32', (y) =>
+      addon.addN(
+        inputs.map((t) => values(backend, t) as Float32Array),
+        inputs[0].shape,
+        y as Float32Array,
+      ),
+    );
   };
   table.Transpose = ({ named: { x }, attrs, backend }) => {
     if (!NATIVE_DTYPES.has(x.dtype)) return null;
     const perm = attrs.perm as number[];
-    return output(backend, perm.map((p) => x.shape[p]), x.dtype, (y) => addon.transpose(values(backend, x), x.shape, perm, y));
+    return output(
+      backend,
+      perm.map((p) => x.shape[p]),
+      x.dtype,
+      (y) => addon.transpose(values(backend, x), x.shape, perm, y),
+    );
   };
   table.Slice = ({ named: { x }, attrs, backend }) => {
     if (!NATIVE_DTYPES.has(x.dtype)) return null;
     const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]);
     return output(backend, size, x.dtype, (y) => addon.slice(values(backend, x), x.shape, begin, size, y));
   };
- // the gradient of concat: one native slice per part (the cpu kernel copies element by element)
+  // the gradient of concat: one native slice per part (the cpu kernel copies element by element)
   table.SplitV = ({ named: { x }, attrs, backend }) => {
     if (!NATIVE_DTYPES.has(x.dtype)) return null;
     const axis = util.parseAxisParam(attrs.axis as number, x.shape)[0];
@@ -96,14 +153,34 @@ function natives(addon: TorchAddon): Record<string, Native> {
     const paddings = attrs.paddings as Array<[number, number]>;
     const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
     return output(backend, shape, 'float32', (y) =>
-      addon.pad(values(backend, x), x.shape, paddings.map((p) => p[0]), paddings.map((p) => p[1]), attrs.constantValue as number, y, shape));
+      addon.pad(
+        values(backend, x),
+        x.shape,
+        paddings.map((p) => p[0]),
+        paddings.map((p) => p[1]),
+        attrs.constantValue as number,
+        y,
+        shape,
+      ),
+    );
   };
   table.Concat = ({ inputs, attrs, backend }) => {
     const parts = inputs.filter((t) => sizeOf(t.shape) > 0);
     if (parts.length < 2 || !parts.every((t) => t.dtype === parts[0].dtype && NATIVE_DTYPES.has(t.dtype))) return null;
     const axis = util.parseAxisParam(attrs.axis as number, parts[0].shape)[0];
-    const shape = backend_util.computeOutShape(parts.map((t) => t.shape), axis);
-    return output(backend, shape, parts[0].dtype, (y) => addon.concat(parts.map((t) => values(backend, t)), parts.map((t) => t.shape), axis, y, shape));
+    const shape = backend_util.computeOutShape(
+      parts.map((t) => t.shape),
+      axis,
+    );
+    return output(backend, shape, parts[0].dtype, (y) =>
+      addon.concat(
+        parts.map((t) => values(backend, t)),
+        parts.map((t) => t.shape),
+        axis,
+        y,
+        shape,
+      ),
+    );
   };
   table.Reverse = ({ named: { x }, attrs, backend }) => {
     if (!NATIVE_DTYPES.has(x.dtype)) return null;
@@ -123,7 +200,9 @@ function natives(addon: TorchAddon): Record<string, Native> {
     const M = ta ? a.shape[2] : a.shape[1];
     const N = tb ? b.shape[1] : b.shape[2];
     const shape = [Math.max(a.shape[0], b.shape[0]), M, N];
-    return output(backend, shape, 'float32', (y) => addon.batchMatMul(values(backend, a) as Float32Array, a.shape, values(backend, b) as Float32Array, b.shape, ta, tb, y as Float32Array, shape));
+    return output(backend, shape, 'float32', (y) =>
+      addon.batchMatMul(values(backend, a) as Float32Array, a.shape, values(backend, b) as Float32Array, b.shape, ta, tb, y as Float32Array, shape),
+    );
   };
   table.Softmax = ({ named: { logits }, attrs, backend }) => {
     const dim = attrs.dim as number;
@@ -132,7 +211,9 @@ function natives(addon: TorchAddon): Record<string, Native> {
   };
   table.Select = ({ named: { condition, t, e }, backend }) => {
     if (condition.dtype !== 'bool' || !allFloat([t, e]) || !util.arraysEqual(t.shape, e.shape)) return null;
-    return output(backend, [...t.shape], 'float32', (y) => addon.select(values(backend, condition), condition.shape, values(backend, t), values(backend, e), t.shape, y));
+    return output(backend, [...t.shape], 'float32', (y) =>
+      addon.select(values(backend, condition), condition.shape, values(backend, t), values(backend, e), t.shape, y),
+    );
   };
   return table;
 }

@@ -34,7 +34,17 @@ export class DerivedCell {
   readonly multiplier: number;
 
   /** Strides as SearchCell's: `temporalStride` of this cell when it reduces, `prevTemporalStride` of the previous one. */
-  constructor(p: Params, readonly type: CellType, private readonly genotype: CellGenotype, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean, temporalStride = 1, prevTemporalStride = 1) {
+  constructor(
+    p: Params,
+    readonly type: CellType,
+    private readonly genotype: CellGenotype,
+    Cpp: number,
+    Cp: number,
+    readonly C: number,
+    reductionPrev: boolean,
+    temporalStride = 1,
+    prevTemporalStride = 1,
+  ) {
     this.reduction = isReduction(type);
     this.preprocess0 = cellInput0(p.scope('preprocess0'), Cpp, C, true, reductionPrev, prevTemporalStride);
     this.preprocess1 = new ReLUConvBN(p.scope('preprocess1'), Cp, C, true);
@@ -64,6 +74,9 @@ export class DerivedCell {
       const [a, b] = [this.ops[2 * node], this.ops[2 * node + 1]].map(({ block, input }) => block.emit(g, states[input]));
       states.push(g.add(a, b));
     }
-    return g.concat(this.genotype.concat.map((i) => states[i]), 3);
+    return g.concat(
+      this.genotype.concat.map((i) => states[i]),
+      3,
+    );
   }
 }

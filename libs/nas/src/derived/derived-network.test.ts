@@ -13,7 +13,13 @@ import { SPATIAL_OPS, TEMPORAL_OPS } from '../operations';
 /** Alphas whose genotype uses every op kind somewhere, strided and not. */
 function richAlphas(): Alphas {
   const rows = (n: number, seed: number) => Array.from({ length: 14 }, (_, i) => Array.from({ length: n }, (_, k) => Math.sin(seed * 13 + i * 7 + k * 3)));
-  return { ops: { spatial: [...SPATIAL_OPS], temporal: [...TEMPORAL_OPS] } as never, spatial_normal: rows(6, 1), spatial_reduce: rows(6, 2), temporal_normal: rows(8, 3), temporal_reduce: rows(8, 4) };
+  return {
+    ops: { spatial: [...SPATIAL_OPS], temporal: [...TEMPORAL_OPS] } as never,
+    spatial_normal: rows(6, 1),
+    spatial_reduce: rows(6, 2),
+    temporal_normal: rows(8, 3),
+    temporal_reduce: rows(8, 4),
+  };
 }
 
 describe('derived network', () => {
@@ -33,11 +39,16 @@ describe('derived network', () => {
     expect(layout).toHaveLength(K === 1 ? 7 : 11);
     const config = { channels: 4, classes: 5, layout, stemStride, dropout: 0.4, seed: 1, temporalStride };
     const net = new DerivedNetwork(genotype, config);
-    const { result, macs } = countMacs(() => tf.tidy(() => net.forward(tf.randomNormal([1, 5, 24, 24, 3]) as tf.Tensor5D, { training: false, updateStats: false }).shape));
+    const { result, macs } = countMacs(() =>
+      tf.tidy(() => net.forward(tf.randomNormal([1, 5, 24, 24, 3]) as tf.Tensor5D, { training: false, updateStats: false }).shape),
+    );
     expect(result).toEqual([1, 5]);
     const closed = networkCost(genotype, { ...config, frames: 5, size: 24 });
     expect(macs).toBe(closed.macs);
-    const params = net.params.list().filter((p) => p.trainable).reduce((s, p) => s + p.variable.size, 0);
+    const params = net.params
+      .list()
+      .filter((p) => p.trainable)
+      .reduce((s, p) => s + p.variable.size, 0);
     expect(params).toBe(closed.params);
     net.dispose();
   });

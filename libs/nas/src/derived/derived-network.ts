@@ -31,7 +31,10 @@ export class DerivedNetwork {
   readonly cells: DerivedCell[] = [];
   private readonly classifier: { w: tf.Variable; b: tf.Variable };
 
-  constructor(readonly genotype: Genotype, readonly config: DerivedNetworkConfig) {
+  constructor(
+    readonly genotype: Genotype,
+    readonly config: DerivedNetworkConfig,
+  ) {
     const p = (this.params = new Params(config.seed));
     const Cstem = STEM_MULTIPLIER * config.channels;
     this.stem = new Stem(p.scope('stem'), config.channels, config.stemStride);

@@ -10,5 +10,13 @@ export type PresetName = keyof typeof PRESETS;
 
 export function defaultLayout(repeats: number): CellType[] {
   const normal = (t: CellType): CellType[] => Array.from({ length: repeats }, () => t);
-  return [...normal('spatial_normal'), 'spatial_reduce', ...normal('spatial_normal'), 'spatial_reduce', ...normal('temporal_normal'), 'temporal_reduce', ...normal('temporal_normal')];
+  return [
+    ...normal('spatial_normal'),
+    'spatial_reduce',
+    ...normal('spatial_normal'),
+    'spatial_reduce',
+    ...normal('temporal_normal'),
+    'temporal_reduce',
+    ...normal('temporal_normal'),
+  ];
 }

@@ -26,7 +26,11 @@ const modelFileSchema = z.object({
     seed: z.number().int(),
     temporalStride: z.number().int().positive().optional(),
   }),
-  weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.literal('float32') })) })).length(1),
+  weightsManifest: z
+    .array(
+      z.object({ paths: z.array(z.string()), weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.literal('float32') })) }),
+    )
+    .length(1),
 });
 
 export async function saveDerived(net: DerivedNetwork, dir: string): Promise<void> {

@@ -101,7 +101,14 @@ describe('ties', () => {
 
 describe('top-5 with fewer than 5 classes', () => {
   it('is 100%: every label is within the top min(5, classes)', () => {
-    const t = computeMetrics([[0.9, 0.1], [0.8, 0.2]], [1, 1], { numClasses: 2 });
+    const t = computeMetrics(
+      [
+        [0.9, 0.1],
+        [0.8, 0.2],
+      ],
+      [1, 1],
+      { numClasses: 2 },
+    );
     expect(t.top1.accuracy).toBe(0);
     expect(t.top5).toEqual({ k: 5, effectiveK: 2, correct: 2, accuracy: 1 });
   });
@@ -115,7 +122,14 @@ describe('bad input', () => {
     const names = Array.from({ length: 10 }, (_, v) => (v === 9 ? 'abc' : `v${v}`));
     let err: unknown;
     try {
-      computeMetrics([[1, 0], [0, 1]], [0, 7], { numClasses: 2, videos: [3, 9], names });
+      computeMetrics(
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [0, 7],
+        { numClasses: 2, videos: [3, 9], names },
+      );
     } catch (e) {
       err = e;
     }

@@ -30,7 +30,10 @@ export interface ReportOptions {
 
 /** A table cell: `|` escaped, line breaks made spaces. */
 export function escapeCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, ' ');
 }
 
 export function formatPercent(x: number): string {
@@ -102,7 +105,9 @@ export function renderEvaluationMarkdown(ev: ViewEvaluation, opts: ReportOptions
     );
   }
   if (ev.unseen.length > 0) {
-    notes.push(`${plural(ev.unseen.length, 'video')} got no view and ${ev.unseen.length === 1 ? 'is' : 'are'} not scored: ${listVideos(ev.unseen.map(vname), maxListed)}.`);
+    notes.push(
+      `${plural(ev.unseen.length, 'video')} got no view and ${ev.unseen.length === 1 ? 'is' : 'are'} not scored: ${listVideos(ev.unseen.map(vname), maxListed)}.`,
+    );
   }
   if (ev.singleViewIndex !== null && ev.singleViewMissing.length > 0) {
     notes.push(

@@ -40,9 +40,18 @@ export interface SingleViewScore {
   probabilities: number[];
 }
 
-export async function scoreViews(batches: AsyncIterable<ViewBatch>, o: ViewScoring): Promise<ViewEvaluation & { clipsPerSec: number; singleViewScores: SingleViewScore[] }> {
+export async function scoreViews(
+  batches: AsyncIterable<ViewBatch>,
+  o: ViewScoring,
+): Promise<ViewEvaluation & { clipsPerSec: number; singleViewScores: SingleViewScore[] }> {
   const names = o.videos.map((v) => v.id);
-  const agg = new ViewAggregator({ numClasses: o.numClasses, views: o.numClips * CROPS_PER_CLIP, numVideos: o.videos.length, singleView: centreViewIndex(o.numClips), names });
+  const agg = new ViewAggregator({
+    numClasses: o.numClasses,
+    views: o.numClips * CROPS_PER_CLIP,
+    numVideos: o.videos.length,
+    singleView: centreViewIndex(o.numClips),
+    names,
+  });
   let done = 0;
   let clips = 0;
   const t0 = performance.now();
@@ -55,14 +64,24 @@ export async function scoreViews(batches: AsyncIterable<ViewBatch>, o: ViewScori
     o.onBatch?.(++done);
   }
   const result = agg.result();
-  const ev = evaluateViews(result, o.videos.map((v) => v.label), { names });
+  const ev = evaluateViews(
+    result,
+    o.videos.map((v) => v.label),
+    { names },
+  );
   const single = result.singleView;
-  const singleViewScores = single ? single.videos.map((v, k) => ({ id: names[v]!, label: o.videos[v]!.label, probabilities: Array.from(single.scores[k]!) })) : [];
+  const singleViewScores = single
+    ? single.videos.map((v, k) => ({ id: names[v]!, label: o.videos[v]!.label, probabilities: Array.from(single.scores[k]!) }))
+    : [];
   return { ...ev, clipsPerSec: (clips * 1000) / (performance.now() - t0), singleViewScores };
 }
 
 /** Top-1 accuracy over batches of single views and the clips it counted (0 when none came). */
-export async function singleViewAccuracy(batches: AsyncIterable<ViewBatch>, logits: (x: tf.Tensor5D) => tf.Tensor2D, input?: (b: ViewBatch) => Float32Array): Promise<{ acc: number; clips: number }> {
+export async function singleViewAccuracy(
+  batches: AsyncIterable<ViewBatch>,
+  logits: (x: tf.Tensor5D) => tf.Tensor2D,
+  input?: (b: ViewBatch) => Float32Array,
+): Promise<{ acc: number; clips: number }> {
   let right = 0;
   let clips = 0;
   for await (const b of batches) {

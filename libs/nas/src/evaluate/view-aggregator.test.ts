@@ -27,7 +27,7 @@ const B_VIEWS = [
 const B_MEAN = [1 / 3, 1 / 4, 5 / 12];
 
 describe('ViewAggregator', () => {
-  it('scores a video by the mean of its views\' softmax, which can pick a class no single view picks', () => {
+  it("scores a video by the mean of its views' softmax, which can pick a class no single view picks", () => {
     const agg = new ViewAggregator({ numClasses: 3, views: 3, singleView: null });
     A_VIEWS.forEach((logits, view) => agg.addLogits(7, view, logits));
     const r = agg.result();
@@ -43,9 +43,20 @@ describe('ViewAggregator', () => {
   it('copes with views arriving out of order and interleaved across videos, in batches', () => {
     const agg = new ViewAggregator({ numClasses: 3, views: 3, numVideos: 2 });
     // (video, view) rows in a scrambled order, split into batches of 2, 3 and 1
-    const order: Array<[number, number]> = [[1, 2], [0, 1], [0, 2], [1, 0], [0, 0], [1, 1]];
+    const order: Array<[number, number]> = [
+      [1, 2],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [0, 0],
+      [1, 1],
+    ];
     const logitsOf = ([v, w]: [number, number]): number[] => (v === 0 ? A_VIEWS : B_VIEWS)[w];
-    for (const [from, to] of [[0, 2], [2, 5], [5, 6]]) {
+    for (const [from, to] of [
+      [0, 2],
+      [2, 5],
+      [5, 6],
+    ]) {
       const rows = order.slice(from, to);
       agg.addLogitsBatch(
         Int32Array.from(rows, (r) => r[0]),

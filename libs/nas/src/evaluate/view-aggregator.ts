@@ -105,8 +105,7 @@ export class ViewAggregator {
     if (opts.numVideos !== undefined && (!Number.isInteger(opts.numVideos) || opts.numVideos < 0)) {
       throw new EvaluationError(`numVideos must be a non-negative integer, got ${opts.numVideos}`);
     }
-    const single =
-      opts.singleView === undefined ? (views % CROPS_PER_CLIP === 0 ? centreViewIndex(views / CROPS_PER_CLIP) : null) : opts.singleView;
+    const single = opts.singleView === undefined ? (views % CROPS_PER_CLIP === 0 ? centreViewIndex(views / CROPS_PER_CLIP) : null) : opts.singleView;
     if (single !== null && (!Number.isInteger(single) || single < 0 || single >= views)) {
       throw new EvaluationError(`singleView must be a view index in [0, ${views - 1}], got ${single}`);
     }
@@ -191,9 +190,7 @@ export class ViewAggregator {
         const E = this.expectedViews;
         const already = (seen?.count ?? 0) + [...inBatch].filter((k) => Math.floor(k / E) === v).length;
         throw new EvaluationError(
-          already >= E
-            ? `${who}: more views than the ${E} expected (view ${w} arrived again after all ${E})`
-            : `${who}: view ${w} arrived twice`,
+          already >= E ? `${who}: more views than the ${E} expected (view ${w} arrived again after all ${E})` : `${who}: view ${w} arrived twice`,
           v,
         );
       }
@@ -275,8 +272,7 @@ export class ViewAggregator {
       viewCounts,
       incomplete,
       unseen,
-      singleView:
-        this.singleView === null ? null : { view: this.singleView, videos: singleVideos, scores: singleScores, missing: singleMissing },
+      singleView: this.singleView === null ? null : { view: this.singleView, videos: singleVideos, scores: singleScores, missing: singleMissing },
     };
   }
 }

@@ -16,7 +16,14 @@ export interface GNode {
   frames: number;
 }
 
-type AttrValue = { s: string } | { i: string } | { f: number } | { b: boolean } | { type: 'DT_FLOAT' | 'DT_INT32' } | { list: { i: string[] } } | { shape: { dim: Array<{ size: string }> } };
+type AttrValue =
+  | { s: string }
+  | { i: string }
+  | { f: number }
+  | { b: boolean }
+  | { type: 'DT_FLOAT' | 'DT_INT32' }
+  | { list: { i: string[] } }
+  | { shape: { dim: Array<{ size: string }> } };
 
 interface NodeDef {
   name: string;
@@ -61,7 +68,14 @@ export class GraphBuilder {
     return name;
   }
 
-  private node(op: string, inputs: GNode[], shape: number[], attr: Record<string, AttrValue> = {}, name = op, frames = inputs[0]?.frames ?? this.frames): GNode {
+  private node(
+    op: string,
+    inputs: GNode[],
+    shape: number[],
+    attr: Record<string, AttrValue> = {},
+    name = op,
+    frames = inputs[0]?.frames ?? this.frames,
+  ): GNode {
     const n = { name: this.unique(name), op, input: inputs.map((x) => x.name), attr };
     this.nodes.push(n);
     return { name: n.name, shape, frames };
@@ -69,7 +83,13 @@ export class GraphBuilder {
 
   private constant(base: string, value: tf.Tensor): GNode {
     const dtype = value.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
-    const g = this.node('Const', [], value.shape, { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: { dim: value.shape.map((d) => ({ size: String(d) })) } } } as never }, base);
+    const g = this.node(
+      'Const',
+      [],
+      value.shape,
+      { dtype: { type: dtype }, value: { tensor: { dtype, tensorShape: { dim: value.shape.map((d) => ({ size: String(d) })) } } } as never },
+      base,
+    );
     this.constants.push({ name: g.name, value });
     return g;
   }
@@ -123,7 +143,10 @@ export class GraphBuilder {
   subsample(x: GNode, offset: number, step: number): GNode {
     const [, H, W, C] = x.shape;
     const out = (n: number) => Math.max(0, Math.ceil((n - offset) / step));
-    return this.node('StridedSlice', [x, this.ints([0, offset, offset, 0]), this.ints([0, H, W, 0]), this.ints([1, step, step, 1])], [-1, out(H), out(W), C], { begin_mask: { i: '9' }, end_mask: { i: '9' } });
+    return this.node('StridedSlice', [x, this.ints([0, offset, offset, 0]), this.ints([0, H, W, 0]), this.ints([1, step, step, 1])], [-1, out(H), out(W), C], {
+      begin_mask: { i: '9' },
+      end_mask: { i: '9' },
+    });
   }
 
   pad(x: GNode, paddings: Array<[number, number]>, value = 0): GNode {
@@ -183,14 +206,26 @@ export class GraphBuilder {
     const T = x.frames;
     const To = Math.ceil(T / s);
     const clips = this.reshape(x, [-1, T, H * W * C]);
-    const y = this.node('StridedSlice', [clips, this.ints([0, 0, 0]), this.ints([0, T, 0]), this.ints([1, s, 1])], [-1, To, H * W * C], { begin_mask: { i: '5' }, end_mask: { i: '5' } });
+    const y = this.node('StridedSlice', [clips, this.ints([0, 0, 0]), this.ints([0, T, 0]), this.ints([1, s, 1])], [-1, To, H * W * C], {
+      begin_mask: { i: '5' },
+      end_mask: { i: '5' },
+    });
     return { ...this.reshape(y, [-1, H, W, C]), frames: To };
   }
 
   /** 1x3x3 average pool, padding 1, padding not counted: sum of the zero-padded window / its valid count. */
   spatialAvgPool(x: GNode, stride: number): GNode {
     const [, H, W] = x.shape;
-    const pooled = this.pool('AvgPool', this.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]), stride);
+    const pooled = this.pool(
+      'AvgPool',
+      this.pad(x, [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ]),
+      stride,
+    );
     const [, Ho, Wo] = pooled.shape;
     const valid = (i: number, n: number) => Math.min(i * stride + 1, n - 1) - Math.max(i * stride - 1, 0) + 1;
     const scale = new Float32Array(Ho * Wo);
@@ -200,7 +235,20 @@ export class GraphBuilder {
 
   /** 1x3x3 max pool, padding 1 (padded with -inf so it never wins). */
   spatialMaxPool(x: GNode, stride: number): GNode {
-    return this.pool('MaxPool', this.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], -Infinity), stride);
+    return this.pool(
+      'MaxPool',
+      this.pad(
+        x,
+        [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ],
+        -Infinity,
+      ),
+      stride,
+    );
   }
 
   private pool(op: 'AvgPool' | 'MaxPool', x: GNode, stride: number): GNode {

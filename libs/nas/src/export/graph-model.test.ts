@@ -18,10 +18,58 @@ import { type Block, TEMPORAL_OPS, OPS } from '../operations';
 const EVERY_OP: Genotype = genotypeSchema.parse({
   format: 'pvnas-genotype/1',
   cells: {
-    spatial_normal: { edges: [['sep_conv_1x3x3', 0], ['dil_conv_1x3x3', 1], ['avg_pool_1x3x3', 0], ['max_pool_1x3x3', 2], ['skip_connect', 1], ['sep_conv_1x3x3', 3], ['dil_conv_1x3x3', 4], ['avg_pool_1x3x3', 2]], concat: [2, 3, 4, 5] },
-    spatial_reduce: { edges: [['sep_conv_1x3x3', 0], ['dil_conv_1x3x3', 1], ['avg_pool_1x3x3', 0], ['max_pool_1x3x3', 1], ['skip_connect', 1], ['sep_conv_1x3x3', 3], ['dil_conv_1x3x3', 4], ['avg_pool_1x3x3', 2]], concat: [2, 3, 4, 5] },
-    temporal_normal: { edges: [['temporal_conv_3+3x3', 0], ['temporal_conv_3+1x1', 1], ['max_pool_1x3x3', 1], ['skip_connect', 2], ['sep_conv_1x3x3', 3], ['dil_conv_1x3x3', 0], ['temporal_conv_3+3x3', 4], ['avg_pool_1x3x3', 2]], concat: [2, 3, 4, 5] },
-    temporal_reduce: { edges: [['temporal_conv_3+3x3', 0], ['temporal_conv_3+1x1', 1], ['max_pool_1x3x3', 1], ['skip_connect', 0], ['temporal_conv_3+1x1', 3], ['dil_conv_1x3x3', 0], ['temporal_conv_3+3x3', 4], ['sep_conv_1x3x3', 1]], concat: [2, 3, 4, 5] },
+    spatial_normal: {
+      edges: [
+        ['sep_conv_1x3x3', 0],
+        ['dil_conv_1x3x3', 1],
+        ['avg_pool_1x3x3', 0],
+        ['max_pool_1x3x3', 2],
+        ['skip_connect', 1],
+        ['sep_conv_1x3x3', 3],
+        ['dil_conv_1x3x3', 4],
+        ['avg_pool_1x3x3', 2],
+      ],
+      concat: [2, 3, 4, 5],
+    },
+    spatial_reduce: {
+      edges: [
+        ['sep_conv_1x3x3', 0],
+        ['dil_conv_1x3x3', 1],
+        ['avg_pool_1x3x3', 0],
+        ['max_pool_1x3x3', 1],
+        ['skip_connect', 1],
+        ['sep_conv_1x3x3', 3],
+        ['dil_conv_1x3x3', 4],
+        ['avg_pool_1x3x3', 2],
+      ],
+      concat: [2, 3, 4, 5],
+    },
+    temporal_normal: {
+      edges: [
+        ['temporal_conv_3+3x3', 0],
+        ['temporal_conv_3+1x1', 1],
+        ['max_pool_1x3x3', 1],
+        ['skip_connect', 2],
+        ['sep_conv_1x3x3', 3],
+        ['dil_conv_1x3x3', 0],
+        ['temporal_conv_3+3x3', 4],
+        ['avg_pool_1x3x3', 2],
+      ],
+      concat: [2, 3, 4, 5],
+    },
+    temporal_reduce: {
+      edges: [
+        ['temporal_conv_3+3x3', 0],
+        ['temporal_conv_3+1x1', 1],
+        ['max_pool_1x3x3', 1],
+        ['skip_connect', 0],
+        ['temporal_conv_3+1x1', 3],
+        ['dil_conv_1x3x3', 0],
+        ['temporal_conv_3+3x3', 4],
+        ['sep_conv_1x3x3', 1],
+      ],
+      concat: [2, 3, 4, 5],
+    },
   },
 });
 
@@ -40,7 +88,9 @@ describe('graph-model export (stock tfjs executor)', () => {
   });
 
   // every candidate op, search (no affine, BN after pools) and derived (affine), stride 1 and 2, odd and even sizes
-  const cases = TEMPORAL_OPS.flatMap((op) => [1, 2].flatMap((stride) => [false, true].flatMap((affine) => [9, 8].map((size) => ({ op, stride, affine, size })))));
+  const cases = TEMPORAL_OPS.flatMap((op) =>
+    [1, 2].flatMap((stride) => [false, true].flatMap((affine) => [9, 8].map((size) => ({ op, stride, affine, size })))),
+  );
   it.each(cases)('$op stride $stride affine $affine on $size x $size equals the forward pass', async ({ op, stride, affine, size }) => {
     const [N, T, C] = [2, 3, 4];
     const p = new Params(7);
@@ -64,45 +114,68 @@ describe('graph-model export (stock tfjs executor)', () => {
   it.each([
     [2, 1, 4],
     [4, 2, 5],
-  ])('a derived network (stem stride %i, T-RC temporal stride %i, %i frames) written to disk loads with tf.loadGraphModel and gives its eval logits, here and on the stock cpu backend', async (stemStride, temporalStride, T) => {
-    const net = new DerivedNetwork(EVERY_OP, { channels: 4, classes: 5, layout: defaultLayout(1), stemStride, dropout: 0.4, seed: 3, temporalStride });
-    const S = 22; // stem 2: 22 -> 11 -> 6 -> 3, stem 4: 22 -> 6 -> 3 -> 2: odd sizes through both reductions
-    const x = tf.randomNormal([2, T, S, S, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
-    tf.tidy(() => net.forward(x, TRAIN));
-    const expected = tf.tidy(() => net.forward(x, EVAL));
-    const expectedData = expected.dataSync().slice();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-graph-'));
-    try {
-      const { nodes } = await exportGraphModel(net, { frames: T, size: S }, dir);
-      expect(nodes).toBeGreaterThan(100);
-      expect(fs.readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
-      const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-      expect(json.format).toBe('graph-model');
-      expect(json.userDefinedMetadata.pvnas.genotype).toEqual(EVERY_OP);
-      expect(new Set(json.modelTopology.node.map((n: { op: string }) => n.op))).toEqual(new Set(['Placeholder', 'Const', 'Reshape', 'Conv2D', 'DepthwiseConv2dNative', 'FusedBatchNorm', 'Relu', 'AddV2', 'Mul', 'ConcatV2', 'PadV2', 'StridedSlice', 'AvgPool', 'MaxPool', 'Mean', 'MatMul', 'BiasAdd']));
+  ])(
+    'a derived network (stem stride %i, T-RC temporal stride %i, %i frames) written to disk loads with tf.loadGraphModel and gives its eval logits, here and on the stock cpu backend',
+    async (stemStride, temporalStride, T) => {
+      const net = new DerivedNetwork(EVERY_OP, { channels: 4, classes: 5, layout: defaultLayout(1), stemStride, dropout: 0.4, seed: 3, temporalStride });
+      const S = 22; // stem 2: 22 -> 11 -> 6 -> 3, stem 4: 22 -> 6 -> 3 -> 2: odd sizes through both reductions
+      const x = tf.randomNormal([2, T, S, S, 3], 0, 1, 'float32', 5) as tf.Tensor5D;
+      tf.tidy(() => net.forward(x, TRAIN));
+      const expected = tf.tidy(() => net.forward(x, EVAL));
+      const expectedData = expected.dataSync().slice();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-graph-'));
+      try {
+        const { nodes } = await exportGraphModel(net, { frames: T, size: S }, dir);
+        expect(nodes).toBeGreaterThan(100);
+        expect(fs.readdirSync(dir).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+        const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+        expect(json.format).toBe('graph-model');
+        expect(json.userDefinedMetadata.pvnas.genotype).toEqual(EVERY_OP);
+        expect(new Set(json.modelTopology.node.map((n: { op: string }) => n.op))).toEqual(
+          new Set([
+            'Placeholder',
+            'Const',
+            'Reshape',
+            'Conv2D',
+            'DepthwiseConv2dNative',
+            'FusedBatchNorm',
+            'Relu',
+            'AddV2',
+            'Mul',
+            'ConcatV2',
+            'PadV2',
+            'StridedSlice',
+            'AvgPool',
+            'MaxPool',
+            'Mean',
+            'MatMul',
+            'BiasAdd',
+          ]),
+        );
 
-      const model = await loadGraphModel(graphModelFiles(dir));
-      const got = model.execute({ video: x }) as tf.Tensor;
-      expect(got.shape).toEqual([2, 5]);
-      expect(maxRelDiff(expected, got)).toBeLessThan(1e-5);
-      tf.dispose(got);
-      model.dispose();
+        const model = await loadGraphModel(graphModelFiles(dir));
+        const got = model.execute({ video: x }) as tf.Tensor;
+        expect(got.shape).toEqual([2, 5]);
+        expect(maxRelDiff(expected, got)).toBeLessThan(1e-5);
+        tf.dispose(got);
+        model.dispose();
 
-      // stock tfjs (pure JS cpu backend), as a user without this project would run it
-      await tf.setBackend('cpu');
-      const stock = await loadGraphModel(graphModelFiles(dir));
-      const xs = tf.tensor(x.dataSync().slice(), x.shape);
-      const gotCpu = stock.execute(xs) as tf.Tensor;
-      expect(maxRelDiff(tf.tensor(expectedData, [2, 5]), gotCpu)).toBeLessThan(1e-5);
-      tf.dispose([xs, gotCpu]);
-      stock.dispose();
-    } finally {
-      await tf.setBackend(backend);
-      fs.rmSync(dir, { recursive: true, force: true });
-      tf.dispose([x, expected]);
-      net.dispose();
-    }
-  });
+        // stock tfjs (pure JS cpu backend), as a user without this project would run it
+        await tf.setBackend('cpu');
+        const stock = await loadGraphModel(graphModelFiles(dir));
+        const xs = tf.tensor(x.dataSync().slice(), x.shape);
+        const gotCpu = stock.execute(xs) as tf.Tensor;
+        expect(maxRelDiff(tf.tensor(expectedData, [2, 5]), gotCpu)).toBeLessThan(1e-5);
+        tf.dispose([xs, gotCpu]);
+        stock.dispose();
+      } finally {
+        await tf.setBackend(backend);
+        fs.rmSync(dir, { recursive: true, force: true });
+        tf.dispose([x, expected]);
+        net.dispose();
+      }
+    },
+  );
 
   it('refuses a missing or damaged model.json with its path', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-graph-'));

@@ -32,7 +32,14 @@ const graphModelSchema = z.object({
   generatedBy: z.string(),
   convertedBy: z.string(),
   modelTopology: z.object({ node: z.array(z.object({ name: z.string(), op: z.string() }).passthrough()).min(1) }).passthrough(),
-  weightsManifest: z.array(z.object({ paths: z.array(z.string()).min(1), weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['float32', 'int32']) })) })).length(1),
+  weightsManifest: z
+    .array(
+      z.object({
+        paths: z.array(z.string()).min(1),
+        weights: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()), dtype: z.enum(['float32', 'int32']) })),
+      }),
+    )
+    .length(1),
   signature: z.object({ inputs: z.record(z.string(), z.unknown()), outputs: z.record(z.string(), z.unknown()) }),
   userDefinedMetadata: z.record(z.string(), z.unknown()).optional(),
 });
@@ -61,7 +68,8 @@ export async function graphArtifacts(g: GraphBuilder, input: GNode, output: GNod
 
 /** Writes `dir/model.json` and `dir/group1-shard1of1.bin`; returns the node count and weight bytes. */
 export async function exportGraphModel(net: DerivedNetwork, o: GraphExportOptions, dir: string): Promise<{ nodes: number; bytes: number }> {
-  if (!Number.isInteger(o.frames) || o.frames < 1 || !Number.isInteger(o.size) || o.size < 8) throw new Error(`graph export: frames ${o.frames} and size ${o.size} must be integers (>= 1, >= 8)`);
+  if (!Number.isInteger(o.frames) || o.frames < 1 || !Number.isInteger(o.size) || o.size < 8)
+    throw new Error(`graph export: frames ${o.frames} and size ${o.size} must be integers (>= 1, >= 8)`);
   const g = new GraphBuilder(new Map(net.params.list().map((p) => [p.variable, p.name])), o.frames);
   try {
     const video = g.input('video', [-1, o.frames, o.size, o.size, 3]);

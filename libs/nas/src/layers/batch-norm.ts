@@ -15,7 +15,11 @@ export class BatchNorm {
   private readonly runningMean: tf.Variable;
   private readonly runningVar: tf.Variable;
 
-  constructor(p: Params, readonly channels: number, affine: boolean) {
+  constructor(
+    p: Params,
+    readonly channels: number,
+    affine: boolean,
+  ) {
     if (affine) this.affine = { gamma: p.constant('gamma', [channels], 1), beta: p.constant('beta', [channels], 0) };
     this.runningMean = p.constant('running_mean', [channels], 0, false);
     this.runningVar = p.constant('running_var', [channels], 1, false);
@@ -36,6 +40,6 @@ export class BatchNorm {
   }
 
   emit(g: GraphBuilder, x: GNode): GNode {
-    return g.batchNorm(x, { mean: this.runningMean, variance: this.runningVar, ...this.affine && { gamma: this.affine.gamma, beta: this.affine.beta } });
+    return g.batchNorm(x, { mean: this.runningMean, variance: this.runningVar, ...(this.affine && { gamma: this.affine.gamma, beta: this.affine.beta }) });
   }
 }

@@ -54,7 +54,10 @@ export class Params {
   /** Linear weight [Cin, Cout] and bias [Cout]. */
   linear(name: string, cin: number, cout: number): { w: tf.Variable; b: tf.Variable } {
     const bound = 1 / Math.sqrt(cin);
-    return { w: this.add(`${name}.weight`, this.uniform(`${name}.weight`, [cin, cout], bound)), b: this.add(`${name}.bias`, this.uniform(`${name}.bias`, [cout], bound)) };
+    return {
+      w: this.add(`${name}.weight`, this.uniform(`${name}.weight`, [cin, cout], bound)),
+      b: this.add(`${name}.bias`, this.uniform(`${name}.bias`, [cout], bound)),
+    };
   }
 
   constant(name: string, shape: number[], value: number, trainable = true): tf.Variable {

@@ -26,14 +26,24 @@ describe('stem', () => {
     const cost = stemCost(4, stride, frames, size);
     expect(cost.size).toBe(out);
     expect(macs).toBe(cost.macs);
-    expect(p.list().filter((x) => x.trainable).reduce((n, x) => n + x.variable.size, 0)).toBe(cost.params);
+    expect(
+      p
+        .list()
+        .filter((x) => x.trainable)
+        .reduce((n, x) => n + x.variable.size, 0),
+    ).toBe(cost.params);
     p.dispose();
   });
 
   it('stride 4 is two stride-2 convs that see every input pixel (a single stride-4 3x3 conv skips some)', () => {
     const p = new Params(2);
     const stem = new Stem(p.scope('stem'), 2, 4);
-    expect(p.list().map((x) => x.name).filter((n) => n.endsWith('conv1') || n.endsWith('conv2'))).toEqual(['stem.conv1', 'stem.conv2']);
+    expect(
+      p
+        .list()
+        .map((x) => x.name)
+        .filter((n) => n.endsWith('conv1') || n.endsWith('conv2')),
+    ).toEqual(['stem.conv1', 'stem.conv2']);
     const x = tf.randomNormal([1, 1, 16, 16, 3], 0, 1, 'float32', 3) as tf.Tensor5D;
     const g = tf.grad((v: tf.Tensor) => tf.sum(tf.square(stem.forward(v as tf.Tensor5D, TRAIN))))(x);
     const perPixel = tf.sum(tf.abs(g), [0, 1, 4]).arraySync() as number[][];

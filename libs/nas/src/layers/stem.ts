@@ -32,7 +32,11 @@ export class Stem implements Block {
   private readonly convs: StemConv[];
 
   /** `channels`: the network's initial channels C (the stem outputs 3C). */
-  constructor(p: Params, channels: number, readonly stride: number) {
+  constructor(
+    p: Params,
+    channels: number,
+    readonly stride: number,
+  ) {
     if (!(STEM_STRIDES as readonly number[]).includes(stride)) throw new Error(`stem stride must be 1, 2 or 4, got ${stride}`);
     const out = STEM_MULTIPLIER * channels;
     if (stride === 4) {
@@ -58,7 +62,13 @@ export class Stem implements Block {
 /** Parameters and multiply-accumulates of the stem on `frames` x `size` x `size` RGB, and its output size. */
 export function stemCost(channels: number, stride: number, frames: number, size: number): { params: number; macs: number; size: number } {
   const out = STEM_MULTIPLIER * channels;
-  const layers = stride === 4 ? [[3, out / 2, 2], [out / 2, out, 2]] : [[3, out, stride]];
+  const layers =
+    stride === 4
+      ? [
+          [3, out / 2, 2],
+          [out / 2, out, 2],
+        ]
+      : [[3, out, stride]];
   let params = 0;
   let macs = 0;
   let H = size;

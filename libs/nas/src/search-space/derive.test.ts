@@ -35,10 +35,14 @@ describe('deriveCell', () => {
   it('breaks ties toward the earlier edge and the earlier op', () => {
     const g = deriveCell(flat(14, 6), SPATIAL_OPS); // all equal: every edge picks skip_connect (first non-none)
     expect(g.edges).toEqual([
-      ['skip_connect', 0], ['skip_connect', 1],
-      ['skip_connect', 0], ['skip_connect', 1],
-      ['skip_connect', 0], ['skip_connect', 1],
-      ['skip_connect', 0], ['skip_connect', 1],
+      ['skip_connect', 0],
+      ['skip_connect', 1],
+      ['skip_connect', 0],
+      ['skip_connect', 1],
+      ['skip_connect', 0],
+      ['skip_connect', 1],
+      ['skip_connect', 0],
+      ['skip_connect', 1],
     ]);
   });
 
@@ -49,7 +53,10 @@ describe('deriveCell', () => {
     rows[0 + 0] = rows[0];
     expect(softmax(rows[0])[4]).toBeCloseTo(Math.exp(3) / (5 + Math.exp(3)), 10);
     const g = deriveCell(rows, SPATIAL_OPS);
-    expect(g.edges.slice(0, 2)).toEqual([['sep_conv_1x3x3', 0], ['dil_conv_1x3x3', 1]]);
+    expect(g.edges.slice(0, 2)).toEqual([
+      ['sep_conv_1x3x3', 0],
+      ['dil_conv_1x3x3', 1],
+    ]);
   });
 });
 
@@ -78,13 +85,16 @@ describe('genotype and alphas files', () => {
     const file = path.join(dir, 'permuted.alphas.json');
     // the same alphas written by a tool that orders ops differently: reversed columns
     const reversed = (rows: number[][]) => rows.map((r) => [...r].reverse());
-    fs.writeFileSync(file, JSON.stringify({
-      ops: { spatial: [...SPATIAL_OPS].reverse(), temporal: [...TEMPORAL_OPS].reverse() },
-      spatial_normal: reversed(alphas.spatial_normal),
-      spatial_reduce: reversed(alphas.spatial_reduce),
-      temporal_normal: reversed(alphas.temporal_normal),
-      temporal_reduce: reversed(alphas.temporal_reduce),
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ops: { spatial: [...SPATIAL_OPS].reverse(), temporal: [...TEMPORAL_OPS].reverse() },
+        spatial_normal: reversed(alphas.spatial_normal),
+        spatial_reduce: reversed(alphas.spatial_reduce),
+        temporal_normal: reversed(alphas.temporal_normal),
+        temporal_reduce: reversed(alphas.temporal_reduce),
+      }),
+    );
     const back = readAlphas(file);
     expect(back).toEqual(alphas);
     expect(deriveGenotype(back)).toEqual(deriveGenotype(alphas));
@@ -96,7 +106,13 @@ describe('genotype and alphas files', () => {
   it('refuses bad files naming the file and the field', () => {
     const bad = path.join(dir, 'bad.genotype.json');
     const g = deriveGenotype(alphas);
-    fs.writeFileSync(bad, JSON.stringify({ ...g, cells: { ...g.cells, spatial_normal: { ...g.cells.spatial_normal, edges: [['temporal_conv_3+3x3', 0], ...g.cells.spatial_normal.edges.slice(1)] } } }));
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        ...g,
+        cells: { ...g.cells, spatial_normal: { ...g.cells.spatial_normal, edges: [['temporal_conv_3+3x3', 0], ...g.cells.spatial_normal.edges.slice(1)] } },
+      }),
+    );
     expect(() => readGenotype(bad)).toThrow(new RegExp(`${bad}.*cells.spatial_normal.edges.0: temporal_conv_3\\+3x3 is not a spatial op`));
     fs.writeFileSync(bad, '{ nope');
     expect(() => readGenotype(bad)).toThrow(/is not JSON/);

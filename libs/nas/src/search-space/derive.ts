@@ -22,7 +22,10 @@ export function deriveCell(rows: readonly (readonly number[])[], ops: readonly O
       candidates.push({ input, op: ops[best], weight: w[best] });
     }
     // stable sort: equal weights keep edge order
-    const kept = [...candidates].sort((a, b) => b.weight - a.weight).slice(0, 2).sort((a, b) => a.input - b.input);
+    const kept = [...candidates]
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, 2)
+      .sort((a, b) => a.input - b.input);
     for (const k of kept) edges.push([k.op, k.input]);
     offset += node + 2;
   }

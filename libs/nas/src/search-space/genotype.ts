@@ -19,18 +19,24 @@ export const genotypeSchema = z
   .object({
     format: z.literal(GENOTYPE_FORMAT),
     cells: z.object(Object.fromEntries(CELL_TYPES.map((t) => [t, cellGenotypeSchema])) as Record<CellType, typeof cellGenotypeSchema>),
-    source: z.object({ run: z.string().optional(), epoch: z.number().int().optional(), seed: z.number().int().optional(), from: z.string().optional() }).partial().optional(),
+    source: z
+      .object({ run: z.string().optional(), epoch: z.number().int().optional(), seed: z.number().int().optional(), from: z.string().optional() })
+      .partial()
+      .optional(),
   })
   .superRefine((g, ctx) => {
     for (const t of CELL_TYPES) {
       const allowed = new Set<OpName>(opsOf(t));
       g.cells[t].edges.forEach(([op, input], k) => {
         const node = Math.floor(k / 2);
-        if (!allowed.has(op)) ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: `${op} is not a ${t.split('_')[0]} op (${[...allowed].join(', ')})` });
+        if (!allowed.has(op))
+          ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: `${op} is not a ${t.split('_')[0]} op (${[...allowed].join(', ')})` });
         if (op === 'none') ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: 'a derived edge cannot be none' });
-        if (input > node + 1) ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: `node ${node + 2} can take states 0..${node + 1}, not ${input}` });
+        if (input > node + 1)
+          ctx.addIssue({ code: 'custom', path: ['cells', t, 'edges', k], message: `node ${node + 2} can take states 0..${node + 1}, not ${input}` });
       });
-      for (const s of g.cells[t].concat) if (s > NODES + 1) ctx.addIssue({ code: 'custom', path: ['cells', t, 'concat'], message: `state ${s} does not exist (2..${NODES + 1})` });
+      for (const s of g.cells[t].concat)
+        if (s > NODES + 1) ctx.addIssue({ code: 'custom', path: ['cells', t, 'concat'], message: `state ${s} does not exist (2..${NODES + 1})` });
     }
   });
 
@@ -46,7 +52,10 @@ function opOrder(ops: readonly OpName[], kind: string) {
     const missing = ops.filter((o) => !names.includes(o));
     const extra = names.filter((n, i) => !(ops as readonly string[]).includes(n) || names.indexOf(n) !== i);
     if (missing.length || extra.length) {
-      ctx.addIssue({ code: 'custom', message: `must name each ${kind} op once (${ops.join(', ')})${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unknown or repeated ${extra.join(', ')}` : ''}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must name each ${kind} op once (${ops.join(', ')})${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unknown or repeated ${extra.join(', ')}` : ''}`,
+      });
     }
   });
 }

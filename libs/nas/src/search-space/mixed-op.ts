@@ -13,7 +13,13 @@ export class MixedOp {
   private readonly live: Array<{ block: Block; column: number }>;
   private readonly columns: number[];
 
-  constructor(p: Params, readonly names: readonly OpName[], C: number, stride: number, temporalStride = 1) {
+  constructor(
+    p: Params,
+    readonly names: readonly OpName[],
+    C: number,
+    stride: number,
+    temporalStride = 1,
+  ) {
     const blocks = names.map((name) => edgeOp(name, p.scope(name), C, stride, false, temporalStride));
     this.live = blocks.map((block, column) => ({ block, column })).filter(({ column }) => names[column] !== 'none');
     this.columns = this.live.map((op) => op.column);

@@ -22,7 +22,16 @@ export class SearchCell {
    * `reductionPrev`: the previous cell reduced, so s0 is twice as large (and `prevTemporalStride` times as long);
    * `temporalStride`: this cell's temporal stride when it reduces.
    */
-  constructor(p: Params, readonly type: CellType, Cpp: number, Cp: number, readonly C: number, reductionPrev: boolean, temporalStride = 1, prevTemporalStride = 1) {
+  constructor(
+    p: Params,
+    readonly type: CellType,
+    Cpp: number,
+    Cp: number,
+    readonly C: number,
+    reductionPrev: boolean,
+    temporalStride = 1,
+    prevTemporalStride = 1,
+  ) {
     this.reduction = isReduction(type);
     this.preprocess0 = cellInput0(p.scope('preprocess0'), Cpp, C, false, reductionPrev, prevTemporalStride);
     this.preprocess1 = new ReLUConvBN(p.scope('preprocess1'), Cp, C, false);
@@ -37,7 +46,10 @@ export class SearchCell {
   /** s0, s1: the two previous cells' outputs; weights [14, numOps]. With a tape, every block is a segment. */
   forward(s0: tf.Tensor5D, s1: tf.Tensor5D, weights: tf.Tensor2D, ctx: Ctx, tape?: RecomputeTape): tf.Tensor5D {
     const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
-    const states: tf.Tensor5D[] = [seg((x) => this.preprocess0.forward(x as tf.Tensor5D, ctx), [s0]), seg((x) => this.preprocess1.forward(x as tf.Tensor5D, ctx), [s1])];
+    const states: tf.Tensor5D[] = [
+      seg((x) => this.preprocess0.forward(x as tf.Tensor5D, ctx), [s0]),
+      seg((x) => this.preprocess1.forward(x as tf.Tensor5D, ctx), [s1]),
+    ];
     let offset = 0;
     for (let i = 0; i < NODES; i++) {
       const terms = states.map((h, j) => {

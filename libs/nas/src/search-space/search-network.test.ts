@@ -18,7 +18,12 @@ describe(`search network on ${BACKEND}`, () => {
     const { x } = batch();
     const logits = net.forward(x, { training: true, updateStats: false });
     expect(logits.shape).toEqual([2, 3]);
-    expect(net.alphaList().map((a) => a.shape)).toEqual([[14, 6], [14, 6], [14, 8], [14, 8]]);
+    expect(net.alphaList().map((a) => a.shape)).toEqual([
+      [14, 6],
+      [14, 6],
+      [14, 8],
+      [14, 8],
+    ]);
     tf.dispose([x, logits]);
     net.dispose();
   });
@@ -32,7 +37,8 @@ describe(`search network on ${BACKEND}`, () => {
     expect(ckpt.loss).toBeCloseTo(plain.loss, 5);
     let worst = 0;
     plain.grads.forEach((g, i) => {
-      const a = g.dataSync(), b = ckpt.grads[i].dataSync();
+      const a = g.dataSync(),
+        b = ckpt.grads[i].dataSync();
       let scale = 1e-6;
       for (let k = 0; k < a.length; k++) scale = Math.max(scale, Math.abs(a[k]));
       for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]) / scale);

@@ -78,7 +78,10 @@ export class SearchNetwork {
     const pooled = seg((v) => globalAvgPool(v as tf.Tensor5D), [s1]);
     // the dropout mask is an input of the head segment, so a recomputation draws the same one
     const mask = p > 0 ? tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', dropoutSeed), p), 'float32'), 1 - p) : undefined;
-    return seg((v, m) => linear((m ? tf.mul(v, m) : v) as tf.Tensor2D, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D), mask ? [pooled, mask] : [pooled]);
+    return seg(
+      (v, m) => linear((m ? tf.mul(v, m) : v) as tf.Tensor2D, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D),
+      mask ? [pooled, mask] : [pooled],
+    );
   }
 
   dispose(): void {
@@ -101,11 +104,16 @@ export function lossAndGradients(
     const ctx: Ctx = { training: true, updateStats: true };
     let correct = 0;
     const grads = tf.tidy(() => {
-      const r = tf.engine().gradients(() => {
-        const logits = net.forward(x, ctx, undefined, options.dropoutSeed);
-        correct = countCorrect(logits, labels);
-        return crossEntropy(logits, labels);
-      }, variables, undefined, true);
+      const r = tf.engine().gradients(
+        () => {
+          const logits = net.forward(x, ctx, undefined, options.dropoutSeed);
+          correct = countCorrect(logits, labels);
+          return crossEntropy(logits, labels);
+        },
+        variables,
+        undefined,
+        true,
+      );
       return [r.value, ...r.grads.map((g, i) => g ?? tf.zerosLike(variables[i]))];
     });
     const [value, ...rest] = grads;

@@ -68,7 +68,8 @@ describe('one-level search steps on a tiny network', () => {
     const x = tf.randomNormal([3, 4, 16, 16, 3], 0, 1, 'float32', 3) as tf.Tensor5D;
     const labels = tf.tensor1d([0, 1, 2], 'int32');
     const snapshot = (vs: tf.Variable[]) => vs.map((v) => Float32Array.from(v.dataSync()));
-    const w0 = snapshot(net.weights()), a0 = snapshot(net.alphaList());
+    const w0 = snapshot(net.weights()),
+      a0 = snapshot(net.alphaList());
     const alphaOpt = new Adam({ lr: 1e-3, beta1: 0, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     const weightOpt = new Sgd({ lr: 0.05, momentum: 0.9, weightDecay: 1e-4 });
     const counts: number[] = [];

@@ -13,7 +13,10 @@ describe('searchVerdict', () => {
   });
 
   it('falls back to the training loss against ln(classes) without a validation split', () => {
-    expect(searchVerdict({ classes: 4, trainLoss: 1.38 })).toMatchObject({ informative: false, reason: expect.stringMatching(/no validation split; last training loss 1\.380 against chance ln 4 = 1\.386/) });
+    expect(searchVerdict({ classes: 4, trainLoss: 1.38 })).toMatchObject({
+      informative: false,
+      reason: expect.stringMatching(/no validation split; last training loss 1\.380 against chance ln 4 = 1\.386/),
+    });
     expect(searchVerdict({ classes: 4, trainLoss: 0.6 }).informative).toBe(true);
     expect(searchVerdict({ classes: 4, trainLoss: 0.6, val: { acc: 0, clips: 0 } }).informative).toBe(true);
   });

@@ -76,7 +76,14 @@ function checkFinite(data: ArrayBuffer, specs: tf.io.WeightsManifestEntry[]): vo
   }
 }
 
-export async function saveCheckpoint(root: string, label: string, progress: Progress, state: Record<string, unknown>, tensors: Record<string, tf.Tensor>, keep = 2): Promise<string> {
+export async function saveCheckpoint(
+  root: string,
+  label: string,
+  progress: Progress,
+  state: Record<string, unknown>,
+  tensors: Record<string, tf.Tensor>,
+  keep = 2,
+): Promise<string> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
   checkFinite(data as ArrayBuffer, specs);
   const info = checkpointSchema.parse({ format: CHECKPOINT_FORMAT, label, progress, state, tensors: specs, time: new Date().toISOString() });
@@ -136,7 +143,8 @@ export function loadCheckpoint(dir: string): CheckpointInfo & { tensors: Record<
 export function assignParams(params: ReadonlyArray<{ name: string; variable: tf.Variable }>, tensors: Record<string, tf.Tensor>, where: string): void {
   for (const p of params) {
     const t = tensors[`param/${p.name}`];
-    if (!t || t.shape.join() !== p.variable.shape.join()) throw new Error(`checkpoint ${where} lacks or mis-shapes parameter ${p.name}; was it written with another network config?`);
+    if (!t || t.shape.join() !== p.variable.shape.join())
+      throw new Error(`checkpoint ${where} lacks or mis-shapes parameter ${p.name}; was it written with another network config?`);
     p.variable.assign(t);
   }
 }

@@ -92,8 +92,14 @@ export interface EpochLoopOptions {
 }
 
 export class NonFiniteLossError extends Error {
-  constructor(readonly step: number, readonly epoch: number, readonly loss: number) {
-    super(`the loss became ${loss} at step ${step} (epoch ${epoch}): training stopped; the last good checkpoint is kept. Lower the learning rate or enable gradient clipping, then --resume`);
+  constructor(
+    readonly step: number,
+    readonly epoch: number,
+    readonly loss: number,
+  ) {
+    super(
+      `the loss became ${loss} at step ${step} (epoch ${epoch}): training stopped; the last good checkpoint is kept. Lower the learning rate or enable gradient clipping, then --resume`,
+    );
   }
 }
 
@@ -111,7 +117,8 @@ export async function runEpochs(o: EpochLoopOptions): Promise<{ status: 'done' |
       tf.tidy(() => {
         out = o.step(tf.tensor5d(batch.data, batch.shape), tf.tensor1d(batch.labels, 'int32'), at);
       });
-      if (!Number.isFinite(out.loss) || (out.alphaLoss !== undefined && !Number.isFinite(out.alphaLoss))) throw new NonFiniteLossError(state.step, epoch, Number.isFinite(out.loss) ? out.alphaLoss! : out.loss);
+      if (!Number.isFinite(out.loss) || (out.alphaLoss !== undefined && !Number.isFinite(out.alphaLoss)))
+        throw new NonFiniteLossError(state.step, epoch, Number.isFinite(out.loss) ? out.alphaLoss! : out.loss);
       const now = performance.now();
       // wall time of the step: the wait for the batch plus the computation
       const wallMs = Math.max(now - last, now - computeStart + batch.waitMs);
@@ -122,9 +129,24 @@ export async function runEpochs(o: EpochLoopOptions): Promise<{ status: 'done' |
         epoch,
         cursor: batch.cursor,
         step: state.step + 1,
-        totals: { steps: t.steps + 1, clips: t.clips + n, lossSum: t.lossSum + out.loss * n, correct: t.correct + out.correct, waitMs: t.waitMs + batch.waitMs, wallMs: t.wallMs + wallMs },
+        totals: {
+          steps: t.steps + 1,
+          clips: t.clips + n,
+          lossSum: t.lossSum + out.loss * n,
+          correct: t.correct + out.correct,
+          waitMs: t.waitMs + batch.waitMs,
+          wallMs: t.wallMs + wallMs,
+        },
       };
-      o.onStep?.({ ...out, epoch, step: state.step - 1, batch: batchInEpoch, clips: n, clipsPerSec: (n * 1000) / wallMs, dataWait: Math.min(1, batch.waitMs / wallMs) });
+      o.onStep?.({
+        ...out,
+        epoch,
+        step: state.step - 1,
+        batch: batchInEpoch,
+        clips: n,
+        clipsPerSec: (n * 1000) / wallMs,
+        dataWait: Math.min(1, batch.waitMs / wallMs),
+      });
       batchInEpoch++;
       if (o.stopRequested()) {
         await o.checkpoint(state);

@@ -54,7 +54,8 @@ function loadSlots(vars: Map<string, tf.Variable>, tensors: Record<string, tf.Te
     if (!key.startsWith(prefix)) continue;
     const name = key.slice(prefix.length);
     const v = vars.get(name);
-    if (!v || v.shape.join() !== t.shape.join()) throw new Error(`optimizer state ${key} [${t.shape}] matches no variable of the network (${v ? `shape [${v.shape}]` : 'no such name'})`);
+    if (!v || v.shape.join() !== t.shape.join())
+      throw new Error(`optimizer state ${key} [${t.shape}] matches no variable of the network (${v ? `shape [${v.shape}]` : 'no such name'})`);
     set(v, t);
   }
 }
@@ -75,7 +76,8 @@ export class Adam {
   step(vars: tf.Variable[], grads: tf.Tensor[]): void {
     const { lr, beta1, beta2, eps, weightDecay } = this.config;
     this.t++;
-    const c1 = 1 - beta1 ** this.t, c2 = 1 - beta2 ** this.t;
+    const c1 = 1 - beta1 ** this.t,
+      c2 = 1 - beta2 ** this.t;
     tf.tidy(() => {
       vars.forEach((p, i) => {
         const g = weightDecay ? tf.add(grads[i], tf.mul(weightDecay, p)) : grads[i];

@@ -31,7 +31,12 @@ export class RetrainTrainer {
   readonly net: DerivedNetwork;
   private readonly opt: Sgd;
 
-  constructor(genotype: Genotype, readonly network: DerivedNetworkConfig, readonly optim: RetrainOptim, readonly epochs: number) {
+  constructor(
+    genotype: Genotype,
+    readonly network: DerivedNetworkConfig,
+    readonly optim: RetrainOptim,
+    readonly epochs: number,
+  ) {
     this.net = new DerivedNetwork(genotype, network);
     this.opt = new Sgd({ lr: optim.lr.initial, momentum: optim.momentum, weightDecay: optim.weightDecay });
   }

@@ -41,7 +41,11 @@ export class SearchTrainer {
   private readonly alphaOpt: Adam;
   private readonly weightOpt: Sgd;
 
-  constructor(readonly network: SearchNetworkConfig, readonly optim: SearchOptim, readonly epochs: number) {
+  constructor(
+    readonly network: SearchNetworkConfig,
+    readonly optim: SearchOptim,
+    readonly epochs: number,
+  ) {
     this.net = new SearchNetwork(network);
     this.alphaOpt = new Adam({ lr: optim.alphaLr, beta1: optim.alphaBetas[0], beta2: optim.alphaBetas[1], eps: 1e-8, weightDecay: optim.alphaWeightDecay });
     this.weightOpt = new Sgd({ lr: optim.weightLr.initial, momentum: optim.momentum, weightDecay: optim.weightDecay });
@@ -54,7 +58,12 @@ export class SearchTrainer {
   /** One search step: Adam on the alphas, then SGD on the weights with the updated alphas. */
   step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
     this.weightOpt.config.lr = this.lrs(at.epoch).weights;
-    const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, { mode: this.optim.oneLevel, recompute: this.optim.recompute, gradClip: this.optim.gradClip ?? undefined, dropoutSeed: deriveSeed(this.network.seed, 'step', at.step) });
+    const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, {
+      mode: this.optim.oneLevel,
+      recompute: this.optim.recompute,
+      gradClip: this.optim.gradClip ?? undefined,
+      dropoutSeed: deriveSeed(this.network.seed, 'step', at.step),
+    });
     return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
   }
 

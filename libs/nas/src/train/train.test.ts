@@ -60,14 +60,25 @@ describe('training loop, search trainer and checkpoints', () => {
       const counts: number[] = [];
       const epochEnds: number[] = [];
       const r = await runEpochs({
-        epochs: 2, batchesPerEpoch: source.batches, start: begin, source, checkpointEvery: 2,
+        epochs: 2,
+        batchesPerEpoch: source.batches,
+        start: begin,
+        source,
+        checkpointEvery: 2,
         step: (x, y, at) => t.step(x, y, at),
         onStep: () => counts.push(tf.memory().numTensors),
         onEpochEnd: async (e) => void epochEnds.push(e.clips),
         checkpoint: async (s) => void (await saveCheckpoint(root, `step-${s.step}`, s, { loop: s, ...t.checkpointState() }, t.checkpointTensors())),
         stopRequested: () => stopAfter !== undefined && counts.length >= stopAfter,
       });
-      const out = { status: r.status, step: r.state.step, alphas: t.alphas(), weights: t.net.weights().map((v) => Array.from(v.dataSync())), counts, epochEnds };
+      const out = {
+        status: r.status,
+        step: r.state.step,
+        alphas: t.alphas(),
+        weights: t.net.weights().map((v) => Array.from(v.dataSync())),
+        counts,
+        epochEnds,
+      };
       t.dispose();
       return out;
     };
@@ -96,7 +107,11 @@ describe('training loop, search trainer and checkpoints', () => {
     const t = new SearchTrainer(network, optim, 1);
     let calls = 0;
     const loop = runEpochs({
-      epochs: 1, batchesPerEpoch: 2, start: start(), source, checkpointEvery: 1,
+      epochs: 1,
+      batchesPerEpoch: 2,
+      start: start(),
+      source,
+      checkpointEvery: 1,
       step: (x, y, at) => (++calls === 2 ? { loss: NaN, correct: 0 } : t.step(x, y, at)),
       checkpoint: async (s) => void (await saveCheckpoint(root, `step-${s.step}`, s, { loop: s, ...t.checkpointState() }, t.checkpointTensors())),
       stopRequested: () => false,
@@ -136,7 +151,11 @@ describe('training loop, search trainer and checkpoints', () => {
     expect(t.dropPath(3)).toBeCloseTo(0.1, 12);
     const losses: number[] = [];
     await runEpochs({
-      epochs: 6, batchesPerEpoch: 2, start: start(), source, checkpointEvery: 0,
+      epochs: 6,
+      batchesPerEpoch: 2,
+      start: start(),
+      source,
+      checkpointEvery: 0,
       step: (x, y, at) => t.step(x, y, at),
       onEpochEnd: async (e) => void losses.push(e.loss),
       checkpoint: async (s) => void (await saveCheckpoint(path.join(dir, 'r'), `step-${s.step}`, s, {}, t.checkpointTensors())),
@@ -167,24 +186,38 @@ describe('training loop, search trainer and checkpoints', () => {
         labels[i] = dir > 0 ? 1 : 0;
         const [x0, y] = [Math.floor(rnd() * S), Math.floor(rnd() * (S - 4))];
         for (let t = 0; t < T; t++) {
-          for (let dy = 0; dy < 4; dy++) for (let dx = 0; dx < 4; dx++) for (let c = 0; c < 3; c++) data[(((i * T + t) * S + y + dy) * S + ((x0 + 2 * dir * t + dx + 10 * S) % S)) * 3 + c] = 2;
+          for (let dy = 0; dy < 4; dy++)
+            for (let dx = 0; dx < 4; dx++)
+              for (let c = 0; c < 3; c++) data[(((i * T + t) * S + y + dy) * S + ((x0 + 2 * dir * t + dx + 10 * S) % S)) * 3 + c] = 2;
         }
       }
       return { data, labels };
     };
-    const t = new RetrainTrainer(randomGenotype(1), { channels: 8, classes: 2, layout: defaultLayout(1), stemStride: 2, dropout: 0, seed: 1 }, retrainOptimSchema.parse({ lr: { kind: 'constant', initial: 0.02 }, dropPath: 0 }), 1);
+    const t = new RetrainTrainer(
+      randomGenotype(1),
+      { channels: 8, classes: 2, layout: defaultLayout(1), stemStride: 2, dropout: 0, seed: 1 },
+      retrainOptimSchema.parse({ lr: { kind: 'constant', initial: 0.02 }, dropPath: 0 }),
+      1,
+    );
     for (let step = 0; step < 60; step++) {
       const b = clips(16, step + 1);
       tf.tidy(() => void t.step(tf.tensor5d(b.data, [16, T, S, S, 3]), tf.tensor1d(b.labels, 'int32'), { epoch: 0, step, epochFraction: 0 }));
     }
     const val = clips(64, 999);
-    const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(t.logits(tf.tensor5d(val.data, [64, T, S, S, 3])), 1), tf.tensor1d(val.labels, 'int32')), 'float32')).dataSync()[0]);
+    const acc = tf.tidy(
+      () =>
+        tf.mean(tf.cast(tf.equal(tf.argMax(t.logits(tf.tensor5d(val.data, [64, T, S, S, 3])), 1), tf.tensor1d(val.labels, 'int32')), 'float32')).dataSync()[0],
+    );
     expect(acc).toBeGreaterThanOrEqual(0.9);
     // the same clips with their frames reversed flip the prediction: the network uses the order
     const reversed = new Float32Array(val.data.length);
     const frame = S * S * 3;
-    for (let i = 0; i < 64; i++) for (let f = 0; f < T; f++) reversed.set(val.data.subarray((i * T + f) * frame, (i * T + f + 1) * frame), (i * T + T - 1 - f) * frame);
-    const accReversed = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(t.logits(tf.tensor5d(reversed, [64, T, S, S, 3])), 1), tf.tensor1d(val.labels, 'int32')), 'float32')).dataSync()[0]);
+    for (let i = 0; i < 64; i++)
+      for (let f = 0; f < T; f++) reversed.set(val.data.subarray((i * T + f) * frame, (i * T + f + 1) * frame), (i * T + T - 1 - f) * frame);
+    const accReversed = tf.tidy(
+      () =>
+        tf.mean(tf.cast(tf.equal(tf.argMax(t.logits(tf.tensor5d(reversed, [64, T, S, S, 3])), 1), tf.tensor1d(val.labels, 'int32')), 'float32')).dataSync()[0],
+    );
     expect(accReversed).toBeLessThanOrEqual(0.1);
     t.dispose();
   });

@@ -15,14 +15,20 @@ describe('batch norm in training mode, forward and gradients, every backend and 
     const x = randomArr([2, 2, 3, 2, 3], 3);
     for (const setup of setups) {
       await use(setup);
-      const r = gradCheck((xi) => batchNormTrain(xi).y, ([xa]) => batchNormRef(xa, BN_EPS), [x]);
+      const r = gradCheck(
+        (xi) => batchNormTrain(xi).y,
+        ([xa]) => batchNormRef(xa, BN_EPS),
+        [x],
+      );
       const at = `${setup.backend}/${setup.route}`;
       expect([at, r.forwardError < 1e-5, r.gradErrors[0] < 5e-4]).toEqual([at, true, true]);
     }
   });
 
   it('with affine: gradients for x, gamma and beta', async () => {
-    const x = randomArr([3, 2, 2, 4], 4), gamma = randomArr([4], 5), beta = randomArr([4], 6);
+    const x = randomArr([3, 2, 2, 4], 4),
+      gamma = randomArr([4], 5),
+      beta = randomArr([4], 6);
     for (const setup of setups) {
       await use(setup);
       const r = gradCheck(

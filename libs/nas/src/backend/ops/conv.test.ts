@@ -37,10 +37,15 @@ describe('conv2d forward and gradients match a float64 reference on every backen
 
   it.each(CASES)('%s', async (_label, xs, ws, partial) => {
     const a = conv2dAttrs(ws, partial);
-    const x = randomArr(xs, 11), w = randomArr(ws, 23);
+    const x = randomArr(xs, 11),
+      w = randomArr(ws, 23);
     for (const setup of setups) {
       await use(setup);
-      const r = gradCheck((xi, wi) => conv2d(xi as never, wi as never, a), ([xa, wa]) => conv2dRef(xa, wa, a), [x, w]);
+      const r = gradCheck(
+        (xi, wi) => conv2d(xi as never, wi as never, a),
+        ([xa, wa]) => conv2dRef(xa, wa, a),
+        [x, w],
+      );
       const at = `${setup.backend}/${setup.route}`;
       expect({ at, forward: r.forwardError < 1e-5 }).toEqual({ at, forward: true });
       expect({ at, dx: r.gradErrors[0] < TOL, dw: r.gradErrors[1] < TOL }).toEqual({ at, dx: true, dw: true });

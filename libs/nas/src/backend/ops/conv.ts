@@ -55,10 +55,11 @@ function gradients(dy: tf.Tensor4D, x: tf.Tensor4D, w: tf.Tensor4D, a: Conv2dAtt
     const dxp = tf.conv2d(dyT, tf.transpose(wd, [0, 1, 3, 2]), 1, 'valid');
     const dy2 = freshOnWasm(dy.reshape<tf.Tensor2D>([P, Cout])); // a right operand of matMul: see linear.ts
     const taps: tf.Tensor2D[] = [];
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-      // transpose first: wasm's matMul with transposeA is several times slower
-      taps.push(tf.matMul(tf.transpose(tapView(xp, i, j, a.dilation, a.stride, [Ho, Wo]).reshape([P, Cin])), dy2));
-    }
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        // transpose first: wasm's matMul with transposeA is several times slower
+        taps.push(tf.matMul(tf.transpose(tapView(xp, i, j, a.dilation, a.stride, [Ho, Wo]).reshape([P, Cin])), dy2));
+      }
     return [cropPad(dxp, a.pad, [H, W]), tf.stack(taps).reshape<tf.Tensor4D>([kh, kw, Cin, Cout])];
   }
   const [ekh, ekw] = eff;

@@ -16,10 +16,14 @@ function firstTapGradient(xs: number[], o: Pool2dOptions, dy: Float32Array, ys: 
   const a = pool2dAttrs(o);
   const [B, H, W, C] = xs;
   const dx = new Float32Array(B * H * W * C);
-  for (let b = 0; b < B; b++) for (let i = 0; i < ys[1]; i++) for (let j = 0; j < ys[2]; j++) for (let c = 0; c < C; c++) {
-    const h = Math.max(i * a.stride[0] - a.pad[0], 0), w = Math.max(j * a.stride[1] - a.pad[1], 0);
-    dx[((b * H + h) * W + w) * C + c] += dy[((b * ys[1] + i) * ys[2] + j) * C + c];
-  }
+  for (let b = 0; b < B; b++)
+    for (let i = 0; i < ys[1]; i++)
+      for (let j = 0; j < ys[2]; j++)
+        for (let c = 0; c < C; c++) {
+          const h = Math.max(i * a.stride[0] - a.pad[0], 0),
+            w = Math.max(j * a.stride[1] - a.pad[1], 0);
+          dx[((b * H + h) * W + w) * C + c] += dy[((b * ys[1] + i) * ys[2] + j) * C + c];
+        }
   return dx;
 }
 
@@ -34,7 +38,11 @@ describe('avg and max pool forward and gradients on every backend and route', ()
     const x = randomArr(xs, 5);
     for (const setup of setups) {
       await use(setup);
-      const r = gradCheck((xi) => avgPool2d(xi as tf.Tensor4D, o), ([xa]) => avgPoolRef(xa, pool2dAttrs(o)), [x]);
+      const r = gradCheck(
+        (xi) => avgPool2d(xi as tf.Tensor4D, o),
+        ([xa]) => avgPoolRef(xa, pool2dAttrs(o)),
+        [x],
+      );
       const at = `${setup.backend}/${setup.route}`;
       expect({ at, forward: r.forwardError, dx: r.gradErrors[0] }).toEqual({ at, forward: expect.any(Number), dx: expect.any(Number) });
       expect([at, r.forwardError < 1e-6, r.gradErrors[0] < 1e-4]).toEqual([at, true, true]);
@@ -45,7 +53,11 @@ describe('avg and max pool forward and gradients on every backend and route', ()
     const x = randomArr(xs, 9);
     for (const setup of setups) {
       await use(setup);
-      const r = gradCheck((xi) => maxPool2d(xi as tf.Tensor4D, o), ([xa]) => maxPoolRef(xa, pool2dAttrs(o)), [x]);
+      const r = gradCheck(
+        (xi) => maxPool2d(xi as tf.Tensor4D, o),
+        ([xa]) => maxPoolRef(xa, pool2dAttrs(o)),
+        [x],
+      );
       const at = `${setup.backend}/${setup.route}`;
       expect([at, r.forwardError < 1e-6, r.gradErrors[0] < 1e-4]).toEqual([at, true, true]);
     }

@@ -28,7 +28,8 @@ function windowCounts(H: number, W: number, a: Pool2dAttrs): tf.Tensor4D {
   const Wo = outSize(W, a.kernel[1], a.stride[1], a.pad[1]);
   const span = (o: number, size: number, k: number, s: number, p: number): number => Math.min(o * s - p + k, size) - Math.max(o * s - p, 0);
   const counts = new Float32Array(Ho * Wo);
-  for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) counts[i * Wo + j] = span(i, H, a.kernel[0], a.stride[0], a.pad[0]) * span(j, W, a.kernel[1], a.stride[1], a.pad[1]);
+  for (let i = 0; i < Ho; i++)
+    for (let j = 0; j < Wo; j++) counts[i * Wo + j] = span(i, H, a.kernel[0], a.stride[0], a.pad[0]) * span(j, W, a.kernel[1], a.stride[1], a.pad[1]);
   return tf.tensor4d(counts, [1, Ho, Wo, 1]);
 }
 
@@ -41,7 +42,12 @@ function avgGradient(dy: tf.Tensor4D, x: tf.Tensor4D, a: Pool2dAttrs): tf.Tensor
   const [, H, W, C] = x.shape;
   const g = tf.div<tf.Tensor4D>(dy, windowCounts(H, W, a));
   const padded: Pair = [H + 2 * a.pad[0], W + 2 * a.pad[1]];
-  const spread = tf.depthwiseConv2d(transposeInput(g, a.stride, a.kernel, padded), tf.ones([a.kernel[0], a.kernel[1], C, 1]).as4D(a.kernel[0], a.kernel[1], C, 1), 1, 'valid');
+  const spread = tf.depthwiseConv2d(
+    transposeInput(g, a.stride, a.kernel, padded),
+    tf.ones([a.kernel[0], a.kernel[1], C, 1]).as4D(a.kernel[0], a.kernel[1], C, 1),
+    1,
+    'valid',
+  );
   return cropPad(spread, a.pad, [H, W]);
 }
 
@@ -57,13 +63,14 @@ function maxGradient(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, a: Pool2dA
   const padded: Pair = [xp.shape[1], xp.shape[2]];
   let taken = tf.zerosLike(dy);
   let acc: tf.Tensor4D | undefined;
-  for (let i = 0; i < a.kernel[0]; i++) for (let j = 0; j < a.kernel[1]; j++) {
-    const isMax = tf.cast(tf.equal(tapView(xp, i, j, [1, 1], a.stride, [Ho, Wo]), y), 'float32');
-    const first = tf.mul<tf.Tensor4D>(isMax, tf.sub(1, taken));
-    taken = tf.add<tf.Tensor4D>(taken, first);
-    const part = placeTap(tf.mul<tf.Tensor4D>(dy, first), i, j, [1, 1], a.stride, padded);
-    acc = acc ? tf.add<tf.Tensor4D>(acc, part) : part;
-  }
+  for (let i = 0; i < a.kernel[0]; i++)
+    for (let j = 0; j < a.kernel[1]; j++) {
+      const isMax = tf.cast(tf.equal(tapView(xp, i, j, [1, 1], a.stride, [Ho, Wo]), y), 'float32');
+      const first = tf.mul<tf.Tensor4D>(isMax, tf.sub(1, taken));
+      taken = tf.add<tf.Tensor4D>(taken, first);
+      const part = placeTap(tf.mul<tf.Tensor4D>(dy, first), i, j, [1, 1], a.stride, padded);
+      acc = acc ? tf.add<tf.Tensor4D>(acc, part) : part;
+    }
   return cropPad(acc!, a.pad, [H, W]);
 }
 

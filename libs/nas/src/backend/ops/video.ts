@@ -39,8 +39,20 @@ export function temporalSubsample(x: tf.Tensor5D, s: number): tf.Tensor5D {
   if (s === 1) return x;
   const [N, T, H, W, C] = x.shape;
   const To = Math.ceil(T / s);
-  const padded = To * s > T ? tf.pad(x, [[0, 0], [0, To * s - T], [0, 0], [0, 0], [0, 0]]) : x;
-  return padded.reshape([N, To, s, H * W * C]).slice([0, 0, 0, 0], [N, To, 1, H * W * C]).reshape<tf.Tensor5D>([N, To, H, W, C]);
+  const padded =
+    To * s > T
+      ? tf.pad(x, [
+          [0, 0],
+          [0, To * s - T],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ])
+      : x;
+  return padded
+    .reshape([N, To, s, H * W * C])
+    .slice([0, 0, 0, 0], [N, To, 1, H * W * C])
+    .reshape<tf.Tensor5D>([N, To, H, W, C]);
 }
 
 /** 1x3x3 average pool (padding not counted). */

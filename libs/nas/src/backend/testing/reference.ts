@@ -17,17 +17,21 @@ export function conv2dRef(x: Arr, w: Arr, a: Conv2dAttrs): Arr {
   const [kh, kw, cinG, Cout] = w.shape;
   const coutG = Cout / a.groups;
   const y = new Float64Array(ys.reduce((p, q) => p * q, 1));
-  for (let b = 0; b < B; b++) for (let oh = 0; oh < ys[1]; oh++) for (let ow = 0; ow < ys[2]; ow++) for (let co = 0; co < Cout; co++) {
-    const g = Math.floor(co / coutG);
-    let acc = 0;
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-      const h = oh * a.stride[0] - a.pad[0] + i * a.dilation[0];
-      const ww = ow * a.stride[1] - a.pad[1] + j * a.dilation[1];
-      if (h < 0 || h >= H || ww < 0 || ww >= W) continue;
-      for (let ci = 0; ci < cinG; ci++) acc += x.data[at4(x.shape, b, h, ww, g * cinG + ci)] * w.data[((i * kw + j) * cinG + ci) * Cout + co];
-    }
-    y[at4(ys, b, oh, ow, co)] = acc;
-  }
+  for (let b = 0; b < B; b++)
+    for (let oh = 0; oh < ys[1]; oh++)
+      for (let ow = 0; ow < ys[2]; ow++)
+        for (let co = 0; co < Cout; co++) {
+          const g = Math.floor(co / coutG);
+          let acc = 0;
+          for (let i = 0; i < kh; i++)
+            for (let j = 0; j < kw; j++) {
+              const h = oh * a.stride[0] - a.pad[0] + i * a.dilation[0];
+              const ww = ow * a.stride[1] - a.pad[1] + j * a.dilation[1];
+              if (h < 0 || h >= H || ww < 0 || ww >= W) continue;
+              for (let ci = 0; ci < cinG; ci++) acc += x.data[at4(x.shape, b, h, ww, g * cinG + ci)] * w.data[((i * kw + j) * cinG + ci) * Cout + co];
+            }
+          y[at4(ys, b, oh, ow, co)] = acc;
+        }
   return { data: y, shape: ys };
 }
 
@@ -35,18 +39,23 @@ function pool(x: Arr, a: Pool2dAttrs, kind: 'avg' | 'max'): Arr {
   const ys = pool2dOutShape(x.shape, a);
   const [B, H, W, C] = x.shape;
   const y = new Float64Array(ys.reduce((p, q) => p * q, 1));
-  for (let b = 0; b < B; b++) for (let oh = 0; oh < ys[1]; oh++) for (let ow = 0; ow < ys[2]; ow++) for (let c = 0; c < C; c++) {
-    let acc = kind === 'max' ? -Infinity : 0;
-    let n = 0;
-    for (let i = 0; i < a.kernel[0]; i++) for (let j = 0; j < a.kernel[1]; j++) {
-      const h = oh * a.stride[0] - a.pad[0] + i, ww = ow * a.stride[1] - a.pad[1] + j;
-      if (h < 0 || h >= H || ww < 0 || ww >= W) continue;
-      const v = x.data[at4(x.shape, b, h, ww, c)];
-      acc = kind === 'max' ? Math.max(acc, v) : acc + v;
-      n++;
-    }
-    y[at4(ys, b, oh, ow, c)] = kind === 'max' ? acc : acc / n;
-  }
+  for (let b = 0; b < B; b++)
+    for (let oh = 0; oh < ys[1]; oh++)
+      for (let ow = 0; ow < ys[2]; ow++)
+        for (let c = 0; c < C; c++) {
+          let acc = kind === 'max' ? -Infinity : 0;
+          let n = 0;
+          for (let i = 0; i < a.kernel[0]; i++)
+            for (let j = 0; j < a.kernel[1]; j++) {
+              const h = oh * a.stride[0] - a.pad[0] + i,
+                ww = ow * a.stride[1] - a.pad[1] + j;
+              if (h < 0 || h >= H || ww < 0 || ww >= W) continue;
+              const v = x.data[at4(x.shape, b, h, ww, c)];
+              acc = kind === 'max' ? Math.max(acc, v) : acc + v;
+              n++;
+            }
+          y[at4(ys, b, oh, ow, c)] = kind === 'max' ? acc : acc / n;
+        }
   return { data: y, shape: ys };
 }
 
