@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * The viewer page: loads `model/model.json` (a `pvnas export` graph model) on tfjs's webgl backend, else wasm
  * (`?backend=wasm|webgl` chooses), and classifies each chosen video file with the single view of `pvnas

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Frames of a video file in the browser: an HTMLVideoElement seeked to the middle of each wanted frame's
  * interval on the `fps` timeline (frame i shows from i/fps to (i+1)/fps), drawn to a canvas at its native size

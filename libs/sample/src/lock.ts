@@ -40,7 +40,7 @@ export async function withRootLock<T>(root: string, fn: () => Promise<T>, timeou
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let owner = NaN;
+    let owner: number;
     try {
       owner = Number(fs.readFileSync(lockPath, 'utf8').trim());
     } catch {

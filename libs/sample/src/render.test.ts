@@ -3,7 +3,7 @@ import { renderBackground, renderClip, type RenderedClip } from './render';
 import { drawScene, objectTrack, SHAPES, TEXTURES, type Scene } from './scene';
 
 // Module constants, not globals, in the hot loops: jest's sandbox makes global lookups slow.
-const { atan2, cos, sin, PI } = Math;
+const { atan2 } = Math;
 
 const W = 96;
 const H = 72;

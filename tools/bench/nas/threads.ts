@@ -22,7 +22,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHILD = path.join(__dirname, 'threads-child.ts');
 const REGISTER = require.resolve('#runtime/register');
 

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { buildSetCache, type CacheBuildResult } from './cache-method';
 import { deriveClipList } from './clip-list';
 import { prepareSet } from './datasets';
-import { combinePasses, LoaderRun, type PassResult } from './loader-method';
+import { LoaderRun, type PassResult } from './loader-method';
 import { type Measured } from './measure';
 import { BENCH_ROOT, CACHE_SETTINGS, TARGETS, TEMPORAL, TRAIN, type BenchOptions, type SetName } from './options';
 import { profileSet, type Profile } from './profile';

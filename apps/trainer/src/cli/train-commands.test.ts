@@ -1,6 +1,7 @@
 import { program } from './main';
 
 /** The config `pvnas <args> --dry-run` resolves, parsed in process. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a resolved config, read by key path
 async function resolved(...args: string[]): Promise<Record<string, any>> {
   const out: string[] = [];
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {

@@ -19,7 +19,7 @@ describe('without the fast backend', () => {
     const text = lines.join('\n');
     expect(text).toMatch(/WARNING: the fast CPU backend is not available \(libs\/nas\/native\/build\/Release\/pvnas_torch\.node is not built/);
     expect(text).toMatch(new RegExp(`tfjs's wasm backend: about ${WASM_SLOWDOWN}x slower`));
-    expect(text).toMatch(/\n    \.\/system-deps\.sh && npm run build:native\n/);
+    expect(text).toMatch(/\n {4}\.\/system-deps\.sh && npm run build:native\n/);
   });
 
   it('stays quiet on the torch backend, and when the user forced a slow backend', () => {

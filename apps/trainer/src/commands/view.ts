@@ -128,6 +128,7 @@ export async function runView(f: ViewFlags): Promise<{ server: http.Server; url:
   if (!fs.existsSync(path.join(runDir, 'run.json'))) throw new Error(`${runDir} is not a run folder: give a retrain run's name (under ${f.runsDir}) or folder`);
   const modelDir = await exportForViewer(runDir, f.log);
   // the page's bundle, rebuilt every time (esbuild: about a second)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the viewer's build script is plain JS, loaded only when a page is served
   const { buildViewer } = require(path.join(WORKSPACE, 'apps', 'viewer', 'build.js')) as { buildViewer: () => Promise<string> };
   const page = await buildViewer();
   if (!['127.0.0.1', 'localhost', '::1'].includes(f.host)) f.log(`view: WARNING: serving on ${f.host}, reachable from other machines`);

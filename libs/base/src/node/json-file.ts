@@ -27,7 +27,7 @@ export function readJson(file: string, what: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${what} ${file} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${what} ${file} is not JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -4,7 +4,6 @@
  * already in the cache are skipped, so a killed run continues where it stopped. Bad videos are listed in the
  * report and the run goes on.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { toFailedItem, type FailedItem } from '../errors';
 import type { Manifest, ManifestIssue } from '../manifest/types';

@@ -190,6 +190,7 @@ describe('decodeJpeg', () => {
     try {
       let mod!: typeof import('./jpeg');
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module instance per environment
         mod = require('./jpeg');
       });
       expect(await mod.jpegDecoderStatus()).toEqual({ decoder, skipped });
@@ -206,6 +207,7 @@ describe('decodeJpeg', () => {
     try {
       let mod!: typeof import('./jpeg');
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module instance per environment
         mod = require('./jpeg');
       });
       expect(mod.loadNativeJpeg()).toEqual({ ok: false, reason: expect.stringContaining(`${path.join(dir, 'none.node')} is not built`) });

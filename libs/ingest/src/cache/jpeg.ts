@@ -129,6 +129,7 @@ let wasm: WasmJpegDecoder | undefined;
 export function loadWasmJpeg(): Promise<WasmJpegLoad> {
   wasmLoading ??= (async (): Promise<WasmJpegLoad> => {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, only when this tier is used
       const factory = require('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as WasmFactory;
       // libjpeg's warnings go to printErr; a bad stream is reported by a throw, which falls back to sharp.
       const mod = await factory({ print: () => {}, printErr: () => {} });

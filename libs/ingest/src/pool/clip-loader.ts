@@ -171,7 +171,7 @@ export class ClipLoader {
     };
     let batch: Array<{ item: Item; clip: ClipResult }> = [];
     let waitMs = 0;
-    let cursor = from;
+    let cursor: number;
     fill();
     while (inFlight.length > 0) {
       const head = inFlight.shift()!;

@@ -9,7 +9,7 @@
  * metrics (`Metrics.confusion`).
  */
 import { EvaluationError, videoLabel } from './errors';
-import type { ClassAccuracy, Metrics, TopK } from './metrics';
+import type { ClassAccuracy, TopK } from './metrics';
 import type { ViewEvaluation } from './view-metrics';
 import { clipAndCrop, CROP_NAMES, CROPS_PER_CLIP } from '@pvnas/base';
 

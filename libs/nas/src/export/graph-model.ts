@@ -48,7 +48,7 @@ function tensorInfo(name: string, shape: number[]) {
   return { name: `${name}:0`, dtype: 'DT_FLOAT', tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } };
 }
 
-type Metadata = { [key: string]: {} };
+type Metadata = { [key: string]: object };
 
 /** tfjs model artifacts of a built graph: one input, one output, constants as the weights. */
 export async function graphArtifacts(g: GraphBuilder, input: GNode, output: GNode, metadata: Metadata = {}): Promise<tf.io.ModelArtifacts> {
