@@ -1,10 +1,10 @@
 /**
- * Issue 10's threads benchmark: the default sample search step (C=8, batch 16, 8x32x32, one pass a step) with 0
- * and with 1 other CPU-bound process on the machine, for three thread set-ups of the `torch` backend:
+ * The threads benchmark (docs/decisions.md, "Threads"): the default sample search step (C=8, batch 16, 8x32x32, one pass a step) with 0
+ * and with 1 other CPU-bound process on the machine, for four thread set-ups of the `torch` backend:
  *
- *   spin        before issue 10: OpenMP's default wait policy (idle threads spin first), every kernel on all threads
+ *   spin        the old default: OpenMP's default wait policy (idle threads spin first), every kernel on all threads
  *   passive     OMP_WAIT_POLICY=PASSIVE (idle threads sleep), every kernel on all threads
- *   passive+gate   the default since issue 10: passive, and kernels under PVNAS_PARALLEL_MIN elements on one thread
+ *   passive+gate   the default now: passive, and kernels under PVNAS_PARALLEL_MIN elements on one thread
  *   1 thread    PVNAS_THREADS=1, the reference a busy machine falls back to
  *
  *   nx run tools:bench-threads [-- --rounds 3 --steps 4 --config 8,16,8,32,8] [--wasm]

@@ -1,5 +1,5 @@
 /**
- * Search-space commands of `pvnas` (issue 4's CLI contract), each printing JSON to stdout:
+ * Search-space commands of `pvnas`, each printing JSON to stdout:
  *   pvnas space                                  {"spatial", "temporal", "network"} (strings above 2^53)
  *   pvnas derive --alphas FILE --out FILE        the genotype of an alphas file
  *   pvnas count --genotype FILE [--layout L|M] [--frames 8 --size 224 --classes 400]

@@ -7,12 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultLayout, readGenotype, RetrainTrainer, saveDerived, writeGenotype, type Genotype } from '@pvnas/nas';
 import { retrainConfigSchema, type RetrainConfig } from '../config/schema';
-import { loadSplit, WORKSPACE } from '../data/datasets';
+import { WORKSPACE } from '../data/datasets';
 import { renderRunPlots } from '../plots/render-run';
 import { writeReport } from '../run/report';
 import { latestRun } from '../run/run-folder';
 import { openSession, train, type SessionFlags } from './session';
-import { singleViewAccuracy, singleViewLoader } from './view-scores';
+import { singleViewAccuracy, validationLoader } from './view-scores';
 
 export const BUNDLED_GENOTYPE = path.join(WORKSPACE, 'apps', 'trainer', 'assets', 'sample-search.genotype.json');
 
@@ -73,20 +73,7 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
     c.optim,
     c.epochs,
   );
-  const valSplit =
-    c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val)
-      ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir })
-      : undefined;
-  const val =
-    valSplit &&
-    singleViewLoader({
-      split: valSplit,
-      crop: c.clips.crop,
-      frames: c.clips.frames,
-      window: c.clips.window,
-      batchSize: c.batchSize,
-      workers: s.loader.opts.workers,
-    });
+  const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.dir);
     const params = trainer.net.params

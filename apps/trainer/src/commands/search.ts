@@ -8,9 +8,8 @@ import { searchConfigSchema, type SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
 import { readMetrics, type EpochRecord } from '../run/metrics';
 import { writeReport } from '../run/report';
-import { loadSplit } from '../data/datasets';
 import { openSession, train, type SessionFlags } from './session';
-import { singleViewAccuracy, singleViewLoader } from './view-scores';
+import { singleViewAccuracy, validationLoader } from './view-scores';
 
 const alphasFile = (epoch: number) => path.join('alphas', `epoch-${String(epoch).padStart(3, '0')}.json`);
 
@@ -42,20 +41,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
     c.optim,
     c.epochs,
   );
-  const valSplit =
-    c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val)
-      ? await loadSplit(c.data, 'val', { workers: 1, log: flags.log, baseDir: s.baseDir })
-      : undefined;
-  const val =
-    valSplit &&
-    singleViewLoader({
-      split: valSplit,
-      crop: c.clips.crop,
-      frames: c.clips.frames,
-      window: c.clips.window,
-      batchSize: c.batchSize,
-      workers: s.loader.opts.workers,
-    });
+  const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.extra, s.resumeFrom.dir);
     else writeAlphas(s.run.path(alphasFile(0)), trainer.alphas({ run: s.run.meta.name, epoch: 0 }));

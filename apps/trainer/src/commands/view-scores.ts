@@ -8,7 +8,8 @@ import { deriveSeed } from '@pvnas/base';
 import { ClipLoader, DEFAULT_TEMPORAL, shuffleClipFrames } from '@pvnas/ingest';
 import { scoreViews as scoreBatches, singleViewAccuracy as singleViewAccuracyOf, type SingleViewScore, type ViewBatch, type ViewEvaluation } from '@pvnas/nas';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { SplitData } from '../data/datasets';
+import type { DataConfig } from '../config/schema';
+import { loadSplit, type SplitData } from '../data/datasets';
 
 export type { SingleViewScore };
 
@@ -37,6 +38,19 @@ export function testLoader(o: TestViews & { singleView?: boolean }): ClipLoader 
 /** A loader of each video's single view (`testLoader` with `singleView`), for validation during training. */
 export function singleViewLoader(o: Omit<TestViews, 'numClips'>): ClipLoader {
   return testLoader({ ...o, numClips: 2, singleView: true });
+}
+
+/**
+ * The loader of the validation epochs (each video's single view of the validation split), or undefined when the
+ * run does not validate (`validateEvery` 0, or no validation split named).
+ */
+export async function validationLoader(
+  c: { validateEvery: number; data: DataConfig; clips: { crop: number; frames: number; window: number }; batchSize: number },
+  o: { workers: number; log: (line: string) => void; baseDir?: string },
+): Promise<ClipLoader | undefined> {
+  if (!(c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val))) return undefined;
+  const split = await loadSplit(c.data, 'val', { workers: 1, log: o.log, baseDir: o.baseDir });
+  return singleViewLoader({ split, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: o.workers });
 }
 
 /** Each clip's frames in a seeded random order: a clip of video v, view w is shuffled by (seed, v, w). */

@@ -1,8 +1,8 @@
 /**
  * Defaults per command and dataset, before a config file and CLI flags override them. Full-size values are
  * the paper's (section 4.2, with PySlowFast's conventions where it is silent); the `sample` presets shrink the
- * network and clips so the bundled sample set runs in minutes on 2 CPU cores (issue 10: the default search
- * learns in under 10 minutes).
+ * network and clips so the bundled sample set runs in minutes on 2 CPU cores (docs/decisions.md: the default
+ * search learns in under 10 minutes).
  *
  * Batch sizes are global (all processes together). The paper trains on 32 GPUs: search with 32 clips per
  * GPU, retraining with 8 clips per GPU at a learning rate of 0.01 per GPU. One process here stands for one of

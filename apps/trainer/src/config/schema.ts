@@ -77,7 +77,7 @@ const training = {
   channels: z.number().int().min(2),
   /** Dropout before the classifier. */
   dropout: z.number().min(0).max(0.95).default(0.4),
-  /** Temporal stride of T-RC's reducing edges (DESIGN.md: 1, configurable): 2 halves the frames after it. */
+  /** Temporal stride of T-RC's reducing edges (1 by default; docs/decisions.md, "Search"): 2 halves the frames after it. */
   temporalStride: z.number().int().min(1).max(8).default(1),
   clips: clipsSchema,
 };

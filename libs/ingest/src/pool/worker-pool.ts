@@ -21,7 +21,8 @@ export function createWorkerPool(workers: number): Piscina {
     filename: path.join(__dirname, 'worker-entry.js'),
     minThreads: workers,
     maxThreads: workers,
-    // One task at a time per worker: the tasks are CPU-bound or wait on their own ffmpeg child.
+    // Two tasks at a time per worker: a task spends part of its time awaiting (its ffmpeg child, sharp's threads),
+    // and the second one uses the thread meanwhile (1 vs 2 measured no clear difference: tools/bench/README.md).
     concurrentTasksPerWorker: 2,
     idleTimeout: 60_000,
   });

@@ -1,5 +1,5 @@
 /**
- * Backend selection (DESIGN.md): tfjs-node-gpu, tfjs-node, then the fastest CPU path that works here
+ * Backend selection (docs/architecture.md, "Backends and the op routes"): tfjs-node-gpu, tfjs-node, then the fastest CPU path that works here
  * (`torch`: tfjs cpu storage + libtorch kernels; `wasm`; pure-JS `cpu`). `--backend` / PVNAS_BACKEND force
  * one. The choice, versions and thread count are returned for run metadata.
  */

@@ -1,5 +1,5 @@
 /**
- * Multi-view test scores (DESIGN.md, "Data pipeline defaults"): the score of a video is the mean, over its
+ * Multi-view test scores (docs/architecture.md, "Defaults"): the score of a video is the mean, over its
  * views (default 30 = 10 temporal clips x 3 spatial crops), of the softmax of each view's logits.
  *
  * - Input is explicit: `addLogits*` takes raw network outputs and applies a numerically stable softmax per

@@ -1,5 +1,5 @@
 /**
- * Genotype and alphas files (DESIGN.md), zod-checked on the way in. A genotype holds, per cell type, two
+ * Genotype and alphas files (docs/architecture.md, "File formats"), zod-checked on the way in. A genotype holds, per cell type, two
  * [op, input] pairs per intermediate node (8 pairs, node by node) and the concatenated states.
  */
 import { z } from 'zod';

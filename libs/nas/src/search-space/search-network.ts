@@ -22,7 +22,7 @@ export interface SearchNetworkConfig {
   /** Dropout before the classifier. */
   dropout: number;
   seed: number;
-  /** Temporal stride of T-RC's reducing edges (DESIGN.md: 1 by default, configurable). */
+  /** Temporal stride of T-RC's reducing edges (1 by default, configurable; docs/decisions.md, "Search"). */
   temporalStride?: number;
 }
 

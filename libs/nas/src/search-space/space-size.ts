@@ -21,7 +21,7 @@ export function spaceSize(): { spatial: bigint; temporal: bigint; network: bigin
   return { spatial: cellCount('spatial_normal'), temporal: cellCount('temporal_normal'), network };
 }
 
-/** JSON numbers where exact (<= 2^53), strings otherwise (issue 4's CLI contract). */
+/** JSON numbers where exact (<= 2^53), strings otherwise (what `pvnas space` prints). */
 export function exactJson(n: bigint): number | string {
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
 }
