@@ -48,4 +48,3 @@ export {
   type GenerateOptions,
   type SampleMarker,
 } from './generate';
-export { runSampleCli } from './cli';

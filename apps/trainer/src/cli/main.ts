@@ -6,7 +6,7 @@
  *                                              and D/frames.json {"indices", "width", "height"}
  * Search-space subcommands (space, derive, count, random-arch): see nas-commands.ts.
  * Training subcommands (search, retrain, evaluate): see train-commands.ts; plot: plot-command.ts; cache builds
- * (ingest kinetics|ssv2|ucf101): commands/ingest.ts.
+ * (ingest kinetics|ssv2|ucf101): commands/ingest.ts; the sample set (sample-data): commands/sample-data.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { addNasCommands } from './nas-commands';
 import { addTrainCommands } from './train-commands';
 import { addPlotCommand } from './plot-command';
 import { addIngestCommands } from '../commands/ingest';
+import { addSampleDataCommand } from '../commands/sample-data';
 import { createRng, DEFAULT_TEST_CLIPS } from '@pvnas/base';
 
 function indexList(v: string): number[] {
@@ -70,6 +71,7 @@ export function program(): Command {
       printJson({ ...meta, out: path.resolve(flags.out) });
     });
 
+  addSampleDataCommand(cli);
   addIngestCommands(cli);
   addNasCommands(cli);
   addTrainCommands(cli);
