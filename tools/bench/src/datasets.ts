@@ -1,13 +1,12 @@
 /**
  * The benchmark's clip sets, made once and reused:
- *  - sample: the bundled sample set (ensureSampleDataset: 160x120, 3-4 s, keyframe every 15 frames), its Kinetics
- *    train videos;
+ *  - sample: the bundled sample set (ensureSampleDataset, its default options), its Kinetics train videos;
  *  - gop30 / gop250: 16 longer videos each (10 s at 30 fps, 340x256 like pre-resized Kinetics), keyframe interval 30
  *    and 250 (x264's default, what most downloaded videos have), rendered by the sample generator into data/bench/.
  * A generated set is regenerated only when missing or made with other options (the generator's marker).
  */
 import * as path from 'node:path';
-import { ensureSampleDataset, type SampleOptions } from '@pvnas/sample';
+import { DEFAULT_SAMPLE_OPTIONS, ensureSampleDataset, type SampleOptions } from '@pvnas/sample';
 import { BENCH_ROOT, type SetName } from './options';
 import { loadManifest, type VideoRecord } from '@pvnas/ingest';
 
@@ -30,9 +29,10 @@ const GENERATED: Record<Exclude<SetName, 'sample'>, Partial<SampleOptions>> = {
 };
 
 function describe(name: SetName, count: number): string {
-  if (name === 'sample') return `sample set: ${count} train videos, 160x120, 3-4 s @ 30 fps, h264 keyint 15`;
-  const o = GENERATED[name];
-  return `generated: ${count} videos, ${o.width}x${o.height}, ${o.seconds![0]} s @ ${o.fps} fps, h264 keyint ${o.gop}`;
+  const o = name === 'sample' ? DEFAULT_SAMPLE_OPTIONS : { ...DEFAULT_SAMPLE_OPTIONS, ...GENERATED[name] };
+  const [s0, s1] = o.seconds;
+  const what = name === 'sample' ? `sample set: ${count} train videos` : `generated: ${count} videos`;
+  return `${what}, ${o.width}x${o.height}, ${s0 === s1 ? s0 : `${s0}-${s1}`} s @ ${o.fps} fps, h264 keyint ${o.gop}`;
 }
 
 /** Makes (if needed) and lists one clip set. `log` gets the generator's progress lines. */

@@ -17,7 +17,7 @@ import type { StepAt, StepOutcome } from './epoch-loop';
 import { deriveSeed } from '@pvnas/base';
 import { CELL_TYPES, type CellType } from '../search-space/cell-types';
 
-/** Optimisation settings of the search (paper 4.2 / Alg. 1); defaults are the issue's. */
+/** Optimisation settings of the search (paper 4.2 / Alg. 1); the defaults and where they come from: docs/architecture.md, Defaults. */
 export const searchOptimSchema = z.strictObject({
   weightLr: lrScheduleSchema.default(lrScheduleSchema.parse({})),
   momentum: z.number().min(0).max(1).default(0.9),
