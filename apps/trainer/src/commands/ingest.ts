@@ -105,6 +105,15 @@ function printSummary(r: BuildReport): void {
   process.stderr.write(lines.join('\n') + '\n');
 }
 
+/** Errors of a cache build say they come from one: `pvnas: ingest: <item>: <what to do>`. */
+async function named<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw e instanceof Error ? Object.assign(e, { message: `ingest: ${e.message}` }) : e;
+  }
+}
+
 async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown>): Promise<number> {
   const { manifest, name } =
     dataset === 'kinetics'
@@ -154,18 +163,18 @@ export function addIngestCommands(cli: Command): void {
   common(program.command('kinetics').description('Kinetics: official CSVs (label,youtube_id,time_start,time_end,split)'))
     .option('--csv <file>', 'annotation CSV (repeat: train first, then validate)', collect)
     .action(async (flags) => {
-      process.exitCode = await run('kinetics', flags);
+      process.exitCode = await named(run('kinetics', flags));
     });
   common(program.command('ssv2').description('Something-Something-V2: labels json + train/validation json, <id>.webm'))
     .option('--labels <file>', 'something-something-v2-labels.json')
     .option('--annotations <file>', 'something-something-v2-{train,validation}.json (repeat)', collect)
     .action(async (flags) => {
-      process.exitCode = await run('ssv2', flags);
+      process.exitCode = await named(run('ssv2', flags));
     });
   common(program.command('ucf101').description('UCF-101: classInd.txt + trainlist0N/testlist0N'))
     .option('--splits-dir <dir>', 'folder with classInd.txt, trainlist01.txt, ...')
     .addOption(new Option('--split <n>', 'split 1..3').default(1).argParser(int('--split', 1, 3)))
     .action(async (flags) => {
-      process.exitCode = await run('ucf101', flags);
+      process.exitCode = await named(run('ucf101', flags));
     });
 }
