@@ -4,34 +4,23 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir } from '@pvnas/ingest/testing';
 import { ensureSampleDataset, readSampleMarker, SAMPLE_MARKER, type SampleOptions } from '@pvnas/sample';
 
 const PVNAS_BIN = path.resolve(__dirname, '..', '..', 'bin', 'pvnas.js');
 const SMALL: Partial<SampleOptions> = { classes: 2, trainPerClass: 2, valPerClass: 1, width: 64, height: 48, seconds: [1, 1.2], fps: 30, gop: 10 };
 const CLI_SMALL = ['--classes', '2', '--train', '2', '--val', '1', '--size', '64x48', '--seconds', '1-1.2', '--fps', '30', '--gop', '10'];
 
-let tmp: string;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-sample-data-'));
-});
-afterAll(() => {
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const tmp = makeTempDir('sample-data');
+afterAll(() => tmp.remove());
 
-/** Every file under `dir`, relative, sorted. */
-function listFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
-}
-
-function siblings(root: string): string[] {
-  return fs.readdirSync(path.dirname(root)).filter((e) => e.startsWith(`.${path.basename(root)}.`));
-}
+/** The hidden folders and lock files the generator keeps beside `root` while it works. */
+const siblings = (root: string): string[] => fs.readdirSync(path.dirname(root)).filter((e) => e.startsWith(`.${path.basename(root)}.`));
 
 describe('pvnas sample-data', () => {
   it('leaves no dataset when a run is killed midway; the next run cleans up and completes; the CLI agrees', async () => {
-    const root = path.join(tmp, 'killed', 'sample');
+    const root = path.join(tmp.dir, 'killed', 'sample');
     // A bigger run through `pvnas sample-data`, killed (with its ffmpeg children) once the first videos exist.
     const child = spawn(process.execPath, [PVNAS_BIN, 'sample-data', '--root', root, ...CLI_SMALL, '--train', '8', '--quiet'], {
       detached: true,
@@ -39,7 +28,10 @@ describe('pvnas sample-data', () => {
     });
     const parent = path.dirname(root);
     const hasVideo = (): boolean =>
-      fs.existsSync(parent) && siblings(root).some((s) => s.includes('.partial-') && listFiles(path.join(parent, s)).some((f) => f.endsWith('.mp4')));
+      fs.existsSync(parent) &&
+      siblings(root).some(
+        (s) => s.includes('.partial-') && (fs.readdirSync(path.join(parent, s), { recursive: true }) as string[]).some((f) => f.endsWith('.mp4')),
+      );
     const t0 = Date.now();
     while (!hasVideo()) {
       if (Date.now() - t0 > 30000) throw new Error('the CLI wrote no video within 30 s');
