@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration, rateAndEta } from '@pvnas/base';
 import { createProgressBar } from '@pvnas/base/node';
 import { buildCache, defaultWorkerCount, loadManifest, mergeManifests, REPORT_FILE, type BuildProgress, type BuildReport, type Manifest } from '@pvnas/ingest';
+import { intArg } from '../cli/args';
 import { WORKSPACE } from '../data/datasets';
 
 type Dataset = 'kinetics' | 'ssv2' | 'ucf101';
@@ -29,14 +30,6 @@ function progressText(p: BuildProgress): string {
   const { rate, etaSec } = rateAndEta(p.written + p.failed, p.elapsedSec, p.total - done);
   const fps = p.elapsedSec > 0 ? (p.framesWritten / p.elapsedSec).toFixed(0) : '-';
   return `${done}/${p.total} videos | ${rate.toFixed(1)} videos/s | ${fps} frames/s | failed ${p.failed} | ETA ${formatDuration(etaSec)}`;
-}
-
-function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got "${v}"`);
-    return n;
-  };
 }
 
 function fpsArg(v: string): number {
@@ -155,11 +148,11 @@ export function addIngestCommands(cli: Command): void {
     cmd
       .option('--root <dir>', 'folder holding the videos (default: the bundled sample set)')
       .option('--out <dir>', 'cache folder (default: data/cache/<dataset>-s<short side>)')
-      .addOption(new Option('--short-side <px>', 'stored frames have this short side').default(128).argParser(int('--short-side', 16, 4096)))
+      .addOption(new Option('--short-side <px>', 'stored frames have this short side').default(128).argParser(intArg('--short-side', 16, 4096)))
       .addOption(new Option('--fps <n|native>', 'stored frame rate, or "native" to keep each video\'s').default(30).argParser(fpsArg))
-      .addOption(new Option('--quality <q>', 'JPEG quality').default(90).argParser(int('--quality', 1, 100)))
-      .addOption(new Option('--workers <n>', 'decode workers').default(defaultWorkerCount()).argParser(int('--workers', 1, 256)))
-      .addOption(new Option('--min-frames <n>', 'videos with fewer frames are refused').default(8).argParser(int('--min-frames', 1)));
+      .addOption(new Option('--quality <q>', 'JPEG quality').default(90).argParser(intArg('--quality', 1, 100)))
+      .addOption(new Option('--workers <n>', 'decode workers').default(defaultWorkerCount()).argParser(intArg('--workers', 1, 256)))
+      .addOption(new Option('--min-frames <n>', 'videos with fewer frames are refused').default(8).argParser(intArg('--min-frames', 1)));
   common(program.command('kinetics').description('Kinetics: official CSVs (label,youtube_id,time_start,time_end,split)'))
     .option('--csv <file>', 'annotation CSV (repeat: train first, then validate)', collect)
     .action(async (flags) => {
@@ -173,7 +166,7 @@ export function addIngestCommands(cli: Command): void {
     });
   common(program.command('ucf101').description('UCF-101: classInd.txt + trainlist0N/testlist0N'))
     .option('--splits-dir <dir>', 'folder with classInd.txt, trainlist01.txt, ...')
-    .addOption(new Option('--split <n>', 'split 1..3').default(1).argParser(int('--split', 1, 3)))
+    .addOption(new Option('--split <n>', 'split 1..3').default(1).argParser(intArg('--split', 1, 3)))
     .action(async (flags) => {
       process.exitCode = await named(run('ucf101', flags));
     });

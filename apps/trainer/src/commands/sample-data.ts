@@ -4,12 +4,8 @@
  * it on first use; this one is for making it ahead of time, or with other options.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { intArg } from '../cli/args';
 import { DEFAULT_SAMPLE_OPTIONS, DEFAULT_SAMPLE_ROOT, ensureSampleDataset, type SampleLayout } from '@pvnas/sample';
-
-function integer(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number');
-  return Number(value);
-}
 
 function size(value: string): [number, number] {
   const m = /^(\d+)x(\d+)$/i.exec(value.trim());
@@ -47,17 +43,17 @@ export function addSampleDataCommand(cli: Command): void {
     .command('sample-data')
     .description('generate the bundled sample dataset (synthetic motion clips, Kinetics + SSv2 layouts) if missing or stale; prints its root')
     .option('--root <dir>', 'dataset root', DEFAULT_SAMPLE_ROOT)
-    .option('--seed <n>', 'base seed', integer, d.seed)
+    .option('--seed <n>', 'base seed', intArg('--seed'), d.seed)
     .option('--force', 'regenerate even when the dataset is up to date', false)
-    .option('--classes <n>', 'number of classes, 2..8 (the first N)', integer, d.classes)
-    .option('--train <n>', 'train clips per class', integer, d.trainPerClass)
-    .option('--val <n>', 'validation clips per class', integer, d.valPerClass)
+    .option('--classes <n>', 'number of classes, 2..8 (the first N)', intArg('--classes'), d.classes)
+    .option('--train <n>', 'train clips per class', intArg('--train'), d.trainPerClass)
+    .option('--val <n>', 'validation clips per class', intArg('--val'), d.valPerClass)
     .addOption(new Option('--size <WxH>', 'frame size').argParser(size).default([d.width, d.height], `${d.width}x${d.height}`))
     .addOption(new Option('--seconds <min-max>', 'clip length range, seconds').argParser(seconds).default(d.seconds, d.seconds.join('-')))
-    .option('--fps <n>', 'frames per second', integer, d.fps)
-    .option('--gop <n>', 'keyframe interval, frames', integer, d.gop)
+    .option('--fps <n>', 'frames per second', intArg('--fps'), d.fps)
+    .option('--gop <n>', 'keyframe interval, frames', intArg('--gop'), d.gop)
     .option('--layouts <list>', 'comma-separated: kinetics,ssv2', d.layouts.join(','))
-    .option('--concurrency <n>', 'ffmpeg encodes at a time', integer, 2)
+    .option('--concurrency <n>', 'ffmpeg encodes at a time', intArg('--concurrency'), 2)
     .option('--quiet', 'no progress lines', false)
     .action(async (a: SampleDataFlags) => {
       const root = await ensureSampleDataset(a.root, {
