@@ -23,5 +23,5 @@ module.exports = {
   },
   testMatch: ['**/*.test.ts'],
   testTimeout: 60000,
-  setupFiles: [path.join(root, 'tools/jest/setup-env.js')],
+  setupFiles: [path.join(root, 'jest.setup.js')],
 };
