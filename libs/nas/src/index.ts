@@ -1,7 +1,7 @@
 /** @pvnas/nas: training backend, op layer, search space, search, derivation and derived networks. */
 export { selectBackend, defaultThreads, backendRequestSchema, BACKEND_NAMES, type BackendInfo, type BackendName, type BackendRequest } from './backend/select';
 export { countMacs } from './backend/ops/mac-counter';
-export { TorchBackend } from './backend/torch-backend';
+export { TorchBackend } from './backend/torch/backend';
 export * from './operations';
 export * from './search-space/cell-types';
 export * from './search-space/genotype';

@@ -110,8 +110,8 @@ interface ItemResult {
   otherCores: number;
   /** tf.memory().numTensors after each of our steps (flat when nothing leaks). */
   numTensors: number[];
-  /** Our backend's fresh (not pooled) buffer allocations per step in the timed rounds (torch backend only). */
-  freshAllocsPerStep?: number;
+  /** Host crossings per step of our backend in the timed rounds (torch backend only): reads, writes, CPU fallbacks. */
+  hostPerStep?: { reads: number; writes: number; fallbacks: number };
 }
 
 interface CostRow {
@@ -280,13 +280,13 @@ async function runItem(
   });
   if (built.weights !== ours.weights) throw new Error(`${kind} ${c.name}: ${ours.weights} weights here, ${built.weights} in the PyTorch peer`);
   const passes: Record<Side, SidePass[]> = { tfjs: [], torch: [] };
-  let fresh = 0;
+  const host = { reads: 0, writes: 0, fallbacks: 0 };
   const numTensors: number[] = [];
   const runSide = async (side: Side, round: number, steps: number): Promise<void> => {
     if (side === 'tfjs') {
       const ms: number[] = [];
       let loss = NaN;
-      const fresh0 = poolStats()?.fresh ?? 0;
+      const before = hostCrossings();
       const { m } = await measure(async () => {
         for (let i = 0; i < steps; i++) {
           const t = performance.now();
@@ -295,7 +295,8 @@ async function runItem(
           numTensors.push(tf.memory().numTensors);
         }
       });
-      if (round > 0) fresh += (poolStats()?.fresh ?? 0) - fresh0;
+      const after = hostCrossings();
+      if (round > 0 && before && after) for (const k of ['reads', 'writes', 'fallbacks'] as const) host[k] += after[k] - before[k];
       passes.tfjs.push({ round, ms, sec: m.sec, otherCores: Math.max(0, m.otherCores), loss });
     } else {
       const { value: r, m } = await measure(() => peer.request<StepsReply>({ cmd: 'steps', n: steps }));
@@ -321,7 +322,6 @@ async function runItem(
     }
   }
   ours.dispose();
-  trimPool();
   await peer.request({ cmd: 'free' });
 
   const total = (s: Side) => passes[s].filter((p) => p.round > 0).flatMap((p) => p.ms);
@@ -346,23 +346,14 @@ async function runItem(
     coldMs: { tfjs: cold('tfjs'), torch: cold('torch') },
     otherCores: sum(timed.map((p) => p.otherCores * p.sec)) / sum(timed.map((p) => p.sec)),
     numTensors,
-    freshAllocsPerStep: poolStats() ? fresh / tf_.length : undefined,
+    hostPerStep: hostCrossings() ? { reads: host.reads / tf_.length, writes: host.writes / tf_.length, fallbacks: host.fallbacks / tf_.length } : undefined,
   };
 }
 
-function poolStats(): { reused: number; fresh: number } | undefined {
+function hostCrossings(): { reads: number; writes: number; fallbacks: number } | undefined {
   const b = tf.backend();
-  return b instanceof TorchBackend ? b.stats : undefined;
-}
-
-/**
- * Empties our backend's buffer pool between items. The pool keeps what a step released, by size, up to a quarter of
- * the memory, and never evicts: after the small items it is full of buffers the medium ones cannot use, and every
- * medium tensor is then a fresh allocation (page faults on first touch), as if there were no pool at all.
- */
-function trimPool(): void {
-  const b = tf.backend();
-  if (b instanceof TorchBackend) b.trim();
+  if (!(b instanceof TorchBackend)) return undefined;
+  return { reads: b.stats.hostReads, writes: b.stats.hostWrites, fallbacks: [...b.stats.fallbacks.values()].reduce((a, n) => a + n, 0) };
 }
 
 async function costs(genotype: Genotype, genotypeFile: string, peer: Peer, o: NasStepsOptions, log: (s: string) => void): Promise<CostRow[]> {
@@ -432,9 +423,9 @@ function formatSteps(items: ItemResult[], info: BackendInfo, torchVersion: strin
       .join(', ')}) vs PyTorch ${torchVersion}, ${o.threads} thread(s) each; ` +
       `stem stride ${o.stemStride}, ${o.classes} classes; ${o.rounds} timed rounds (>= ${o.minRoundSec} s a side) after round 0 (cold step + calibration); equal weight counts asserted`,
   );
-  if (items.every((r) => r.freshAllocsPerStep !== undefined))
+  if (items.every((r) => r.hostPerStep !== undefined))
     lines.push(
-      `fresh (not pooled) tfjs buffer allocations per step: ${items.map((r) => `${r.config.name} ${r.kind} ${r.freshAllocsPerStep!.toFixed(0)}`).join(', ')}`,
+      `host crossings per tfjs step (reads / writes / CPU fallbacks): ${items.map((r) => `${r.config.name} ${r.kind} ${r.hostPerStep!.reads} / ${r.hostPerStep!.writes} / ${r.hostPerStep!.fallbacks}`).join(', ')}`,
     );
   if (items.some((r) => r.otherCores > CONTENDED))
     lines.push(

@@ -1,6 +1,6 @@
 /**
  * Backend selection (docs/architecture.md, "Backends and the op routes"): tfjs-node-gpu, tfjs-node, then the fastest CPU path that works here
- * (`torch`: tfjs cpu storage + libtorch kernels; `wasm`; pure-JS `cpu`). `--backend` / PVNAS_BACKEND force
+ * (`torch`: tensors in libtorch on the CPU or a CUDA GPU; `wasm`; pure-JS `cpu`). `--backend` / PVNAS_BACKEND force
  * one. The choice, versions and thread count are returned for run metadata.
  */
 import * as os from 'node:os';
@@ -8,10 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { z } from 'zod';
 import './gradients';
-import { loadTorchAddon } from './addon';
-import { registerPvnasGradients, registerTorchBackend, TORCH_BACKEND } from './torch-kernels';
+import { registerPvnasGradients } from './pvnas-gradients';
+import { deviceRequestSchema, resolveDevice, type DeviceRequest } from './torch/device';
+import { loadTorchAddon } from './torch/native';
+import { registerTorchBackend, TORCH_BACKEND } from './torch/register';
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'torch', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['torch', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const backendRequestSchema = z.enum(['auto', ...BACKEND_NAMES]);
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type BackendRequest = z.infer<typeof backendRequestSchema>;
@@ -23,6 +25,8 @@ export interface BackendInfo {
   tfjsBackend: string;
   requested: BackendRequest;
   threads: number;
+  /** Where tensors live: `cpu`, `cuda:0`, ... (the `torch` backend); `cpu` for the others. */
+  device: string;
   versions: Record<string, string>;
   /** Backends tried before, with why they were passed over. */
   skipped: Array<{ name: BackendName; reason: string }>;
@@ -32,11 +36,13 @@ export interface SelectOptions {
   backend?: BackendRequest;
   /** Intra-op threads of the torch backend; default PVNAS_THREADS or the cores Node sees. */
   threads?: number;
+  /** The torch backend's device; default PVNAS_DEVICE or `auto` (cuda when built with it and a GPU is visible). */
+  device?: DeviceRequest;
   /** Where to write the one-line summary; default stderr; null for silence. */
   log?: ((line: string) => void) | null;
 }
 
-type Attempt = { ok: true; tfjsBackend: string; versions: Record<string, string>; threads: number } | { ok: false; reason: string };
+type Attempt = { ok: true; tfjsBackend: string; versions: Record<string, string>; threads: number; device?: string } | { ok: false; reason: string };
 
 function loadError(e: unknown): string {
   const m = (e as Error).message.split('\n')[0];
@@ -51,7 +57,7 @@ async function activate(name: string): Promise<boolean> {
   }
 }
 
-async function attempt(name: BackendName, threads: number): Promise<Attempt> {
+async function attempt(name: BackendName, threads: number, device: DeviceRequest): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -68,13 +74,20 @@ async function attempt(name: BackendName, threads: number): Promise<Attempt> {
     case 'torch': {
       const load = loadTorchAddon();
       if (!load.ok) return { ok: false, reason: load.reason };
-      registerTorchBackend(load.addon, threads);
+      let where: string;
+      try {
+        where = resolveDevice(device, load.addon);
+      } catch (e) {
+        return { ok: false, reason: (e as Error).message };
+      }
+      registerTorchBackend(load.addon, threads, where);
       if (!(await activate(TORCH_BACKEND))) return { ok: false, reason: 'the torch backend does not start' };
       return {
         ok: true,
         tfjsBackend: TORCH_BACKEND,
-        versions: { libtorch: load.addon.version().torch, 'tfjs-backend-cpu': version_cpu },
+        versions: { libtorch: load.addon.version().torch },
         threads: load.addon.threads(),
+        device: where,
       };
     }
     case 'wasm': {
@@ -105,12 +118,13 @@ export function defaultThreads(): number {
 export async function selectBackend(options: SelectOptions = {}): Promise<BackendInfo> {
   const requested = backendRequestSchema.parse(options.backend ?? process.env.PVNAS_BACKEND ?? 'auto');
   const threads = options.threads ?? defaultThreads();
+  const device = deviceRequestSchema.parse(options.device ?? (process.env.PVNAS_DEVICE || 'auto'));
   const log = options.log === undefined ? (line: string) => process.stderr.write(line + '\n') : options.log;
   registerPvnasGradients();
   const order: BackendName[] = requested === 'auto' ? [...BACKEND_NAMES] : [requested];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
-    const r = await attempt(name, threads);
+    const r = await attempt(name, threads, device);
     if (!r.ok) {
       skipped.push({ name, reason: r.reason });
       continue;
@@ -120,13 +134,14 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
       tfjsBackend: r.tfjsBackend,
       requested,
       threads: r.threads,
+      device: r.device ?? 'cpu',
       versions: { 'tfjs-core': tf.version_core, ...r.versions },
       skipped,
     };
     log?.(
       `backend: ${name} (${Object.entries(info.versions)
         .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}; ${info.threads} thread${info.threads === 1 ? '' : 's'})` +
+        .join(', ')}; ${info.device}; ${info.threads} thread${info.threads === 1 ? '' : 's'})` +
         (skipped.length ? `; passed over ${skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : ''),
     );
     return info;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadTorchAddon } from '../backend/addon';
+import { loadTorchAddon } from '../backend/torch/native';
 import { countMacs } from '../backend/ops/mac-counter';
 import { selectBackend } from '../backend/select';
 import { deriveGenotype } from '../search-space/derive';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { loadTorchAddon } from '../backend/addon';
+import { loadTorchAddon } from '../backend/torch/native';
 import { selectBackend } from '../backend/select';
 import { DerivedNetwork } from '../derived/derived-network';
 import { defaultLayout } from '../derived/layout';

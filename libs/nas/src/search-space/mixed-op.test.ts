@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadTorchAddon } from '../backend/addon';
+import { loadTorchAddon } from '../backend/torch/native';
 import { selectBackend, type BackendName } from '../backend/select';
 import { Params } from '../layers/params';
 import { MixedOp } from './mixed-op';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadTorchAddon } from '../backend/addon';
+import { loadTorchAddon } from '../backend/torch/native';
 import { selectBackend } from '../backend/select';
 import { SearchNetwork } from '../search-space/search-network';
 import { learningRate, lrScheduleSchema } from '../train/lr-schedule';

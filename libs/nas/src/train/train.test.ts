@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadTorchAddon } from '../backend/addon';
+import { loadTorchAddon } from '../backend/torch/native';
 import { selectBackend } from '../backend/select';
 import { randomGenotype } from '../search-space/random-arch';
 import { defaultLayout } from '../derived/layout';

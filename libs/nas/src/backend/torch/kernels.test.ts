@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadTorchAddon } from './addon';
-import { selectBackend } from './select';
+import { loadTorchAddon } from './native';
+import { selectBackend } from '../select';
+import type { TorchBackend } from './backend';
 
 const hasTorch = loadTorchAddon().ok;
 const describeTorch = hasTorch ? describe : describe.skip;
@@ -153,37 +154,80 @@ describeTorch('torch backend stock kernels equal the cpu backend', () => {
   });
 });
 
-describeTorch('torch backend buffer pool', () => {
+describeTorch('torch backend storage lives in libtorch', () => {
+  let backend: TorchBackend;
+  beforeAll(async () => {
+    await selectBackend({ backend: 'torch', device: 'cpu', log: null });
+    backend = tf.backend() as TorchBackend;
+  });
   afterAll(async () => {
     await selectBackend({ backend: 'cpu', log: null });
   });
-  it('recycles disposed outputs, yet arrays read from tensors never change afterwards', async () => {
-    await selectBackend({ backend: 'torch', log: null });
-    const pool = tf.backend() as unknown as { stats: { reused: number; fresh: number } };
-    const a = tf.randomUniform([64, 64], -1, 1, 'float32', 1);
-    const t = tf.add(a, a);
-    const read = t.dataSync();
-    const kept = Float32Array.from(read);
-    t.dispose();
-    const before = pool.stats.reused;
-    const others = Array.from({ length: 4 }, () => tf.mul(a, 3));
-    expect(pool.stats.reused).toBeGreaterThan(before);
-    expect(Array.from(read)).toEqual(Array.from(kept));
-    // a view kept by a living tensor keeps its buffer out of the pool
-    const parts = tf.split(tf.add(a, 1), 2, 0);
-    const p0 = Float32Array.from(parts[0].dataSync());
-    tf.dispose(others);
-    const more = Array.from({ length: 4 }, () => tf.sub(a, 5));
-    expect(Array.from(parts[0].dataSync())).toEqual(Array.from(p0));
-    tf.dispose([a, ...parts, ...more]);
+
+  it('kernels chain on the device: the host sees data only when it writes or reads', () => {
+    backend.resetStats();
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect(backend.stats.hostWrites).toBe(1);
+    const y = tf.tidy(() => tf.sum(tf.mul(tf.relu(tf.sub(a, 2)), tf.transpose(tf.reshape(a, [3, 2]) as tf.Tensor2D).reshape([2, 3])), 1));
+    expect(backend.stats.hostReads).toBe(0);
+    const read = y.dataSync();
+    expect(Array.from(read)).toEqual([0 * 1 + 0 * 3 + 1 * 5, 2 * 2 + 3 * 4 + 4 * 6]);
+    expect(backend.stats.hostReads).toBe(1);
+    read[0] = 99; // a read is a copy
+    expect(y.dataSync()[0]).toBe(5);
+    expect(backend.stats.fallbacks.size).toBe(0);
+    tf.dispose([a, y]);
+  });
+
+  it('reshape shares the data id (no copy); memory and libtorch handles return to where they were', () => {
+    const mem = () => tf.memory() as tf.MemoryInfo & { numBytesInTorch: number; liveHandles: number };
+    const before = mem();
+    const x = tf.randomNormal([4, 8, 8, 3]);
+    const start = mem();
+    expect(start.numBytesInTorch).toBeGreaterThanOrEqual(x.size * 4);
+    const r = x.reshape([32, 24]);
+    expect(r.dataId).toBe(x.dataId);
+    expect(mem().numBytesInTorch).toBe(start.numBytesInTorch); // tfjs counts the bytes of each tensor; libtorch's stay
+    expect(mem().numBytes).toBe(start.numBytes + x.size * 4);
+    const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.reshape(t, [4, 192]))))(x));
+    expect(tf.memory().numTensors).toBe(start.numTensors + 2);
+    tf.dispose([r, g]);
+    expect(tf.memory().numTensors).toBe(start.numTensors);
+    expect(tf.memory().numBytes).toBe(start.numBytes);
+    expect(mem().numBytesInTorch).toBe(start.numBytesInTorch);
+    x.dispose(); // with the views of its storage under other shapes
+    expect(mem().liveHandles).toBe(before.liveHandles);
+    expect(mem().numBytesInTorch).toBe(before.numBytesInTorch);
+  });
+
+  it('a kernel it lacks runs through the cpu explicitly, counted, or is refused when PVNAS_TORCH_FALLBACK=error', () => {
+    backend.resetStats();
+    const x = tf.tensor1d([-1.5, 0.2, 2.7]);
+    const y = tf.floor(x);
+    expect(Array.from(y.dataSync())).toEqual([-2, 0, 2]);
+    expect(backend.stats.fallbacks.get('Floor')).toBe(1);
+    process.env.PVNAS_TORCH_FALLBACK = 'error';
+    try {
+      expect(() => tf.floor(x)).toThrow(/no kernel Floor/);
+    } finally {
+      delete process.env.PVNAS_TORCH_FALLBACK;
+    }
+    tf.dispose([x, y]);
+  });
+
+  it('asking for a GPU that the build or the machine lacks fails saying why', async () => {
+    const { cuda, gpus } = backend.native.version();
+    if (cuda && gpus > 0) return; // a GPU machine: tools/device/gpu-check.sh covers it
+    await expect(selectBackend({ backend: 'torch', device: 'cuda', log: null })).rejects.toThrow(/device cuda: .*(without CUDA|GPU\(s\) visible)/);
+    await expect(selectBackend({ backend: 'torch', device: 'gpu' as never, log: null })).rejects.toThrow(/auto, cpu, cuda or cuda:N/);
   });
 });
 
 describeTorch('torch backend kernels leave no orphan storage', () => {
   it('every data entry the kernels create belongs to a tensor (numDataIds returns to its start)', async () => {
-    const { conv2d } = await import('./ops/conv');
-    const { batchNormTrain } = await import('./ops/batch-norm');
-    const { maxPool2d } = await import('./ops/pool');
+    const { conv2d } = await import('../ops/conv');
+    const { batchNormTrain } = await import('../ops/batch-norm');
+    const { maxPool2d } = await import('../ops/pool');
     await selectBackend({ backend: 'torch', log: null });
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const x = tf.randomNormal([2, 6, 6, 4]) as tf.Tensor4D;
