@@ -111,11 +111,22 @@ async function main(): Promise<void> {
   const vars = [...net.weights(), ...net.alphaList()];
   const superRuns = Math.max(2, Math.ceil(runs / 2));
   const supernet = {
-    ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: false }).grads), superRuns, 1),
+    ...timed(
+      () => (({ grads, loss, correct }) => tf.dispose([...grads, loss, correct]))(lossAndGradients(net, xn, labels, vars, { recompute: false })),
+      superRuns,
+      1,
+    ),
     weights: count(net.weights()),
   };
   const supernetCkpt = o.recompute
-    ? { ...timed(() => tf.dispose(lossAndGradients(net, xn, labels, vars, { recompute: true }).grads), superRuns, 1), weights: supernet.weights }
+    ? {
+        ...timed(
+          () => (({ grads, loss, correct }) => tf.dispose([...grads, loss, correct]))(lossAndGradients(net, xn, labels, vars, { recompute: true })),
+          superRuns,
+          1,
+        ),
+        weights: supernet.weights,
+      }
     : undefined;
   const rss = peakRssMiB();
 

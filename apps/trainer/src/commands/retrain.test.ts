@@ -7,7 +7,7 @@ import { WORKSPACE } from '../data/datasets';
 import { RunFolder } from '../run/run-folder';
 import { BUNDLED_GENOTYPE, chooseGenotype } from './retrain';
 
-const backend: BackendInfo = { name: 'cpu', tfjsBackend: 'cpu', requested: 'cpu', threads: 1, versions: {}, skipped: [] };
+const backend: BackendInfo = { name: 'cpu', tfjsBackend: 'cpu', requested: 'cpu', threads: 1, device: 'cpu', versions: {}, skipped: [] };
 const k400 = { source: 'manifest', train: { format: 'kinetics', csv: '/data/k400/train.csv', root: '/data/k400' } };
 
 describe('the genotype a retrain takes', () => {

@@ -6,6 +6,7 @@ const info = (name: BackendInfo['name'], skipped: BackendInfo['skipped']): Backe
   tfjsBackend: name,
   requested: 'auto',
   threads: 1,
+  device: 'cpu',
   versions: {},
   skipped,
 });

@@ -5,8 +5,10 @@
 #include "kernels.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <limits>
+#include <mutex>
 #include <string>
 
 #include "compat.h"
@@ -135,6 +137,21 @@ Napi::Value OneHot(const Napi::CallbackInfo& info) {
     auto hit = at::eq(idx.unsqueeze(-1), range);
     auto opts = idx.options().dtype(dtype);
     return handleValue(info.Env(), at::where(hit, at::scalar_tensor(num(info[2]), opts), at::scalar_tensor(num(info[3]), opts)));
+  });
+}
+
+// randomUniform(shape, seed): uniform [0, 1) float32 on the device, from a generator seeded with `seed` (the
+// same numbers for the same seed on one kind of device; the CPU and CUDA streams differ).
+Napi::Value RandomUniform(const Napi::CallbackInfo& info) {
+  return guarded(info, "randomUniform", [&]() -> Napi::Value {
+    auto shape = intsOf(info[0], "randomUniform shape");
+    auto seed = static_cast<uint64_t>(num(info[1]));
+    auto opts = at::TensorOptions().dtype(at::kFloat).device(currentDevice());
+    if (currentDevice().is_cpu()) return handleValue(info.Env(), at::rand(shape, at::make_generator<at::CPUGeneratorImpl>(seed), opts));
+    auto gen = at::globalContext().defaultGenerator(currentDevice());
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_current_seed(seed);
+    return handleValue(info.Env(), at::rand(shape, gen, opts));
   });
 }
 
@@ -477,6 +494,7 @@ void registerKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("where", Napi::Function::New(env, Where));
   exports.Set("fill", Napi::Function::New(env, Fill));
   exports.Set("oneHot", Napi::Function::New(env, OneHot));
+  exports.Set("randomUniform", Napi::Function::New(env, RandomUniform));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("argMax", Napi::Function::New(env, ArgMax));
   exports.Set("addN", Napi::Function::New(env, AddN));

@@ -34,6 +34,8 @@ export const pvnasWeightedSum = (k: number): string => `PvnasWeightedSum${k}`;
 /** dy, w, y0..y{K-1} -> [dw [numOps], dy_0..dy_{K-1}]. */
 export const PVNAS_WEIGHTED_SUM_GRAD = 'PvnasWeightedSumGrad';
 export const MAX_WEIGHTED_TERMS = 8;
+/** -> uniform [0, 1) float32 of attrs.shape from a generator seeded with attrs.seed, made on the device. */
+export const PVNAS_RANDOM_UNIFORM = 'PvnasRandomUniform';
 
 export function hasKernel(name: string): boolean {
   return getKernel(name, getBackend()) !== undefined;

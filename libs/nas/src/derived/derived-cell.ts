@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { concatChannels } from '../backend/ops/video';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
 import type { Ctx } from '../layers/context';
+import { uniformNoise } from '../layers/noise';
 import type { Params } from '../layers/params';
 import type { CellGenotype } from '../search-space/genotype';
 import { deriveSeed } from '@pvnas/base';
@@ -16,7 +17,7 @@ import { isReduction, NODES, type CellType } from '../search-space/cell-types';
 export function dropPath(x: tf.Tensor5D, dropProb: number, seed: number): tf.Tensor5D {
   if (dropProb <= 0) return x;
   const keep = 1 - dropProb;
-  const mask = tf.div(tf.cast(tf.less(tf.randomUniform([x.shape[0], 1, 1, 1, 1], 0, 1, 'float32', seed), keep), 'float32'), keep);
+  const mask = tf.div(tf.cast(tf.less(uniformNoise([x.shape[0], 1, 1, 1, 1], seed), keep), 'float32'), keep);
   return tf.mul(x, mask);
 }
 

@@ -7,6 +7,7 @@ import { globalAvgPool } from '../backend/ops/video';
 import { linear } from '../backend/ops/linear';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
 import type { Ctx } from '../layers/context';
+import { uniformNoise } from '../layers/noise';
 import { Params } from '../layers/params';
 import { Stem, STEM_MULTIPLIER } from '../layers/stem';
 import type { Genotype } from '../search-space/genotype';
@@ -65,7 +66,7 @@ export class DerivedNetwork {
     const p = this.config.dropout;
     if (ctx.training && p > 0) {
       const seed = deriveSeed(drop ? drop.seed : 0, 'dropout');
-      pooled = tf.mul(pooled, tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', seed), p), 'float32'), 1 - p));
+      pooled = tf.mul(pooled, tf.div(tf.cast(tf.greaterEqual(uniformNoise(pooled.shape, seed), p), 'float32'), 1 - p));
     }
     return linear(pooled, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D);
   }

@@ -18,6 +18,8 @@ interface Segment {
 
 export class RecomputeTape {
   private segments: Segment[] = [];
+  /** Tensors made outside any segment for the segments' use (a dropout mask), disposed with the tape. */
+  private owned: tf.Tensor[] = [];
   /** True while a segment is being recomputed: layers skip side effects (BN running statistics). */
   recomputing = false;
 
@@ -29,6 +31,11 @@ export class RecomputeTape {
     });
     this.segments.push({ fn, inputs, output });
     return output;
+  }
+
+  /** Gives the tape a tensor made outside the segments (an input of some segment) to dispose when it ends. */
+  own(t: tf.Tensor): void {
+    this.owned.push(t);
   }
 
   /**
@@ -69,6 +76,8 @@ export class RecomputeTape {
     }
     for (const g of pending.values()) g.dispose();
     this.segments = [];
+    tf.dispose(this.owned);
+    this.owned = [];
     return sums.map((g, i) => g ?? tf.zerosLike(variables[i]));
   }
 
@@ -76,5 +85,7 @@ export class RecomputeTape {
   clear(): void {
     for (const s of this.segments) s.output.dispose();
     this.segments = [];
+    tf.dispose(this.owned);
+    this.owned = [];
   }
 }

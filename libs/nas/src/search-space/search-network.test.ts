@@ -34,7 +34,8 @@ describe(`search network on ${BACKEND}`, () => {
     const vars = [...net.weights(), ...net.alphaList()];
     const plain = lossAndGradients(net, x, labels, vars, { recompute: false });
     const ckpt = lossAndGradients(net, x, labels, vars, { recompute: true });
-    expect(ckpt.loss).toBeCloseTo(plain.loss, 5);
+    expect(ckpt.loss.dataSync()[0]).toBeCloseTo(plain.loss.dataSync()[0], 5);
+    expect(ckpt.correct.dataSync()[0]).toBe(plain.correct.dataSync()[0]);
     let worst = 0;
     plain.grads.forEach((g, i) => {
       const a = g.dataSync(),
@@ -47,7 +48,7 @@ describe(`search network on ${BACKEND}`, () => {
     // the alphas do receive gradients
     const alphaGrad = plain.grads.slice(-4).map((g) => tf.sum(tf.abs(g)).dataSync()[0]);
     expect(alphaGrad.every((s) => s > 0)).toBe(true);
-    tf.dispose([...plain.grads, ...ckpt.grads, x, labels]);
+    tf.dispose([...plain.grads, ...ckpt.grads, plain.loss, plain.correct, ckpt.loss, ckpt.correct, x, labels]);
     net.dispose();
   });
 
@@ -57,9 +58,9 @@ describe(`search network on ${BACKEND}`, () => {
     const vars = net.weights();
     const counts: number[] = [];
     for (let step = 0; step < 3; step++) {
-      const { grads } = lossAndGradients(net, x, labels, vars, { recompute: true });
+      const { grads, loss, correct } = lossAndGradients(net, x, labels, vars, { recompute: true });
       tf.tidy(() => vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(0.01, grads[i])))));
-      tf.dispose(grads);
+      tf.dispose([...grads, loss, correct]);
       counts.push(tf.memory().numTensors);
     }
     expect(new Set(counts.slice(1)).size).toBe(1);

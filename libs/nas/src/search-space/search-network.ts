@@ -7,10 +7,11 @@ import { globalAvgPool } from '../backend/ops/video';
 import { linear } from '../backend/ops/linear';
 import { RecomputeTape } from '../layers/recompute';
 import type { Ctx } from '../layers/context';
+import { uniformNoise } from '../layers/noise';
 import { Params } from '../layers/params';
 import { Stem, STEM_MULTIPLIER } from '../layers/stem';
 import { SearchCell } from './search-cell';
-import { countCorrect, crossEntropy } from '../train/loss';
+import { correctCount, crossEntropy } from '../train/loss';
 import { cellTemporalStride, CELL_TYPES, EDGES, opsOf, type CellType } from './cell-types';
 
 export interface SearchNetworkConfig {
@@ -76,8 +77,9 @@ export class SearchNetwork {
     }
     const p = ctx.training ? this.config.dropout : 0;
     const pooled = seg((v) => globalAvgPool(v as tf.Tensor5D), [s1]);
-    // the dropout mask is an input of the head segment, so a recomputation draws the same one
-    const mask = p > 0 ? tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(pooled.shape, 0, 1, 'float32', dropoutSeed), p), 'float32'), 1 - p) : undefined;
+    // the dropout mask is an input of the head segment, so a recomputation draws the same one; the tape owns it
+    const mask = p > 0 ? tf.tidy(() => tf.div(tf.cast(tf.greaterEqual(uniformNoise(pooled.shape, dropoutSeed), p), 'float32'), 1 - p)) : undefined;
+    if (mask && tape) tape.own(mask);
     return seg(
       (v, m) => linear((m ? tf.mul(v, m) : v) as tf.Tensor2D, this.classifier.w as tf.Tensor2D, this.classifier.b as tf.Tensor1D),
       mask ? [pooled, mask] : [pooled],
@@ -90,8 +92,9 @@ export class SearchNetwork {
 }
 
 /**
- * Loss and gradients w.r.t. `variables` of one batch. `recompute`: recompute block by block in the backward
- * pass (memory of one block instead of the whole network).
+ * Loss and gradients w.r.t. `variables` of one batch, the loss and the correct count as scalars on the device
+ * (the caller reads them with the step's other metrics: readScalars). `recompute`: recompute block by block in
+ * the backward pass (memory of one block instead of the whole network).
  */
 export function lossAndGradients(
   net: SearchNetwork,
@@ -99,15 +102,15 @@ export function lossAndGradients(
   labels: tf.Tensor1D,
   variables: tf.Variable[],
   options: { recompute: boolean; dropoutSeed?: number },
-): { loss: number; correct: number; grads: tf.Tensor[] } {
+): { loss: tf.Scalar; correct: tf.Scalar; grads: tf.Tensor[] } {
   if (!options.recompute) {
     const ctx: Ctx = { training: true, updateStats: true };
-    let correct = 0;
+    let correct: tf.Scalar | undefined;
     const grads = tf.tidy(() => {
       const r = tf.engine().gradients(
         () => {
           const logits = net.forward(x, ctx, undefined, options.dropoutSeed);
-          correct = countCorrect(logits, labels);
+          correct = tf.keep(correctCount(logits, labels));
           return crossEntropy(logits, labels);
         },
         variables,
@@ -116,10 +119,8 @@ export function lossAndGradients(
       );
       return [r.value, ...r.grads.map((g, i) => g ?? tf.zerosLike(variables[i]))];
     });
-    const [value, ...rest] = grads;
-    const loss = value.dataSync()[0];
-    value.dispose();
-    return { loss, correct, grads: rest };
+    const [loss, ...rest] = grads;
+    return { loss: loss as tf.Scalar, correct: correct!, grads: rest };
   }
   const tape = new RecomputeTape();
   const ctx: Ctx = {
@@ -129,10 +130,8 @@ export function lossAndGradients(
     },
   };
   const logits = net.forward(x, ctx, tape, options.dropoutSeed);
-  const correct = countCorrect(logits, labels);
-  const loss = tape.run((l) => crossEntropy(l as tf.Tensor2D, labels), [logits]);
-  const value = loss.dataSync()[0];
-  const grads = tape.backward(loss as tf.Scalar, variables);
-  loss.dispose();
-  return { loss: value, correct, grads };
+  const correct = correctCount(logits, labels);
+  const loss = tape.run((l) => crossEntropy(l as tf.Tensor2D, labels), [logits]) as tf.Scalar;
+  const grads = tape.backward(loss, variables);
+  return { loss, correct, grads };
 }

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lossAndGradients, type SearchNetwork } from '../search-space/search-network';
+import { readScalars } from '../train/loss';
 import { Adam, clipGlobalNorm, Sgd } from '../train/optimizers';
 
 export const ONE_LEVEL_MODES = ['alternating', 'simultaneous'] as const;
@@ -35,23 +36,26 @@ export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor
   const alphas = net.alphaList();
   const weights = net.weights();
   const pass = (vars: tf.Variable[]) => lossAndGradients(net, x, labels, vars, { recompute: o.recompute, dropoutSeed: o.dropoutSeed });
-  let a: { loss: number; grads: tf.Tensor[] };
-  let w: { loss: number; correct: number; grads: tf.Tensor[] };
+  let a: { loss: tf.Scalar; grads: tf.Tensor[] };
+  let w: { loss: tf.Scalar; correct: tf.Scalar; grads: tf.Tensor[] };
   if (o.mode === 'simultaneous') {
     const both = pass([...alphas, ...weights]);
-    a = { loss: both.loss, grads: both.grads.slice(0, alphas.length) };
+    a = { loss: tf.clone(both.loss), grads: both.grads.slice(0, alphas.length) };
     w = { ...both, grads: both.grads.slice(alphas.length) };
     alphaOpt.step(alphas, a.grads);
   } else {
-    a = pass(alphas);
+    const first = pass(alphas);
+    first.correct.dispose();
+    a = first;
     alphaOpt.step(alphas, a.grads);
     w = pass(weights);
   }
   tf.dispose(a.grads);
   let grads = w.grads;
-  let gradNorm: number | undefined;
-  if (o.gradClip !== undefined) ({ grads, norm: gradNorm } = clipGlobalNorm(grads, o.gradClip));
+  let norm: tf.Scalar | undefined;
+  if (o.gradClip !== undefined) ({ grads, norm } = clipGlobalNorm(grads, o.gradClip));
   weightOpt.step(weights, grads);
   tf.dispose(grads);
-  return { alphaLoss: a.loss, weightLoss: w.loss, correct: w.correct, gradNorm };
+  // the step's one host read: its metrics, after the updates
+  return readScalars({ alphaLoss: a.loss, weightLoss: w.loss, correct: w.correct, gradNorm: norm });
 }

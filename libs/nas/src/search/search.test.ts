@@ -55,9 +55,13 @@ describe('optimisers follow PyTorch', () => {
 
   it('global-norm clipping scales every gradient by the same factor', () => {
     const { grads, norm } = clipGlobalNorm([tf.tensor1d([3, 0]), tf.tensor1d([0, 4])], 1);
-    expect(norm).toBeCloseTo(5, 6);
+    expect(norm.dataSync()[0]).toBeCloseTo(5, 6);
     expect(Array.from(grads[0].dataSync())[0]).toBeCloseTo(0.6, 5);
     expect(Array.from(grads[1].dataSync())[1]).toBeCloseTo(0.8, 5);
+    // under the limit the gradients keep their values
+    const under = clipGlobalNorm([tf.tensor1d([0.3, 0.4])], 1);
+    expect(Array.from(under.grads[0].dataSync())).toEqual([expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)]);
+    tf.dispose([...grads, norm, ...under.grads, under.norm]);
   });
 });
 

@@ -122,12 +122,17 @@ export class Adam {
   }
 }
 
-/** Scales gradients so their global L2 norm is at most `maxNorm` (torch.nn.utils.clip_grad_norm_); returns the norm. */
-export function clipGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
-  const norm = Math.sqrt(tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
-  if (!(norm > maxNorm)) return { grads, norm };
-  const scale = maxNorm / (norm + 1e-6);
-  const scaled = grads.map((g) => tf.mul(g, scale));
+/**
+ * Scales gradients so their global L2 norm is at most `maxNorm`, as torch.nn.utils.clip_grad_norm_: every
+ * gradient times min(1, maxNorm / (norm + 1e-6)), computed on the device (no host read); returns the scaled
+ * gradients (disposing the given ones) and the norm, a scalar tensor the caller reads with the step's metrics.
+ */
+export function clipGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: tf.Scalar } {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  const scaled = tf.tidy(() => {
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+    return grads.map((g) => tf.mul(g, scale));
+  });
   tf.dispose(grads);
   return { grads: scaled, norm };
 }

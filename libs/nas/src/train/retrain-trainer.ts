@@ -13,7 +13,7 @@ import { clipGlobalNorm, Sgd } from './optimizers';
 import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { deriveSeed } from '@pvnas/base';
-import { countCorrect, crossEntropy } from './loss';
+import { correctCount, crossEntropy, readScalars } from './loss';
 
 export const retrainOptimSchema = z.strictObject({
   /** Paper: cosine from 0.01 per 8 clips (scale with the batch: the trainer's presets do), 36 warm-up epochs of 196. */
@@ -53,19 +53,19 @@ export class RetrainTrainer {
     this.opt.config.lr = this.lr(at.epochFraction);
     const vars = this.net.params.trainable();
     const seed = deriveSeed(this.network.seed, 'step', at.step);
-    let correct = 0;
+    let correct: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const logits = this.net.forward(x, TRAIN, { prob: this.dropPath(at.epoch), seed });
-      correct = countCorrect(logits, labels);
+      correct = tf.keep(correctCount(logits, labels));
       return crossEntropy(logits, labels);
     }, vars);
     let list = vars.map((v) => grads[v.name]);
-    let gradNorm: number | undefined;
-    if (this.optim.gradClip !== null) ({ grads: list, norm: gradNorm } = clipGlobalNorm(list, this.optim.gradClip));
+    let norm: tf.Scalar | undefined;
+    if (this.optim.gradClip !== null) ({ grads: list, norm } = clipGlobalNorm(list, this.optim.gradClip));
     this.opt.step(vars, list);
-    const loss = value.dataSync()[0];
-    tf.dispose([value, ...list]);
-    return { loss, correct, gradNorm };
+    tf.dispose(list);
+    // the step's one host read: its metrics, after the update
+    return readScalars({ loss: value as tf.Scalar, correct: correct!, gradNorm: norm });
   }
 
   /** Eval logits [N, classes] of a batch (running BN statistics, no dropping). */

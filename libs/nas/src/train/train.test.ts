@@ -144,9 +144,9 @@ describe('training loop, search trainer and checkpoints', () => {
   it('retraining a derived network lowers the loss on a learnable set, with warm-up and drop-path, and restores exactly', async () => {
     const source = syntheticSource(16, 8, 3);
     const config = { channels: 4, classes: 4, layout: defaultLayout(1), stemStride: 2, dropout: 0.1, seed: 5 };
-    const ro = retrainOptimSchema.parse({ lr: { kind: 'cosine', initial: 0.05, minimum: 0, warmupEpochs: 1, warmupStart: 0.005 }, dropPath: 0.2 });
+    const ro = retrainOptimSchema.parse({ lr: { kind: 'cosine', initial: 0.02, minimum: 0, warmupEpochs: 1, warmupStart: 0.002 }, dropPath: 0.2 });
     const t = new RetrainTrainer(randomGenotype(4), config, ro, 6);
-    expect(t.lr(0)).toBeCloseTo(0.005, 12);
+    expect(t.lr(0)).toBeCloseTo(0.002, 12);
     expect(t.dropPath(0)).toBe(0);
     expect(t.dropPath(3)).toBeCloseTo(0.1, 12);
     const losses: number[] = [];

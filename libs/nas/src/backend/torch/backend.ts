@@ -1,7 +1,8 @@
 /**
  * `TorchBackend`: a tfjs `KernelBackend` whose data ids map to tensors owned by libtorch (native.ts), on the
  * CPU or a CUDA GPU. Data crosses to the host only at the edges: `write`/`move` (input batches, parameters
- * loaded from files) and `read`/`readSync` (metrics, checkpoints), each counted in `stats`. The kernels
+ * loaded from files; one-element constants are filled on the device instead) and `read`/`readSync` (metrics,
+ * checkpoints), each counted in `stats`. The kernels
  * (kernels/*.ts) call libtorch on handles; reshapes share the data id as tfjs's own backends do (no copy).
  * A kernel the backend lacks runs through tfjs's cpu kernel explicitly: inputs read, outputs written back,
  * counted per kernel name in `stats.fallbacks` (and refused when PVNAS_TORCH_FALLBACK=error).
@@ -28,10 +29,16 @@ function hostArray(values: backend_util.BackendValues, dtype: DataType, what: st
   return values instanceof Uint8Array ? values : Uint8Array.from(values as ArrayLike<number>);
 }
 
+function uniform(a: Float32Array | Int32Array | Uint8Array): boolean {
+  const v = a[0];
+  for (let i = 1; i < a.length; i++) if (a[i] !== v) return false;
+  return !Number.isNaN(v);
+}
+
 export class TorchBackend extends KernelBackend {
   readonly data: DataStorage<Entry>;
   /** Host crossings and CPU fallbacks since the backend started (or `resetStats`). */
-  readonly stats = { hostReads: 0, hostWrites: 0, fallbacks: new Map<string, number>() };
+  readonly stats = { hostReads: 0, hostWrites: 0, constants: 0, fallbacks: new Map<string, number>() };
   /** Checks each kernel output's stored shape against tfjs's (PVNAS_TORCH_CHECK=1; the tests set it). */
   private readonly check = process.env.PVNAS_TORCH_CHECK === '1';
 
@@ -48,6 +55,7 @@ export class TorchBackend extends KernelBackend {
   resetStats(): void {
     this.stats.hostReads = 0;
     this.stats.hostWrites = 0;
+    this.stats.constants = 0;
     this.stats.fallbacks.clear();
   }
 
@@ -57,9 +65,22 @@ export class TorchBackend extends KernelBackend {
     return dataId;
   }
 
+  /**
+   * A tensor of one repeated value (the scalars tfjs makes of numbers in `tf.mul(x, 0.5)`, a step's learning
+   * rate, the zeros and ones its gradients start from) is filled on the device from that value, a kernel
+   * argument: no host buffer is copied, nothing waits. Any other tensor is copied from the host (an input
+   * batch, loaded weights).
+   */
   override move(dataId: DataId, values: backend_util.BackendValues, shape: number[], dtype: DataType, refCount: number): void {
-    this.stats.hostWrites++;
-    const handle = this.native.fromHost(hostArray(values, dtype, `a tensor [${shape}]`), shape);
+    const host = hostArray(values, dtype, `a tensor [${shape}]`);
+    let handle: Handle;
+    if (host.length > 0 && uniform(host)) {
+      this.stats.constants++;
+      handle = this.native.fill(shape, host[0], dtype as NativeDtype);
+    } else {
+      this.stats.hostWrites++;
+      handle = this.native.fromHost(host, shape);
+    }
     this.data.set(dataId, { handle, shape: [...shape], dtype: dtype as NativeDtype, refCount });
   }
 

@@ -34,6 +34,7 @@ export interface TorchNative {
   cast(x: Handle, dtype: NativeDtype): Handle;
   where(condition: Handle, t: Handle, e: Handle): Handle;
   fill(shape: Ints, value: number, dtype: NativeDtype): Handle;
+  randomUniform(shape: Ints, seed: number): Handle;
   oneHot(indices: Handle, depth: number, on: number, off: number, dtype: NativeDtype): Handle;
   reduce(op: 'sum' | 'mean' | 'max' | 'min', x: Handle, axes: Ints, keepDims: boolean, dtype: NativeDtype): Handle;
   argMax(x: Handle, axis: number): Handle;

@@ -43,11 +43,13 @@ function viaCpu(config: KernelConfig): KernelFunc {
       cpu = new MathBackendCPU();
       (cpu as unknown as { firstUse: boolean }).firstUse = false; // no advice to install tfjs-node
     }
-    const host = Object.fromEntries(
-      Object.entries(inputs as Record<string, TensorInfo>).map(([k, t]) => [k, cpu!.makeTensorInfo(t.shape, t.dtype, b.readSync(t.dataId) as Float32Array)]),
-    ) as Record<string, TensorInfo>;
+    const toCpu = (t: TensorInfo) => cpu!.makeTensorInfo(t.shape, t.dtype, b.readSync(t.dataId) as Float32Array);
+    // most kernels name their inputs; some (Pack, Concat, AddN) take a list
+    const host = Array.isArray(inputs)
+      ? (inputs as TensorInfo[]).map(toCpu)
+      : (Object.fromEntries(Object.entries(inputs as Record<string, TensorInfo>).map(([k, t]) => [k, toCpu(t)])) as Record<string, TensorInfo>);
     try {
-      const out = config.kernelFunc({ inputs: host, attrs, backend: cpu });
+      const out = config.kernelFunc({ inputs: host as never, attrs, backend: cpu });
       const list = Array.isArray(out) ? out : [out];
       const back = list.map((t) => {
         const r = b.fromHost(cpu!.readSync(t.dataId), [...t.shape], t.dtype);
@@ -56,7 +58,7 @@ function viaCpu(config: KernelConfig): KernelFunc {
       });
       return Array.isArray(out) ? back : back[0];
     } finally {
-      for (const t of Object.values(host)) cpu.disposeData(t.dataId);
+      for (const t of Object.values(host) as TensorInfo[]) cpu.disposeData(t.dataId);
     }
   };
 }

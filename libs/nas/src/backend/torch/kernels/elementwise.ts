@@ -1,6 +1,6 @@
-/** Elementwise kernels: unary and binary arithmetic, comparisons, casts, select, fills. */
+/** Elementwise kernels: unary and binary arithmetic, comparisons, casts, select, fills, uniform noise. */
 import { backend_util, upcastType, type DataType, type TensorInfo } from '@tensorflow/tfjs-core';
-import { PVNAS_RELU_GRAD } from '../../kernel-names';
+import { PVNAS_RANDOM_UNIFORM, PVNAS_RELU_GRAD } from '../../kernel-names';
 import { input, nativeDtype, type KernelArgs, type KernelTable } from './kernel';
 
 const BINARY: Array<[string, string]> = [
@@ -92,6 +92,10 @@ export const elementwiseKernels: KernelTable = {
     const shape = attrs.shape as number[];
     const dtype = (attrs.dtype as DataType | undefined) ?? 'float32';
     return backend.output(backend.native.fill(shape, attrs.value as number, nativeDtype(dtype, 'Fill')), [...shape], dtype);
+  },
+  [PVNAS_RANDOM_UNIFORM]: ({ attrs, backend }) => {
+    const shape = attrs.shape as number[];
+    return backend.output(backend.native.randomUniform(shape, attrs.seed as number), [...shape], 'float32');
   },
   ZerosLike: (args) => {
     const x = input(args, 'x', 'ZerosLike');

@@ -1,6 +1,6 @@
 /**
  * Layout kernels. Reshape and Identity share the data id (no copy, tfjs's own convention); the others copy
- * into a new contiguous tensor: Transpose, Slice, StridedSlice, SplitV, PadV2, Concat, Reverse, Tile.
+ * into a new contiguous tensor: Transpose, Slice, StridedSlice, SplitV, PadV2, Concat, Pack, Unpack, Reverse, Tile.
  */
 import { backend_util, slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { TorchBackend } from '../backend';
@@ -113,6 +113,39 @@ export const layoutKernels: KernelTable = {
       shape,
       parts[0].dtype,
     );
+  },
+  /** tf.stack: each input viewed with a 1 at `axis` (no copy), then one concat. */
+  Pack: ({ inputs, attrs, backend }) => {
+    const xs = Object.values(inputs) as TensorInfo[];
+    const axis = util.parseAxisParam(attrs.axis as number, [...xs[0].shape, 1])[0];
+    const expanded = [...xs[0].shape.slice(0, axis), 1, ...xs[0].shape.slice(axis)];
+    const shape = [...xs[0].shape.slice(0, axis), xs.length, ...xs[0].shape.slice(axis)];
+    return backend.output(
+      backend.native.concat(
+        xs.map((t) => backend.handle({ ...t, shape: expanded })),
+        axis,
+      ),
+      shape,
+      xs[0].dtype,
+    );
+  },
+  /** tf.unstack: one slice per index of `axis`, each seen without that axis. */
+  Unpack: (args) => {
+    const x = input(args, 'value', 'Unpack');
+    const axis = util.parseAxisParam(args.attrs.axis as number, x.shape)[0];
+    const size = x.shape.map((d, i) => (i === axis ? 1 : d));
+    const shape = x.shape.filter((_, i) => i !== axis);
+    return Array.from({ length: x.shape[axis] }, (_, k) => {
+      const part = slice(
+        args.backend,
+        x,
+        x.shape.map((_, i) => (i === axis ? k : 0)),
+        size,
+      );
+      const out = args.backend.alias(part, shape);
+      args.backend.disposeData(part.dataId);
+      return out;
+    });
   },
   Reverse: (args) => {
     const x = input(args, 'x', 'Reverse');
