@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds the workspace's optional native addons, each only when its system library is installed; otherwise says
 // how to get it and goes on, so `npm install` always succeeds and the code falls back:
-//  - libs/nas/native (`pvnas_torch`, the `torch` backend's libtorch kernels; fallback: tfjs wasm/cpu)
-//    needs libtorch (Debian: apt-get install libtorch-dev);
+//  - libs/nas/native (`pvnas_torch`, the `torch` backend: tensors in libtorch on the CPU or a CUDA GPU; fallback:
+//    tfjs wasm/cpu) needs libtorch: LIBTORCH=/path, else an installed PyTorch's, else Debian's libtorch-dev
+//    (libs/nas/native/find-libtorch.js). PVNAS_TORCH_WERROR=1 compiles it with -Werror (CI does);
 //  - libs/ingest/native (`pvnas_turbojpeg`, the frame cache's JPEG decoder; fallback: libjpeg-turbo in
 //    WebAssembly, then sharp) needs libturbojpeg (Debian: apt-get install libturbojpeg0-dev).
 // Runs as the workspace's postinstall and as `npm run build:native` (--strict: exit 1 unless every addon built).
@@ -63,14 +64,19 @@ const addons = [
     key: 'torch',
     dir: path.join(root, 'libs', 'nas', 'native'),
     file: 'pvnas_torch.node',
-    off: 'the fast CPU backend is off',
-    get: 'apt-get install libtorch-dev',
+    off: 'the torch backend is off (tfjs wasm instead, ~20x slower)',
+    get: 'apt-get install libtorch-dev, or install PyTorch (python3 -c "import torch" must work), or set LIBTORCH=/path/to/libtorch',
     find() {
-      const include = process.env.PVNAS_TORCH_INCLUDE || '/usr/include';
-      const header = path.join(include, 'ATen', 'ATen.h');
-      const lib = [process.env.PVNAS_TORCH_LIB, ...stdLibDirs].filter(Boolean).find((d) => fs.existsSync(path.join(d, 'libtorch_cpu.so')));
-      if (!fs.existsSync(header) || !lib) return { missing: `libtorch not found (${fs.existsSync(header) ? 'no libtorch_cpu.so' : `no ${header}`})` };
-      return { env: { PVNAS_TORCH_LIB: process.env.PVNAS_TORCH_LIB || lib }, where: `libtorch in ${lib}` };
+      const { findLibtorch, buildEnv } = require(path.join(root, 'libs', 'nas', 'native', 'find-libtorch.js'));
+      const { found, tried } = findLibtorch();
+      if (!found) return { missing: `libtorch not found (${tried.join('; ')})` };
+      const cuda = found.cuda ? `CUDA ${found.cuda}` : 'CPU only';
+      const passed = tried.filter((t) => !t.endsWith('not set'));
+      return {
+        env: buildEnv(found),
+        where: `libtorch ${found.version} from ${found.source} (${found.root}, ${cuda}, C++11 ABI ${found.cxx11Abi ? 'on' : 'off'})${passed.length ? `; passed over ${passed.join('; ')}` : ''}`,
+        record: found,
+      };
     },
   },
   {
@@ -103,6 +109,8 @@ function buildOne(a) {
     say(`${path.relative(root, a.dir)}: build failed; ${a.off}. ${error}\n(rerun: npm run build:native)`);
     return false;
   }
+  // what it was built against, for `pvnas doctor`
+  if (found.record) fs.writeFileSync(path.join(a.dir, 'build', 'Release', 'libtorch.json'), JSON.stringify(found.record, null, 2) + '\n');
   say(`built ${path.relative(root, path.join(a.dir, 'build', 'Release', a.file))} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return true;
 }

@@ -2,6 +2,9 @@
 export { selectBackend, defaultThreads, backendRequestSchema, BACKEND_NAMES, type BackendInfo, type BackendName, type BackendRequest } from './backend/select';
 export { countMacs } from './backend/ops/mac-counter';
 export { TorchBackend } from './backend/torch/backend';
+export { deviceRequestSchema, type DeviceRequest } from './backend/torch/device';
+export { torchDoctor, doctorSummary, diagnose, type DoctorReport, type DoctorFacts } from './backend/torch/doctor';
+export { loadTorchAddon, libtorchBuild, addonPath, type TorchNative, type LibtorchBuild } from './backend/torch/native';
 export * from './operations';
 export * from './search-space/cell-types';
 export * from './search-space/genotype';

@@ -4,6 +4,7 @@
  *   pvnas sample VIDEO --seed N [--test]       {"indices": [[...8], ...]} (1 train clip, or the 10 test clips)
  *   pvnas frames VIDEO --indices 0,10 --out D  writes D/frames.rgb (rgb24, native size, in the given order)
  *                                              and D/frames.json {"indices", "width", "height"}
+ *   pvnas doctor                               {"backend", "device", "libtorch", "gpus", "threads", ...} + fixes on stderr
  * Search-space subcommands (space, derive, count, random-arch): see nas-commands.ts.
  * Training subcommands (search, retrain, evaluate): see train-commands.ts; plot: plot-command.ts; cache builds
  * (ingest kinetics|ssv2|ucf101): commands/ingest.ts; the sample set (sample-data): commands/sample-data.ts.
@@ -19,6 +20,7 @@ import { addPlotCommand } from './plot-command';
 import { addIngestCommands } from '../commands/ingest';
 import { addSampleDataCommand } from '../commands/sample-data';
 import { createRng, DEFAULT_TEST_CLIPS } from '@pvnas/base';
+import { doctorSummary, torchDoctor } from '@pvnas/nas';
 
 function indexList(v: string): number[] {
   const parts = v.split(',').map((s) => s.trim());
@@ -69,6 +71,15 @@ export function program(): Command {
       const meta = { indices: flags.indices, width: batch.width, height: batch.height };
       fs.writeFileSync(path.join(flags.out, 'frames.json'), JSON.stringify(meta) + '\n');
       printJson({ ...meta, out: path.resolve(flags.out) });
+    });
+
+  cli
+    .command('doctor')
+    .description('what the torch backend has here (addon, libtorch and its source, CUDA, GPUs, threads) as JSON, with fixes on stderr')
+    .action(async () => {
+      const report = await torchDoctor();
+      for (const line of doctorSummary(report)) process.stderr.write(line + '\n');
+      printJson(report);
     });
 
   addSampleDataCommand(cli);

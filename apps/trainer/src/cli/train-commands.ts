@@ -34,6 +34,7 @@ interface CommonFlags {
   runsDir?: string;
   seed?: number;
   backend?: string;
+  device?: string;
   workers?: number;
   batchSize?: number;
   manifest?: string;
@@ -53,6 +54,7 @@ function common(cmd: Command): Command {
     .option('--runs-dir <dir>', 'folder of run folders (default runs)')
     .addOption(new Option('--seed <n>', 'seed of everything random').argParser(intArg('--seed')))
     .addOption(new Option('--backend <name>', 'tensor backend').choices(['auto', ...BACKEND_NAMES]))
+    .option('--device <device>', 'where the torch backend computes: auto (default: cuda when built with it and a GPU is visible), cpu, cuda, cuda:N')
     .addOption(new Option('--workers <n>', 'loader worker threads').argParser(intArg('--workers', 1)))
     .addOption(new Option('--batch-size <n>', 'clips per batch').argParser(intArg('--batch-size', 1)))
     .option(
@@ -107,6 +109,7 @@ function overrides(f: CommonFlags, dataset: Dataset, extra: Record<string, unkno
     runsDir: f.runsDir,
     seed: f.seed,
     backend: f.backend,
+    device: f.device,
     workers: f.workers,
     batchSize: f.batchSize,
     data: dataFlags(f, dataset),
@@ -267,6 +270,7 @@ export function addTrainCommands(cli: Command): void {
         'evaluate.clipsPerVideo': f.clips,
         ...(f.batchSize !== undefined && { 'search.batchSize': f.batchSize, 'retrain.batchSize': f.batchSize }),
         ...(f.backend !== undefined && { 'search.backend': f.backend, 'retrain.backend': f.backend, 'evaluate.backend': f.backend }),
+        ...(f.device !== undefined && { 'search.device': f.device, 'retrain.device': f.device, 'evaluate.device': f.device }),
       });
       if (f.seed !== undefined || f.workers !== undefined)
         throw new InvalidArgumentError('ablation: --seed and --workers are set per run; use --seeds (searches) or --set retrain.seed=N');

@@ -51,7 +51,7 @@ export async function runEvaluate(flags: EvaluateFlags): Promise<{ run: string; 
   const found = findModel(c);
   const crop = c.crop ?? found.trainedWith?.crop;
   if (crop === undefined) throw new Error(`model ${found.modelDir} is not inside a retrain run, so its crop size is unknown: pass --crop`);
-  const backend = await selectBackend({ backend: c.backend, log: flags.log });
+  const backend = await selectBackend({ backend: c.backend, device: c.device, log: flags.log });
   warnIfSlowBackend(backend, flags.log);
   const workers = c.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
   const baseDir = flags.config ? path.dirname(path.resolve(flags.config)) : undefined;

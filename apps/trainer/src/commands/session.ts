@@ -106,7 +106,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
     config = resolveConfig(command, flags.dataset, { file: flags.config, flags: flags.overrides }) as ConfigOf<Cmd>;
     check?.(config);
   }
-  const backend = await selectBackend({ backend: config.backend, log: flags.log });
+  const backend = await selectBackend({ backend: config.backend, device: config.device, log: flags.log });
   warnIfSlowBackend(backend, flags.log);
   const workers = config.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
   const baseDir = run?.meta.baseDir ?? (flags.config ? path.dirname(path.resolve(flags.config)) : undefined);
@@ -134,7 +134,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
       resumed: [...run.meta.resumed, new Date().toISOString()],
       status: 'running',
       error: undefined,
-      backend: { name: backend.name, threads: backend.threads, versions: backend.versions },
+      backend: { name: backend.name, device: backend.device, threads: backend.threads, versions: backend.versions },
     });
   }
   const loader = new ClipLoader({

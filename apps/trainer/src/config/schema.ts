@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { manifestSpecSchema } from '@pvnas/ingest';
-import { backendRequestSchema, retrainOptimSchema, searchOptimSchema } from '@pvnas/nas';
+import { backendRequestSchema, deviceRequestSchema, retrainOptimSchema, searchOptimSchema } from '@pvnas/nas';
 
 export const DATASETS = ['kinetics', 'ssv2', 'ucf101'] as const;
 export type Dataset = (typeof DATASETS)[number];
@@ -59,6 +59,8 @@ const common = {
   runsDir: z.string().min(1).default('runs'),
   seed: z.number().int().min(0).default(0),
   backend: backendRequestSchema.default('auto'),
+  /** Where the torch backend computes: auto (cuda when the addon has CUDA and a GPU is visible, else cpu), cpu, cuda, cuda:N. */
+  device: deviceRequestSchema,
   /** Loader worker threads (default: the machine's cores). */
   workers: z.number().int().min(1).optional(),
   data: dataSchema,
@@ -116,6 +118,7 @@ export const evaluateConfigSchema = z.strictObject({
   runsDir: common.runsDir,
   seed: common.seed,
   backend: common.backend,
+  device: common.device,
   workers: common.workers,
   /** A retrain run folder (its final model) or a saved model folder; default: the newest retrain run. */
   model: z.string().min(1).optional(),

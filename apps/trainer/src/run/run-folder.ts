@@ -27,7 +27,8 @@ const runMetaSchema = z.object({
   status: z.enum(['running', 'stopped', 'done', 'failed']),
   error: z.string().optional(),
   ended: z.string().optional(),
-  backend: z.object({ name: z.string(), threads: z.number(), versions: z.record(z.string(), z.string()) }),
+  /** device: where the torch backend computed (absent in runs made before devices; `cpu` for the other backends). */
+  backend: z.object({ name: z.string(), device: z.string().optional(), threads: z.number(), versions: z.record(z.string(), z.string()) }),
   versions: z.record(z.string(), z.string()),
   git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
   host: z.object({ cpus: z.number(), platform: z.string(), memoryGb: z.number() }),
