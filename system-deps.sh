@@ -4,11 +4,12 @@
 #   libturbojpeg0-dev  the frame cache's native JPEG decoder (without it: libjpeg-turbo in WebAssembly)
 # and with --test what only the tests need:
 #   chromium           the headless browser of the viewer's test (test/viewer.test.ts, driven by playwright-core)
+#   python3-torch      the PyTorch the equality test compares libs/nas with (test/pytorch-equality.test.ts; ~30 s to install)
 # `npm install` then builds the addons against them. Installs with sudo when not root; does nothing when the
 # packages are there; on a system without apt-get it says so and succeeds (everything runs on the fallbacks).
 set -u
 PACKAGES="libtorch-dev libturbojpeg0-dev"
-[ "${1:-}" = "--test" ] && PACKAGES="$PACKAGES chromium"
+[ "${1:-}" = "--test" ] && PACKAGES="$PACKAGES chromium python3-torch"
 
 missing=""
 for p in $PACKAGES; do

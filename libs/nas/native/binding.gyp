@@ -3,17 +3,15 @@
     {
       "target_name": "pvnas_torch",
       "sources": ["src/addon.cc", "src/tensors.cc", "src/kernels.cc"],
-      "include_dirs": [
-        "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!(node -p \"process.env.PVNAS_TORCH_INCLUDE || '/usr/include'\")",
-        "<!(node -p \"(process.env.PVNAS_TORCH_INCLUDE || '/usr/include') + '/torch/csrc/api/include'\")"
-      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
         "NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED",
         "<!(node -p \"'_GLIBCXX_USE_CXX11_ABI=' + (process.env.PVNAS_TORCH_CXX11_ABI || '1')\")"
       ],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++17"],
       "cflags_cc": [
+        "<!(node -p \"'-isystem ' + (process.env.PVNAS_TORCH_INCLUDE || '/usr/include')\")",
+        "<!(node -p \"'-isystem ' + (process.env.PVNAS_TORCH_INCLUDE || '/usr/include') + '/torch/csrc/api/include'\")",
         "-std=c++17", "-O2", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter",
         "<!(node -p \"process.env.PVNAS_TORCH_WERROR === '1' ? '-Werror' : '-Wno-error'\")"
       ],
