@@ -10,7 +10,7 @@
       ],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++17"],
       "cflags_cc": [
-        "<!(node -p \"'-isystem ' + (process.env.PVNAS_TORCH_INCLUDE || '/usr/include')\")",
+        "<!(node -p \"process.env.PVNAS_TORCH_INCLUDE && process.env.PVNAS_TORCH_INCLUDE !== '/usr/include' ? '-isystem ' + process.env.PVNAS_TORCH_INCLUDE : '-Wno-error'\")",
         "<!(node -p \"'-isystem ' + (process.env.PVNAS_TORCH_INCLUDE || '/usr/include') + '/torch/csrc/api/include'\")",
         "-std=c++17", "-O2", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter",
         "<!(node -p \"process.env.PVNAS_TORCH_WERROR === '1' ? '-Werror' : '-Wno-error'\")"
