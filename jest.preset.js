@@ -19,6 +19,7 @@ module.exports = {
     '^@pvnas/ingest/browser$': path.join(root, 'libs/ingest/src/browser.ts'),
     '^@pvnas/ingest/testing$': path.join(root, 'libs/ingest/src/testing.ts'),
     '^@pvnas/nas$': path.join(root, 'libs/nas/src/index.ts'),
+    '^@pvnas/nas/testing$': path.join(root, 'libs/nas/src/testing.ts'),
     '^@pvnas/sample$': path.join(root, 'libs/sample/src/index.ts'),
   },
   testMatch: ['**/*.test.ts'],

@@ -49,6 +49,7 @@ import {
   crossEntropy,
   CELL_TYPES,
   type CellType,
+  type DeviceRequest,
 } from '@pvnas/nas';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -81,6 +82,8 @@ export interface NasStepsOptions {
   genotypeSeed: number;
   checkMacs: boolean;
   python: string;
+  /** cpu, cuda, cuda:N: our torch backend's and the peer's device. */
+  device: string;
   out: string;
   quick: boolean;
 }
@@ -134,6 +137,7 @@ interface PeerReply {
 interface HelloReply extends PeerReply {
   torch: string;
   threads: number;
+  device?: string;
 }
 interface BuildReply extends PeerReply {
   weights: number;
@@ -485,6 +489,7 @@ export function parseOptions(argv: readonly string[]): NasStepsOptions {
     .option('--genotype-seed <n>', 'randomGenotype seed of the derived network', Number, 1)
     .option('--no-check-macs', "skip the PyTorch peer's forward-hook MAC count")
     .addOption(new Option('--python <path>', 'python with torch').env('PVNAS_BENCH_PYTHON').default('/usr/bin/python3'))
+    .option('--device <device>', 'where both sides compute: cpu or cuda[:N] (the peer uses the same device)', 'cpu')
     .option('--out <dir>', 'folder of the JSON report', path.join(ROOT, 'data', 'bench'))
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -502,6 +507,7 @@ export function parseOptions(argv: readonly string[]): NasStepsOptions {
     genotypeSeed: number;
     checkMacs: boolean;
     python: string;
+    device: string;
     out: string;
   }>();
   const quick = !!a.quick;
@@ -520,6 +526,7 @@ export function parseOptions(argv: readonly string[]): NasStepsOptions {
     genotypeSeed: a.genotypeSeed,
     checkMacs: a.checkMacs && !quick,
     python: a.python,
+    device: a.device,
     out: a.out,
     quick,
   };
@@ -538,16 +545,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const load1AtStart = os.loadavg()[0];
   // the same thread count on both sides: our libtorch (PVNAS_THREADS) and the peer's (torch.set_num_threads)
   process.env.PVNAS_THREADS = String(o.threads);
-  const info = await selectBackend({ backend: 'auto', threads: o.threads, log: null });
+  const info = await selectBackend({ backend: o.device === 'cpu' ? 'auto' : 'torch', device: o.device as DeviceRequest, threads: o.threads, log: null });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-bench-nas-'));
   const peer = new Peer(o.python, o.threads);
   try {
     const genotype = randomGenotype(o.genotypeSeed);
     const genotypeFile = path.join(tmp, 'genotype.json');
     writeGenotype(genotypeFile, genotype);
-    const hello = await peer.request<HelloReply>({ cmd: 'hello', threads: o.threads });
+    const hello = await peer.request<HelloReply>({ cmd: 'hello', threads: o.threads, device: o.device });
     if (hello.threads !== info.threads) throw new Error(`threads: tfjs ${info.threads}, PyTorch ${hello.threads}`);
-    log(`bench-nas: tfjs ${info.name} vs PyTorch ${hello.torch}, ${o.threads} thread(s) each, ${cores()} cores, load ${load1AtStart.toFixed(2)}`);
+    log(`bench-nas: tfjs ${info.name} on ${info.device} vs PyTorch ${hello.torch} on ${hello.device ?? 'cpu'}, ${o.threads} thread(s) each, ${cores()} cores, load ${load1AtStart.toFixed(2)}`);
 
     const items: ItemResult[] = [];
     for (const c of o.configs) for (const kind of ['search', 'derived'] as const) items.push(await runItem(kind, c, genotype, genotypeFile, peer, o, log));
@@ -597,16 +604,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     await peer.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-if (require.main === module) {
-  main(process.argv).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`bench-nas: ${e instanceof Error ? e.stack : e}\n`);
-      process.exitCode = 1;
-    },
-  );
 }

@@ -9,7 +9,9 @@ Requests:
   {"cmd": "steps", "n": k}                                   -> {"ms": [...], "cpu_sec", "loss", "max_rss_mib"}
   {"cmd": "count", "genotype", "layout", "channels", "classes", "stem_stride", "frames", "size", "macs": bool}
                                                              -> {"params", "macs"?} (MACs counted by forward hooks)
-Debian python3-torch (1.13); benchmarks only. Layout NCTHW (PyTorch's); ours is NTHWC: the arithmetic is the same.
+Debian python3-torch (1.13) on the CPU, or a PyTorch with CUDA ({"cmd": "hello", "device": "cuda"}: the networks and
+the batch move there, cuDNN benchmark mode on, each timed step ends with torch.cuda.synchronize()); benchmarks only.
+Layout NCTHW (PyTorch's); ours is NTHWC: the arithmetic is the same.
 """
 import gc
 import json
@@ -75,10 +77,18 @@ def read_genotype(path):
         return json.load(f)
 
 
+DEVICE = torch.device('cpu')
+
+
+def sync():
+    if DEVICE.type == 'cuda':
+        torch.cuda.synchronize(DEVICE)
+
+
 def batch(job):
     n, t, h, w, c = job['input']
     g = torch.Generator().manual_seed(1)
-    return torch.randn(n, c, t, h, w, generator=g), torch.arange(n) % job['classes']
+    return torch.randn(n, c, t, h, w, generator=g).to(DEVICE), (torch.arange(n) % job['classes']).to(DEVICE)
 
 
 def build(job):
@@ -86,7 +96,7 @@ def build(job):
     torch.manual_seed(0)
     x, y = batch(job)
     if job['kind'] == 'search':
-        net = SearchNetwork(job['channels'], job['classes'], job['stem_stride'])
+        net = SearchNetwork(job['channels'], job['classes'], job['stem_stride']).to(DEVICE)
         alphas = list(net.alphas)
         ids = {id(a) for a in alphas}
         weights = [p for p in net.parameters() if id(p) not in ids]
@@ -108,7 +118,7 @@ def build(job):
             return loss.item()
 
         return net, step
-    net = DerivedNetwork(read_genotype(job['genotype']), job['layout'], job['channels'], job['classes'], job['stem_stride'])
+    net = DerivedNetwork(read_genotype(job['genotype']), job['layout'], job['channels'], job['classes'], job['stem_stride']).to(DEVICE)
     opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
 
     def step():
@@ -154,8 +164,12 @@ def main():
         req = json.loads(line)
         cmd = req['cmd']
         if cmd == 'hello':
+            global DEVICE
             torch.set_num_threads(req['threads'])
-            reply = {'torch': torch.__version__, 'threads': torch.get_num_threads()}
+            DEVICE = torch.device(req.get('device', 'cpu'))
+            if DEVICE.type == 'cuda':
+                torch.backends.cudnn.benchmark = True
+            reply = {'torch': torch.__version__, 'threads': torch.get_num_threads(), 'device': str(DEVICE)}
         elif cmd == 'build':
             item = None
             gc.collect()
@@ -169,6 +183,7 @@ def main():
             for _ in range(req['n']):
                 t = time.perf_counter()
                 loss = step()
+                sync()
                 ms.append((time.perf_counter() - t) * 1000)
             reply = {'ms': ms, 'cpu_sec': time.process_time() - c0, 'loss': loss}
         elif cmd == 'count':

@@ -1,15 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { avgPoolRef, maxPoolRef, randomArr } from '../testing/reference';
+import { POOL_CASES } from '../testing/gradient-cases';
 import { availableSetups, gradCheck, use, type Setup } from '../testing/harness';
 import { pool2dAttrs, avgPool2d, maxPool2d, type Pool2dOptions } from './pool';
 import { forceRoute } from './route';
 
-const CASES: Array<[string, number[], Pool2dOptions]> = [
-  ['3x3 s1', [2, 5, 6, 3], {}],
-  ['3x3 s2 even', [2, 6, 6, 2], { stride: 2 }],
-  ['3x3 s2 odd', [1, 7, 5, 3], { stride: 2 }],
-  ['3x1 s1', [2, 5, 4, 2], { kernel: [3, 1] }],
-];
+const CASES = POOL_CASES;
 
 /** Expected input gradient of a max pool on a constant input: each window's dy at its first in-bounds tap. */
 function firstTapGradient(xs: number[], o: Pool2dOptions, dy: Float32Array, ys: number[]): Float32Array {
