@@ -55,11 +55,30 @@ function gradients(): void {
 async function stockKernels(device: string): Promise<void> {
   const r = (shape: number[], seed: number) => tf.randomUniform(shape, -2, 2, 'float32', seed);
   const cases: Array<[string, () => tf.Tensor[]]> = [
-    ['binary with broadcasting', () => [tf.add(r([2, 3, 4], 1), r([4], 2)), tf.mul(r([2, 3], 5), tf.scalar(3)), tf.squaredDifference(r([2, 5], 6), r([2, 1], 7))]],
+    [
+      'binary with broadcasting',
+      () => [tf.add(r([2, 3, 4], 1), r([4], 2)), tf.mul(r([2, 3], 5), tf.scalar(3)), tf.squaredDifference(r([2, 5], 6), r([2, 1], 7))],
+    ],
     ['unary', () => [tf.relu(r([9], 1)), tf.exp(r([9], 2)), tf.sigmoid(r([9], 3)), tf.step(r([9], 4))]],
     ['reductions', () => [tf.sum(r([2, 3, 4, 5], 2), [1, 3]), tf.mean(r([2, 3, 4], 3), 2, true), tf.max(r([3, 4], 4), 1), tf.argMax(r([4, 5], 5), 1)]],
-    ['layout', () => [tf.transpose(r([2, 3, 4], 1), [2, 0, 1]), tf.slice(r([2, 3, 4], 2), [1, 0, 2], [1, -1, 2]), tf.concat([r([2, 3], 3), r([2, 2], 4)], 1), tf.stack([r([3], 5), r([3], 6)], 1)]],
-    ['matMul, softmax, oneHot, where', () => [tf.matMul(r([2, 3, 4], 5), r([1, 4, 2], 6)), tf.softmax(r([3, 7], 1)), tf.oneHot(tf.tensor1d([0, 2, 5], 'int32'), 4), tf.where(tf.greater(r([2, 3], 2), 0), r([2, 3], 3), r([2, 3], 4))]],
+    [
+      'layout',
+      () => [
+        tf.transpose(r([2, 3, 4], 1), [2, 0, 1]),
+        tf.slice(r([2, 3, 4], 2), [1, 0, 2], [1, -1, 2]),
+        tf.concat([r([2, 3], 3), r([2, 2], 4)], 1),
+        tf.stack([r([3], 5), r([3], 6)], 1),
+      ],
+    ],
+    [
+      'matMul, softmax, oneHot, where',
+      () => [
+        tf.matMul(r([2, 3, 4], 5), r([1, 4, 2], 6)),
+        tf.softmax(r([3, 7], 1)),
+        tf.oneHot(tf.tensor1d([0, 2, 5], 'int32'), 4),
+        tf.where(tf.greater(r([2, 3], 2), 0), r([2, 3], 3), r([2, 3], 4)),
+      ],
+    ],
   ];
   for (const [name, f] of cases) {
     const run = async (backend: 'cpu' | 'torch') => {
@@ -94,7 +113,11 @@ function discipline(): void {
   );
   const s = count((x, y, at) => search.step(x, y, at));
   search.dispose();
-  record('discipline search step', s.reads === 1 && s.writes === 0 && s.fallbacks === 0, `host reads ${s.reads}, host copies ${s.writes}, CPU fallbacks ${s.fallbacks}`);
+  record(
+    'discipline search step',
+    s.reads === 1 && s.writes === 0 && s.fallbacks === 0,
+    `host reads ${s.reads}, host copies ${s.writes}, CPU fallbacks ${s.fallbacks}`,
+  );
   const retrain = new RetrainTrainer(
     randomGenotype(4),
     { channels: 4, classes: 4, layout: defaultLayout(1), stemStride: 2, dropout: 0.1, seed: 5 },
@@ -103,7 +126,11 @@ function discipline(): void {
   );
   const d = count((x, y, at) => retrain.step(x, y, at));
   retrain.dispose();
-  record('discipline derived step', d.reads === 1 && d.writes === 0 && d.fallbacks === 0, `host reads ${d.reads}, host copies ${d.writes}, CPU fallbacks ${d.fallbacks}`);
+  record(
+    'discipline derived step',
+    d.reads === 1 && d.writes === 0 && d.fallbacks === 0,
+    `host reads ${d.reads}, host copies ${d.writes}, CPU fallbacks ${d.fallbacks}`,
+  );
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -119,11 +146,33 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!argv.includes('--skip-timing')) {
     const python = process.env.PVNAS_PYTHON || 'python3';
     const threads = String(Math.min(8, Math.max(1, (await import('node:os')).availableParallelism())));
-    const code = await benchSteps(['node', 'nas-steps', '--device', device, '--python', python, '--threads', threads, '--no-check-macs', '--rounds', '2', '--min-round-sec', '1', '--out', '/tmp/pvnas-gpu-check']);
+    const code = await benchSteps([
+      'node',
+      'nas-steps',
+      '--device',
+      device,
+      '--python',
+      python,
+      '--threads',
+      threads,
+      '--no-check-macs',
+      '--rounds',
+      '2',
+      '--min-round-sec',
+      '1',
+      '--out',
+      '/tmp/pvnas-gpu-check',
+    ]);
     record('timing vs PyTorch', code === 0, code === 0 ? 'see the Step times table above' : `nas-steps exited ${code}`);
   }
   const failed = results.filter((r) => !r.ok);
-  const summary = { device: info.device, libtorch: info.versions.libtorch, checks: results.length, failed: failed.map((r) => `${r.name}: ${r.detail}`), seconds: Math.round((performance.now() - t0) / 1000) };
+  const summary = {
+    device: info.device,
+    libtorch: info.versions.libtorch,
+    checks: results.length,
+    failed: failed.map((r) => `${r.name}: ${r.detail}`),
+    seconds: Math.round((performance.now() - t0) / 1000),
+  };
   process.stdout.write(JSON.stringify(summary) + '\n');
   return failed.length ? 1 : 0;
 }

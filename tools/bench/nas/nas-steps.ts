@@ -554,7 +554,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     writeGenotype(genotypeFile, genotype);
     const hello = await peer.request<HelloReply>({ cmd: 'hello', threads: o.threads, device: o.device });
     if (hello.threads !== info.threads) throw new Error(`threads: tfjs ${info.threads}, PyTorch ${hello.threads}`);
-    log(`bench-nas: tfjs ${info.name} on ${info.device} vs PyTorch ${hello.torch} on ${hello.device ?? 'cpu'}, ${o.threads} thread(s) each, ${cores()} cores, load ${load1AtStart.toFixed(2)}`);
+    log(
+      `bench-nas: tfjs ${info.name} on ${info.device} vs PyTorch ${hello.torch} on ${hello.device ?? 'cpu'}, ${o.threads} thread(s) each, ${cores()} cores, load ${load1AtStart.toFixed(2)}`,
+    );
 
     const items: ItemResult[] = [];
     for (const c of o.configs) for (const kind of ['search', 'derived'] as const) items.push(await runItem(kind, c, genotype, genotypeFile, peer, o, log));

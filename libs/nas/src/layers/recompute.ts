@@ -9,6 +9,7 @@
  * input or the output of an earlier segment. Randomness inside a segment must come from its inputs.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gradients } from '../backend/backprop';
 
 interface Segment {
   fn: (...xs: tf.Tensor[]) => tf.Tensor;
@@ -60,7 +61,7 @@ export class RecomputeTape {
         this.recomputing = true;
         const grads = tf.tidy(() => {
           const xs = [...seg.inputs, ...variables];
-          return tf.engine().gradients(() => seg.fn(...seg.inputs), xs, dy, true).grads;
+          return gradients(() => seg.fn(...seg.inputs), xs, dy).grads;
         });
         this.recomputing = false;
         dy.dispose();

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../backend/ops/video';
 import { linear } from '../backend/ops/linear';
+import { gradients } from '../backend/backprop';
 import { RecomputeTape } from '../layers/recompute';
 import type { Ctx } from '../layers/context';
 import { uniformNoise } from '../layers/noise';
@@ -107,16 +108,11 @@ export function lossAndGradients(
     const ctx: Ctx = { training: true, updateStats: true };
     let correct: tf.Scalar | undefined;
     const grads = tf.tidy(() => {
-      const r = tf.engine().gradients(
-        () => {
-          const logits = net.forward(x, ctx, undefined, options.dropoutSeed);
-          correct = tf.keep(correctCount(logits, labels));
-          return crossEntropy(logits, labels);
-        },
-        variables,
-        undefined,
-        true,
-      );
+      const r = gradients(() => {
+        const logits = net.forward(x, ctx, undefined, options.dropoutSeed);
+        correct = tf.keep(correctCount(logits, labels));
+        return crossEntropy(logits, labels);
+      }, variables);
       return [r.value, ...r.grads.map((g, i) => g ?? tf.zerosLike(variables[i]))];
     });
     const [loss, ...rest] = grads;

@@ -13,6 +13,7 @@ import { clipGlobalNorm, Sgd } from './optimizers';
 import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { deriveSeed } from '@pvnas/base';
+import { gradients } from '../backend/backprop';
 import { correctCount, crossEntropy, readScalars } from './loss';
 
 export const retrainOptimSchema = z.strictObject({
@@ -54,12 +55,12 @@ export class RetrainTrainer {
     const vars = this.net.params.trainable();
     const seed = deriveSeed(this.network.seed, 'step', at.step);
     let correct: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = gradients(() => {
       const logits = this.net.forward(x, TRAIN, { prob: this.dropPath(at.epoch), seed });
       correct = tf.keep(correctCount(logits, labels));
       return crossEntropy(logits, labels);
     }, vars);
-    let list = vars.map((v) => grads[v.name]);
+    let list = grads.map((g, i) => g ?? tf.zerosLike(vars[i]));
     let norm: tf.Scalar | undefined;
     if (this.optim.gradClip !== null) ({ grads: list, norm } = clipGlobalNorm(list, this.optim.gradClip));
     this.opt.step(vars, list);
