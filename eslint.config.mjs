@@ -21,7 +21,7 @@ const layer = (files, forbidden, why, ignores = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'runs/**', 'exp/**', '.nx/**', '**/native/build/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'runs/**', 'exp/**', '.nx/**', '**/native/build/**', 'tools/device/.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

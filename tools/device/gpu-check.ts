@@ -4,10 +4,11 @@
  *   1. the op gradient cases (libs/nas/src/backend/testing/gradient-cases.ts) against the float64 reference;
  *   2. the stock kernels against tfjs's cpu backend, on the same inputs;
  *   3. the device discipline of a search step and a retraining step: one host read, no host copy, no CPU fallback;
- *   4. then times a search step and a derived-network step against the PyTorch peers on the same GPU
+ *   4. a derived step with convolutions in channels-last and in contiguous NCHW (the memory format, measured);
+ *   5. then times a search step and a derived-network step against the PyTorch peers on the same GPU
  *      (tools/bench/nas/nas-steps.ts --device), printing ratios.
  * Prints a JSON summary last; exits 1 when a check fails. `--device cpu` runs it all on the CPU (how it is tried
- * without a GPU), `--skip-timing` leaves out part 4.
+ * without a GPU), `--skip-timing` leaves out part 5.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -133,6 +134,41 @@ function discipline(): void {
   );
 }
 
+/** A derived-network training step in each convolution memory format (channels-last vs contiguous NCHW), timed. */
+function convFormats(device: string): void {
+  const b = tf.backend() as TorchBackend;
+  const [C, N, S] = device === 'cpu' ? [8, 2, 56] : [32, 8, 112];
+  const t = new RetrainTrainer(
+    randomGenotype(1),
+    { channels: C, classes: 400, layout: defaultLayout(1), stemStride: 2, dropout: 0, seed: 5 },
+    retrainOptimSchema.parse({ lr: { kind: 'constant', initial: 0.01 }, dropPath: 0 }),
+    6,
+  );
+  const x = tf.randomNormal([N, 8, S, S, 3], 0, 1, 'float32', 1) as tf.Tensor5D;
+  const y = tf.tensor1d(
+    Array.from({ length: N }, (_, i) => i),
+    'int32',
+  );
+  const ms: Record<string, number> = {};
+  for (const format of ['channels-last', 'nchw', 'channels-last'] as const) {
+    b.native.convFormat(format);
+    for (let i = 0; i < 2; i++) t.step(x, y, { epoch: 0, step: i, epochFraction: 0 }); // cuDNN benchmark, warm-up
+    const t0 = performance.now();
+    const steps = 5;
+    for (let i = 0; i < steps; i++) t.step(x, y, { epoch: 0, step: i, epochFraction: 0 });
+    ms[format] = (performance.now() - t0) / steps;
+  }
+  b.native.convFormat('channels-last');
+  tf.dispose([x, y]);
+  t.dispose();
+  const ratio = ms.nchw / ms['channels-last'];
+  record(
+    'conv memory format',
+    true,
+    `derived step C=${C}, ${N}x8x${S}x${S}: channels-last ${ms['channels-last'].toFixed(1)} ms, contiguous NCHW ${ms.nchw.toFixed(1)} ms (nchw/channels-last ${ratio.toFixed(2)}x)`,
+  );
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const at = argv.indexOf('--device');
   const device = at >= 0 ? argv[at + 1] : 'cuda';
@@ -143,6 +179,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   gradients();
   await stockKernels(device);
   discipline();
+  convFormats(device);
   if (!argv.includes('--skip-timing')) {
     const python = process.env.PVNAS_PYTHON || 'python3';
     const threads = String(Math.min(8, Math.max(1, (await import('node:os')).availableParallelism())));

@@ -12,6 +12,7 @@ import {
   runEpochs,
   saveCheckpoint,
   selectBackend,
+  takeCpuFallbacks,
   type BackendInfo,
   type BatchSource,
   type EpochReport,
@@ -251,6 +252,11 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
           ...extra,
           time: new Date().toISOString(),
         });
+        const fallbacks = takeCpuFallbacks();
+        if (fallbacks.length)
+          progress.line(
+            `torch backend: kernels without a libtorch version ran through the CPU this epoch: ${fallbacks.map(([k, n]) => `${k} x${n}`).join(', ')} (slow, and a host copy each on a GPU; PVNAS_TORCH_FALLBACK=error stops at the first)`,
+          );
         progress.line(
           `epoch ${e.epoch + 1}/${h.epochs}: loss ${e.loss.toFixed(4)}, train acc ${(100 * e.acc).toFixed(1)}%${extra.valAcc !== undefined ? `, val acc ${(100 * extra.valAcc).toFixed(1)}%` : ''}, ${e.clipsPerSec.toFixed(1)} clips/s, data wait ${(100 * e.dataWait).toFixed(0)}%${skipped ? `, ${skipped} bad clips skipped` : ''}`,
         );

@@ -295,13 +295,29 @@ at::Tensor everyStride(const at::Tensor& x, Pair s) {
 const Pair kOne{1, 1};
 const Pair kZero{0, 0};
 
+// The memory format convolutions run in: channels-last (the stored layout, seen as NCHW without a copy; oneDNN's
+// and cuDNN's channels-last kernels) or contiguous NCHW (a copy in and out per convolution, for a device where
+// those kernels are faster). Chosen by measurement per device: convFormat(), PVNAS_TORCH_CONV_FORMAT.
+bool gContiguousConv = false;
+
+at::Tensor convInput(const at::Tensor& t) { return gContiguousConv ? t.contiguous() : t; }
+
 }  // namespace
+
+Napi::Value ConvFormat(const Napi::CallbackInfo& info) {
+  if (info.Length() > 0 && info[0].IsString()) {
+    auto f = str(info[0]);
+    if (f != "channels-last" && f != "nchw") throw Napi::Error::New(info.Env(), "convFormat: channels-last or nchw, not " + f);
+    gContiguousConv = f == "nchw";
+  }
+  return Napi::String::New(info.Env(), gContiguousConv ? "nchw" : "channels-last");
+}
 
 // conv2d(x, w, stride, [top, bottom, left, right], dilation, groups)
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return guarded(info, "conv2d", [&]() -> Napi::Value {
-    auto x = nchw(get(info[0], "conv2d x"));
-    auto w = oihw(get(info[1], "conv2d w"));
+    auto x = convInput(nchw(get(info[0], "conv2d x")));
+    auto w = convInput(oihw(get(info[1], "conv2d w")));
     auto s = pairOf(info[2], "conv2d stride");
     auto pads = intsOf(info[3], "conv2d pad");
     auto d = pairOf(info[4], "conv2d dilation");
@@ -320,9 +336,9 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
 // conv2dBackward(dy, x, w, stride, pad, dilation, groups, wantDx, wantDw) -> [dx | -1, dw | -1]
 Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
   return guarded(info, "conv2dBackward", [&]() -> Napi::Value {
-    auto dy = nchw(get(info[0], "conv2d dy"));
-    auto x = nchw(get(info[1], "conv2d x"));
-    auto w = oihw(get(info[2], "conv2d w"));
+    auto dy = convInput(nchw(get(info[0], "conv2d dy")));
+    auto x = convInput(nchw(get(info[1], "conv2d x")));
+    auto w = convInput(oihw(get(info[2], "conv2d w")));
     auto s = pairOf(info[3], "conv2d stride"), p = pairOf(info[4], "conv2d pad"), d = pairOf(info[5], "conv2d dilation");
     int64_t g = int64(info[6]);
     bool wantDx = info[7].As<Napi::Boolean>().Value(), wantDw = info[8].As<Napi::Boolean>().Value();
@@ -507,6 +523,7 @@ void registerKernels(Napi::Env env, Napi::Object exports) {
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("matMul", Napi::Function::New(env, MatMul));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("convFormat", Napi::Function::New(env, ConvFormat));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
   exports.Set("conv2dBackward", Napi::Function::New(env, Conv2dBackward));
   exports.Set("pool", Napi::Function::New(env, Pool));

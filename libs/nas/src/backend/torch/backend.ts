@@ -193,6 +193,13 @@ export class TorchBackend extends KernelBackend {
     return this.output(this.native.fromHost(hostArray(values, dtype, `a tensor [${shape}]`), shape), shape, dtype);
   }
 
+  /** The CPU fallbacks counted since the last call, by kernel, most frequent first; clears the count. */
+  takeFallbacks(): Array<[string, number]> {
+    const list = [...this.stats.fallbacks].sort((a, b) => b[1] - a[1]);
+    this.stats.fallbacks.clear();
+    return list;
+  }
+
   /** Counts one CPU fallback of `kernelName`; throws when they are refused. */
   noteFallback(kernelName: string): void {
     if (process.env.PVNAS_TORCH_FALLBACK === 'error') {

@@ -47,6 +47,8 @@ export interface TorchNative {
   tile(x: Handle, reps: Ints): Handle;
   matMul(a: Handle, b: Handle, transposeA: boolean, transposeB: boolean): Handle;
   softmax(x: Handle, dim: number): Handle;
+  /** Sets the memory format convolutions run in when given; returns it. */
+  convFormat(format?: 'channels-last' | 'nchw'): 'channels-last' | 'nchw';
   conv2d(x: Handle, w: Handle, stride: Pair, pads: Pads, dilation: Pair, groups: number): Handle;
   conv2dBackward(dy: Handle, x: Handle, w: Handle, stride: Pair, pad: Pair, dilation: Pair, groups: number, wantDx: boolean, wantDw: boolean): [Handle, Handle];
   pool(kind: 'avg' | 'max', x: Handle, kernel: Pair, stride: Pair, pads: Pads): Handle;

@@ -3,7 +3,7 @@
  * backend has, an explicit CPU fallback (inputs read to the host, the cpu kernel, outputs written back),
  * counted per kernel in `TorchBackend.stats.fallbacks`; PVNAS_TORCH_FALLBACK=error refuses it instead.
  */
-import { getKernelsForBackend, registerBackend, registerKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, getKernelsForBackend, registerBackend, registerKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { registerPvnasGradients } from '../pvnas-gradients';
 import { TorchBackend } from './backend';
@@ -70,6 +70,9 @@ export function registerTorchBackend(native: TorchNative, threads: number, devic
   registerPvnasGradients();
   native.setDevice(device);
   native.threads(threads);
+  // channels-last unless measured otherwise for a device (docs/decisions.md; tools/device/gpu-check.ts measures both)
+  const format = process.env.PVNAS_TORCH_CONV_FORMAT;
+  if (format === 'nchw' || format === 'channels-last') native.convFormat(format);
   if (registered) return;
   registered = native;
   registerBackend(TORCH_BACKEND, () => new TorchBackend(native), 0);
@@ -79,4 +82,10 @@ export function registerTorchBackend(native: TorchNative, threads: number, devic
   for (const config of getKernelsForBackend('cpu')) {
     if (!(config.kernelName in TORCH_KERNELS)) registerKernel({ kernelName: config.kernelName, backendName: TORCH_BACKEND, kernelFunc: viaCpu(config) });
   }
+}
+
+/** The CPU fallbacks of the current backend since the last call (the torch backend; [] on any other). */
+export function takeCpuFallbacks(): Array<[string, number]> {
+  const b = engine().backend;
+  return b instanceof TorchBackend ? b.takeFallbacks() : [];
 }
