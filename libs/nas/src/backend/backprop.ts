@@ -91,7 +91,7 @@ export function gradients(f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor): 
         const g = grad.get(o.id);
         if (!g || wanted.has(o.id)) continue;
         grad.delete(o.id);
-        if (!inUse.has(g)) g.dispose();
+        if (!inUse.has(g) && g !== dy) g.dispose(); // a given dy stays the caller's
       }
       for (const t of node.saved ?? []) t.dispose(); // the same array as the tape node's
     }
