@@ -201,18 +201,22 @@ describeTorch('torch backend storage lives in libtorch', () => {
   });
 
   it('a kernel it lacks runs through the cpu explicitly, counted, or is refused when PVNAS_TORCH_FALLBACK=error', () => {
-    backend.resetStats();
-    const x = tf.tensor1d([-1.5, 0.2, 2.7]);
-    const y = tf.floor(x);
-    expect(Array.from(y.dataSync())).toEqual([-2, 0, 2]);
-    expect(backend.stats.fallbacks.get('Floor')).toBe(1);
-    process.env.PVNAS_TORCH_FALLBACK = 'error';
+    const setting = process.env.PVNAS_TORCH_FALLBACK; // the tests refuse fallbacks (jest.setup.js)
+    delete process.env.PVNAS_TORCH_FALLBACK;
     try {
+      backend.resetStats();
+      const x = tf.tensor1d([-1.5, 0.2, 2.7]);
+      const y = tf.floor(x);
+      expect(Array.from(y.dataSync())).toEqual([-2, 0, 2]);
+      expect(backend.stats.fallbacks.get('Floor')).toBe(1);
+      expect(backend.takeFallbacks()).toEqual([['Floor', 1]]);
+      process.env.PVNAS_TORCH_FALLBACK = 'error';
       expect(() => tf.floor(x)).toThrow(/no kernel Floor/);
+      tf.dispose([x, y]);
     } finally {
-      delete process.env.PVNAS_TORCH_FALLBACK;
+      if (setting === undefined) delete process.env.PVNAS_TORCH_FALLBACK;
+      else process.env.PVNAS_TORCH_FALLBACK = setting;
     }
-    tf.dispose([x, y]);
   });
 
   it('asking for a GPU that the build or the machine lacks fails saying why', async () => {
