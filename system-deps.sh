@@ -1,6 +1,7 @@
 #!/usr/bin/env sh
 # The system libraries of the fast paths, from Debian/Ubuntu packages (the README's first step):
 #   libtorch-dev       the `torch` training backend (libtorch kernels; without it: tfjs wasm, ~20x slower)
+#   libgloo-dev        Gloo's headers, for the torch backend's data-parallel collectives (c10d ProcessGroupGloo)
 #   libturbojpeg0-dev  the frame cache's native JPEG decoder (without it: libjpeg-turbo in WebAssembly)
 # and with --test what only the tests need:
 #   chromium           the headless browser of the viewer's test (test/viewer.test.ts, driven by playwright-core)
@@ -8,7 +9,7 @@
 # `npm install` then builds the addons against them. Installs with sudo when not root; does nothing when the
 # packages are there; on a system without apt-get it says so and succeeds (everything runs on the fallbacks).
 set -u
-PACKAGES="libtorch-dev libturbojpeg0-dev"
+PACKAGES="libtorch-dev libgloo-dev libturbojpeg0-dev"
 [ "${1:-}" = "--test" ] && PACKAGES="$PACKAGES chromium python3-torch"
 
 missing=""

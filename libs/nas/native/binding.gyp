@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "pvnas_torch",
-      "sources": ["src/addon.cc", "src/tensors.cc", "src/kernels.cc"],
+      "sources": ["src/addon.cc", "src/tensors.cc", "src/kernels.cc", "src/distributed.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": [
         "NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED",

@@ -3,6 +3,7 @@ export { selectBackend, defaultThreads, backendRequestSchema, BACKEND_NAMES, typ
 export { countMacs } from './backend/ops/mac-counter';
 export { TorchBackend } from './backend/torch/backend';
 export { takeCpuFallbacks } from './backend/torch/register';
+export { initProcessGroup, processGroup, allReduceMean, broadcastFrom, syncVariables, barrier, type ProcessGroupOptions } from './distributed/process-group';
 export { deviceRequestSchema, type DeviceRequest } from './backend/torch/device';
 export { torchDoctor, doctorSummary, diagnose, type DoctorReport, type DoctorFacts } from './backend/torch/doctor';
 export { loadTorchAddon, libtorchBuild, addonPath, type TorchNative, type LibtorchBuild } from './backend/torch/native';

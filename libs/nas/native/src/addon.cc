@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "distributed.h"
 #include "kernels.h"
 #include "tensors.h"
 
@@ -143,6 +144,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("parallelMin", Napi::Function::New(env, ParallelMin));
   exports.Set("version", Napi::Function::New(env, Version));
   registerKernels(env, exports);
+  registerDistributed(env, exports);
   return exports;
 }
 

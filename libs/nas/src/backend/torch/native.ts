@@ -58,6 +58,12 @@ export interface TorchNative {
   normalize(x: Handle, mean: Handle, variance: Handle, offset: Handle | null, scale: Handle | null, eps: number): Handle;
   weightedSum(ys: Handle[], w: Handle, indices: Ints): Handle;
   weightedSumBackward(dy: Handle, ys: Handle[], w: Handle, indices: Ints): Handle[];
+  /** c10d (distributed.cc): rank 0 serves a TCPStore at masterAddr:masterPort; a Gloo process group over it. */
+  distInit(rank: number, worldSize: number, masterAddr: string, masterPort: number, timeoutMs: number): void;
+  allReduceMean(xs: Handle[]): Handle[];
+  broadcast(xs: Handle[], root: number): Handle[];
+  barrier(): void;
+  distInfo(): { available: boolean; rank: number; worldSize: number };
   /** Sets the intra-op thread count of large kernels (and libtorch's) when given; returns the count in use. */
   threads(n?: number): number;
   /** Sets the element count from which a kernel runs on several threads when given; returns it. */
