@@ -25,19 +25,19 @@ t0=$(date +%s)
 FLAGS=(-std=c++17 -O2 -fPIC -fexceptions -Wall -Wextra -Wno-unused-parameter -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS
   -DNODE_ADDON_API_DISABLE_DEPRECATED "-D_GLIBCXX_USE_CXX11_ABI=$TORCH_ABI" "-I$W/node/include/node" "-I$B/napi"
   -isystem "$TORCH_ROOT/include" -isystem "$TORCH_ROOT/include/torch/csrc/api/include")
-for f in addon tensors kernels; do
+for f in addon tensors kernels distributed; do
   g++ "${FLAGS[@]}" -c "libs/nas/native/src/$f.cc" -o "$W/$f.o" 2> "$W/$f.log" &
 done
 fail=0
 for job in $(jobs -p); do wait "$job" || fail=1; done
-for f in addon tensors kernels; do
+for f in addon tensors kernels distributed; do
   if [ -s "$W/$f.log" ]; then echo "gpu-check: g++ on $f.cc said:" >&2; head -40 "$W/$f.log" >&2; fi
 done
 [ "$fail" = 0 ] || { echo "gpu-check: the addon does not compile against PyTorch $TORCH_VERSION" >&2; exit 1; }
 LIBS=(-L"$TORCH_ROOT/lib" -Wl,-rpath,"$TORCH_ROOT/lib" -Wl,--no-as-needed)
 [ -n "$TORCH_CUDA" ] && LIBS+=(-ltorch_cuda -lc10_cuda)
 LIBS+=(-ltorch -ltorch_cpu -lc10 -Wl,--as-needed)
-g++ -shared "$W"/addon.o "$W"/tensors.o "$W"/kernels.o "${LIBS[@]}" -o "$W/pvnas_torch.node"
+g++ -shared "$W"/addon.o "$W"/tensors.o "$W"/kernels.o "$W"/distributed.o "${LIBS[@]}" -o "$W/pvnas_torch.node"
 printf '{"source":"pytorch","root":"%s","include":"%s/include","lib":"%s/lib","version":"%s","cuda":%s,"cxx11Abi":%s}\n' \
   "$TORCH_ROOT" "$TORCH_ROOT" "$TORCH_ROOT" "${TORCH_VERSION%%+*}" "$([ -n "$TORCH_CUDA" ] && echo "\"$TORCH_CUDA\"" || echo null)" \
   "$([ "$TORCH_ABI" = 1 ] && echo true || echo false)" > "$W/libtorch.json"
