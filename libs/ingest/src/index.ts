@@ -8,6 +8,7 @@ export { probeVideo } from './video/probe';
 export { seekSeconds, scaleChain, selectByPts, selectByNumber } from './video/frame-select';
 export { decodeFrames, decodeAll, decodeStream } from './video/decode';
 export * from './sampling/temporal';
+export * from './sampling/shard';
 export * from './transforms/index';
 export { FrameCache, type CacheSettings } from './cache/frame-cache';
 export { decodeJpeg, encodeJpeg, jpegDecoderStatus, type RgbImage, type JpegDecoderStatus } from './cache/jpeg';

@@ -141,6 +141,31 @@ describe('ClipLoader', () => {
     }
   });
 
+  it('shards an epoch by rank: equal counts, every video once across the ranks, the same clip data as unsharded', async () => {
+    const whole = await withLoader({ batchSize: 2 }, collect);
+    const byId = new Map(
+      whole.flatMap((b) => b.ids.map((id, k) => [id, b.data.subarray(k * (b.data.length / b.ids.length), (k + 1) * (b.data.length / b.ids.length))])),
+    );
+    const ranks = await Promise.all(
+      [0, 1, 2, 3].map((rank) =>
+        withLoader({ batchSize: 2, train: { ...train, shard: { rank, worldSize: 4 } } }, async (l) => {
+          expect(l.batchesPerEpoch()).toBe(1); // ceil(6 / 4) = 2 clips a rank
+          return (await collect(l)).flatMap((b) =>
+            b.ids.map((id, k) => ({ id, data: b.data.subarray(k * (b.data.length / b.ids.length), (k + 1) * (b.data.length / b.ids.length)) })),
+          );
+        }),
+      ),
+    );
+    expect(ranks.map((r) => r.length)).toEqual([2, 2, 2, 2]);
+    expect(new Set(ranks.flat().map((c) => c.id))).toEqual(new Set(records.map((r) => r.id)));
+    for (const c of ranks.flat())
+      expect(
+        Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength).equals(
+          Buffer.from(byId.get(c.id)!.buffer, byId.get(c.id)!.byteOffset, byId.get(c.id)!.byteLength),
+        ),
+      ).toBe(true);
+  });
+
   it('gives 10 clips x 3 crops per video in test mode', async () => {
     const loader = new ClipLoader({ records: records.slice(0, 2), batchSize: 10, seed: 0, workers: 2, test: { crop: 32 } });
     try {

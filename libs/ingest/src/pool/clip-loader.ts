@@ -14,6 +14,7 @@
 import type { FailedItem } from '../errors';
 import { IngestError } from '../errors';
 import type { VideoRecord } from '../manifest/types';
+import { shardOrder, shardSize, type Shard } from '../sampling/shard';
 import { DEFAULT_TEMPORAL, validateTemporalConfig, type TemporalConfig } from '../sampling/temporal';
 import { validateTrainConfig } from '../transforms/params';
 import type { TestTransformConfig, TrainTransformConfig } from '../transforms/types';
@@ -35,7 +36,8 @@ export interface ClipLoaderOptions {
   temporal?: TemporalConfig;
   minFrames?: number;
   /** Train clips (one random view each); give this or `test`. */
-  train?: TrainTransformConfig & { shuffle?: boolean; dropLast?: boolean };
+  /** `shard`: this rank's share of each epoch's order (data parallel; sampling/shard.ts). */
+  train?: TrainTransformConfig & { shuffle?: boolean; dropLast?: boolean; shard?: Shard };
   /**
    * Test views: `numClips` windows x 3 crops per video; with `singleView` only the centre crop of window
    * `floor(numClips / 2)` (the middle window: the single view of a 30-view evaluation), one clip a video.
@@ -106,7 +108,9 @@ export class ClipLoader {
   /** Number of batches an epoch yields at most (fewer if clips fail). */
   batchesPerEpoch(): number {
     const test = this.opts.test;
-    const items = test && !test.singleView ? this.opts.records.length * (test.numClips ?? DEFAULT_TEST_CLIPS) : this.opts.records.length;
+    const shard = this.opts.train?.shard;
+    const n = this.opts.records.length;
+    const items = test && !test.singleView ? n * (test.numClips ?? DEFAULT_TEST_CLIPS) : shard ? shardSize(n, shard.worldSize) : n;
     return this.opts.train?.dropLast ? Math.floor(items / this.opts.batchSize) : Math.ceil(items / this.opts.batchSize);
   }
 
@@ -121,7 +125,8 @@ export class ClipLoader {
       this.opts.cacheDir ? { type: 'cache', dir: this.opts.cacheDir, id: r.id } : { type: 'video', path: r.path };
     const item = (r: VideoRecord): string => (this.opts.cacheDir ? `${this.opts.cacheDir}#${r.id}` : r.path);
     if (train) {
-      const order = train.shuffle === false ? records.map((_, i) => i) : permutation(records.length, deriveSeed(seed, 'order', epoch));
+      const all = train.shuffle === false ? records.map((_, i) => i) : permutation(records.length, deriveSeed(seed, 'order', epoch));
+      const order = train.shard ? shardOrder(all, train.shard) : all;
       return order.map((i) => ({
         record: i,
         clip: 0,
