@@ -1,9 +1,9 @@
 /**
  * `TorchBackend`: a tfjs `KernelBackend` whose data ids map to tensors owned by libtorch (native.ts), on the
  * CPU or a CUDA GPU. Data crosses to the host only at the edges: `write`/`move` (input batches, parameters
- * loaded from files; one-element constants are filled on the device instead) and `read`/`readSync` (metrics,
- * checkpoints), each counted in `stats`. The kernels
- * (kernels/*.ts) call libtorch on handles; reshapes share the data id as tfjs's own backends do (no copy).
+ * loaded from files; tensors of one repeated value are filled on the device instead) and `read`/`readSync`
+ * (metrics, checkpoints), each counted in `stats`. The kernels (kernels/*.ts) call libtorch on handles;
+ * reshapes share the data id as tfjs's own backends do (no copy).
  * A kernel the backend lacks runs through tfjs's cpu kernel explicitly: inputs read, outputs written back,
  * counted per kernel name in `stats.fallbacks` (and refused when PVNAS_TORCH_FALLBACK=error).
  */
