@@ -30,6 +30,26 @@ c10d::ProcessGroup& group(const Napi::Env& env) {
   if (!gGroup) throw Napi::Error::New(env, "distributed: no process group (call distInit first)");
   return *gGroup;
 }
+
+// Every tensor flattened into one CPU bucket: one collective call per request (DDP's bucketing, one bucket), and
+// Gloo's broadcast wants tensors of one size.
+std::vector<at::Tensor> bucketOf(const std::vector<at::Tensor>& ts) {
+  std::vector<at::Tensor> flat;
+  for (const auto& t : ts) flat.push_back(t.reshape({-1}));
+  return {at::cat(flat).to(at::kCPU)};
+}
+
+// The bucket cut back into tensors shaped like `like`, on their device, each its own storage: new handles.
+Napi::Array handlesFrom(const Napi::Env& env, const at::Tensor& bucket, const std::vector<at::Tensor>& like) {
+  auto all = bucket.to(like[0].device());
+  auto out = Napi::Array::New(env, like.size());
+  int64_t at = 0;
+  for (size_t i = 0; i < like.size(); i++) {
+    out.Set(static_cast<uint32_t>(i), Napi::Number::New(env, put(all.narrow(0, at, like[i].numel()).view(like[i].sizes()).clone())));
+    at += like[i].numel();
+  }
+  return out;
+}
 #endif
 
 #if !PVNAS_HAS_GLOO
@@ -72,18 +92,9 @@ Napi::Value AllReduceMean(const Napi::CallbackInfo& info) {
 #if PVNAS_HAS_GLOO
     auto& pg = group(info.Env());
     auto ts = tensorsOf(info[0], "allReduceMean");
-    std::vector<at::Tensor> flat;
-    for (const auto& t : ts) flat.push_back(t.reshape({-1}));
-    std::vector<at::Tensor> bucket{at::cat(flat).to(at::kCPU)};
+    auto bucket = bucketOf(ts);
     pg.allreduce(bucket)->wait();
-    auto mean = bucket[0].div_(gWorld).to(ts[0].device());
-    auto out = Napi::Array::New(info.Env(), ts.size());
-    int64_t at = 0;
-    for (size_t i = 0; i < ts.size(); i++) {
-      out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), put(mean.narrow(0, at, ts[i].numel()).view(ts[i].sizes()).clone())));
-      at += ts[i].numel();
-    }
-    return out;
+    return handlesFrom(info.Env(), bucket[0].div_(gWorld), ts);
 #else
     noGloo(info.Env());
 #endif
@@ -98,18 +109,9 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
     auto ts = tensorsOf(info[0], "broadcast");
     c10d::BroadcastOptions opts;
     opts.rootRank = info[1].As<Napi::Number>().Int32Value();
-    std::vector<at::Tensor> flat;
-    for (const auto& t : ts) flat.push_back(t.reshape({-1}));
-    std::vector<at::Tensor> bucket{at::cat(flat).to(at::kCPU)};  // one flat bucket: Gloo's broadcast wants equal sizes
+    auto bucket = bucketOf(ts);
     pg.broadcast(bucket, opts)->wait();
-    auto all = bucket[0].to(ts[0].device());
-    auto out = Napi::Array::New(info.Env(), ts.size());
-    int64_t at = 0;
-    for (size_t i = 0; i < ts.size(); i++) {
-      out.Set(static_cast<uint32_t>(i), Napi::Number::New(info.Env(), put(all.narrow(0, at, ts[i].numel()).view(ts[i].sizes()).clone())));
-      at += ts[i].numel();
-    }
-    return out;
+    return handlesFrom(info.Env(), bucket[0], ts);
 #else
     noGloo(info.Env());
 #endif
