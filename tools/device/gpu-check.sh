@@ -18,6 +18,8 @@ tar xJf "$B/node.tar.xz" -C "$W"
 NODE="$W/node/bin/node"
 PY=${PVNAS_PYTHON:-python3}
 eval "$("$PY" -c 'import os, torch; print("TORCH_ROOT=%s TORCH_VERSION=%s TORCH_CUDA=%s TORCH_ABI=%d" % (os.path.dirname(torch.__file__), torch.__version__, torch.version.cuda or "", int(torch._C._GLIBCXX_USE_CXX11_ABI)))')"
+# NCCL's header (ProcessGroupNCCL): pip wheels keep it in the nvidia-nccl package
+NCCL_INC=$("$PY" -c 'import importlib.util, os; s = importlib.util.find_spec("nvidia.nccl"); d = os.path.join(list(s.submodule_search_locations)[0], "include") if s else ""; print(d if d and os.path.exists(os.path.join(d, "nccl.h")) else "")' 2>/dev/null || true)
 echo "gpu-check: Node $("$NODE" --version), PyTorch $TORCH_VERSION at $TORCH_ROOT (CUDA ${TORCH_CUDA:-none}, C++11 ABI $TORCH_ABI), $(nproc) cores" >&2
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >&2 || true
 
@@ -25,6 +27,8 @@ t0=$(date +%s)
 FLAGS=(-std=c++17 -O2 -fPIC -fexceptions -Wall -Wextra -Wno-unused-parameter -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS
   -DNODE_ADDON_API_DISABLE_DEPRECATED "-D_GLIBCXX_USE_CXX11_ABI=$TORCH_ABI" "-I$W/node/include/node" "-I$B/napi"
   -isystem "$TORCH_ROOT/include" -isystem "$TORCH_ROOT/include/torch/csrc/api/include")
+[ -n "$TORCH_CUDA" ] && FLAGS+=(-DPVNAS_WITH_CUDA=1)
+[ -n "$NCCL_INC" ] && FLAGS+=(-isystem "$NCCL_INC")
 for f in addon tensors kernels distributed; do
   g++ "${FLAGS[@]}" -c "libs/nas/native/src/$f.cc" -o "$W/$f.o" 2> "$W/$f.log" &
 done

@@ -46,9 +46,18 @@ function fromLibtorchEnv(dir) {
 }
 
 function fromPython(python) {
+  // NCCL's header for ProcessGroupNCCL: pip wheels keep it in the nvidia-nccl package (site-packages/nvidia/nccl)
   const script =
-    'import json, os, torch; print(json.dumps({"root": os.path.dirname(torch.__file__), "version": torch.__version__, ' +
-    '"cuda": torch.version.cuda, "abi": bool(torch._C._GLIBCXX_USE_CXX11_ABI)}))';
+    'import json, os, importlib.util\n' +
+    'def ncclInclude():\n' +
+    '    try:\n' +
+    '        s = importlib.util.find_spec("nvidia.nccl")\n' +
+    '        d = os.path.join(list(s.submodule_search_locations)[0], "include") if s else None\n' +
+    '        return d if d and os.path.exists(os.path.join(d, "nccl.h")) else None\n' +
+    '    except Exception:\n' +
+    '        return None\n' +
+    'import torch; print(json.dumps({"root": os.path.dirname(torch.__file__), "version": torch.__version__, ' +
+    '"cuda": torch.version.cuda, "abi": bool(torch._C._GLIBCXX_USE_CXX11_ABI), "nccl": ncclInclude()}))';
   const r = spawnSync(python, ['-c', script], { encoding: 'utf8', timeout: 60000 });
   if (r.error) return `${python}: ${r.error.code === 'ENOENT' ? 'not found' : r.error.message}`;
   if (r.status !== 0) return `${python} cannot import torch (${(r.stderr || '').trim().split('\n').pop()})`;
@@ -61,7 +70,7 @@ function fromPython(python) {
   const l = layout(info.root, path.join(info.root, 'include'), path.join(info.root, 'lib'));
   if (typeof l === 'string') return `PyTorch ${info.version} at ${info.root}: ${l}`;
   const hasCudaLib = fs.existsSync(path.join(info.root, 'lib', 'libtorch_cuda.so'));
-  return { source: 'pytorch', ...l, cxx11Abi: info.abi, cuda: info.cuda && hasCudaLib ? info.cuda : null };
+  return { source: 'pytorch', ...l, cxx11Abi: info.abi, cuda: info.cuda && hasCudaLib ? info.cuda : null, ...(info.nccl && { ncclInclude: info.nccl }) };
 }
 
 function fromDebian() {
@@ -94,6 +103,7 @@ function buildEnv(found) {
     PVNAS_TORCH_LIB: found.lib,
     PVNAS_TORCH_CUDA: found.cuda ? '1' : '0',
     PVNAS_TORCH_CXX11_ABI: found.cxx11Abi ? '1' : '0',
+    ...(found.ncclInclude && { PVNAS_NCCL_INCLUDE: found.ncclInclude }),
   };
 }
 

@@ -3,7 +3,25 @@ export { selectBackend, defaultThreads, backendRequestSchema, BACKEND_NAMES, typ
 export { countMacs } from './backend/ops/mac-counter';
 export { TorchBackend } from './backend/torch/backend';
 export { takeCpuFallbacks } from './backend/torch/register';
-export { initProcessGroup, processGroup, allReduceMean, broadcastFrom, syncVariables, barrier, type ProcessGroupOptions } from './distributed/process-group';
+export {
+  initProcessGroup,
+  processGroup,
+  collectiveStats,
+  allReduceMean,
+  allReduceSum,
+  broadcastFrom,
+  syncVariables,
+  averageGradients,
+  averageVariables,
+  sumOverRanks,
+  meanOverRanks,
+  replicaSeed,
+  anyRank,
+  barrier,
+  DEFAULT_COLLECTIVE_TIMEOUT_MS,
+  type ProcessGroupOptions,
+  type DistBackend,
+} from './distributed/process-group';
 export { deviceRequestSchema, type DeviceRequest } from './backend/torch/device';
 export { torchDoctor, doctorSummary, diagnose, type DoctorReport, type DoctorFacts } from './backend/torch/doctor';
 export { loadTorchAddon, libtorchBuild, addonPath, type TorchNative, type LibtorchBuild } from './backend/torch/native';

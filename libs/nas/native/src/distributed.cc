@@ -1,11 +1,17 @@
 // Data-parallel collectives of the `torch` backend through c10d, the engine PyTorch's DDP uses: a TCPStore
-// rendezvous and ProcessGroupGloo (CPU). Built when Gloo's headers are there (Debian: libgloo-dev); otherwise
-// every function says how to get them. Collectives return new tensors (tfjs tensors are immutable).
+// rendezvous, then ProcessGroupGloo (CPU tensors; Debian: libgloo-dev) or, in CUDA builds that have NCCL's header,
+// ProcessGroupNCCL (GPU tensors). Each backend is compiled only when its headers are there; otherwise every
+// function says how to get them. Collectives return new tensors (tfjs tensors are immutable).
 #include "distributed.h"
 
+#include <functional>
 #include <string>
 
 #include "tensors.h"
+
+#if __has_include(<torch/csrc/distributed/c10d/TCPStore.hpp>)
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 
 #if __has_include(<gloo/context.h>) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>)
 #define PVNAS_HAS_GLOO 1
@@ -13,30 +19,69 @@
 #define USE_C10D_GLOO  // the header declares ProcessGroupGloo only for builds with Gloo
 #endif
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #else
 #define PVNAS_HAS_GLOO 0
 #endif
 
+#if defined(PVNAS_WITH_CUDA) && __has_include(<nccl.h>) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>)
+#define PVNAS_HAS_NCCL 1
+#ifndef USE_C10D_NCCL
+#define USE_C10D_NCCL
+#endif
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#else
+#define PVNAS_HAS_NCCL 0
+#endif
+
+#define PVNAS_HAS_C10D (PVNAS_HAS_GLOO || PVNAS_HAS_NCCL)
+
 namespace pvnas {
 namespace {
 
-#if PVNAS_HAS_GLOO
+#if PVNAS_HAS_C10D
+// The three collectives we use, bound to a concrete process group: libtorch 1.13 derives ProcessGroupGloo from
+// ProcessGroup, 2.x from Backend, so the group is held through these calls rather than a common base class.
+struct Group {
+  std::string backend;
+  bool onDevice;  // NCCL reduces device tensors; Gloo gets a CPU bucket
+  std::function<void(std::vector<at::Tensor>&, c10d::ReduceOp)> allreduce;
+  std::function<void(std::vector<at::Tensor>&, int)> broadcast;
+  std::function<void()> barrier;
+};
+
+template <class PG>
+Group bind(const std::string& name, bool onDevice, c10::intrusive_ptr<PG> pg) {
+  return Group{
+      name, onDevice,
+      [pg](std::vector<at::Tensor>& ts, c10d::ReduceOp op) {
+        c10d::AllreduceOptions o;
+        o.reduceOp = op;
+        pg->allreduce(ts, o)->wait();
+      },
+      [pg](std::vector<at::Tensor>& ts, int root) {
+        c10d::BroadcastOptions o;
+        o.rootRank = root;
+        pg->broadcast(ts, o)->wait();
+      },
+      [pg]() { pg->barrier()->wait(); }};
+}
+
 c10::intrusive_ptr<c10d::Store> gStore;
-c10::intrusive_ptr<c10d::ProcessGroup> gGroup;
+std::unique_ptr<Group> gGroup;
 int gRank = 0, gWorld = 1;
 
-c10d::ProcessGroup& group(const Napi::Env& env) {
+Group& group(const Napi::Env& env) {
   if (!gGroup) throw Napi::Error::New(env, "distributed: no process group (call distInit first)");
   return *gGroup;
 }
 
-// Every tensor flattened into one CPU bucket: one collective call per request (DDP's bucketing, one bucket), and
+// Every tensor flattened into one bucket: one collective call per request (DDP's bucketing, one bucket), and
 // Gloo's broadcast wants tensors of one size.
-std::vector<at::Tensor> bucketOf(const std::vector<at::Tensor>& ts) {
+std::vector<at::Tensor> bucketOf(const Group& g, const std::vector<at::Tensor>& ts) {
   std::vector<at::Tensor> flat;
   for (const auto& t : ts) flat.push_back(t.reshape({-1}));
-  return {at::cat(flat).to(at::kCPU)};
+  auto b = at::cat(flat);
+  return {g.onDevice ? b.contiguous() : b.to(at::kCPU)};
 }
 
 // The bucket cut back into tensors shaped like `like`, on their device, each its own storage: new handles.
@@ -50,23 +95,23 @@ Napi::Array handlesFrom(const Napi::Env& env, const at::Tensor& bucket, const st
   }
   return out;
 }
-#endif
-
-#if !PVNAS_HAS_GLOO
-[[noreturn]] void noGloo(const Napi::Env& env) {
-  throw Napi::Error::New(env, "distributed: this addon was built without Gloo: apt-get install libgloo-dev, then npm run build:native");
+#else
+[[noreturn]] void noC10d(const Napi::Env& env) {
+  throw Napi::Error::New(env, "distributed: this addon was built without c10d's Gloo: apt-get install libgloo-dev, then npm run build:native");
 }
 #endif
 
-// distInit(rank, worldSize, masterAddr, masterPort, timeoutMs): rank 0 serves the TCPStore on masterAddr:masterPort,
-// every rank joins it and builds a Gloo process group whose TCP device listens on masterAddr's interface.
+// distInit(rank, worldSize, masterAddr, masterPort, timeoutMs, backend "gloo" | "nccl"): rank 0 serves the TCPStore
+// on masterAddr:masterPort, every rank joins it and builds the process group (Gloo's TCP device listens on
+// masterAddr's interface).
 Napi::Value DistInit(const Napi::CallbackInfo& info) {
   return guarded(info, "distInit", [&]() -> Napi::Value {
-#if PVNAS_HAS_GLOO
+#if PVNAS_HAS_C10D
     int rank = info[0].As<Napi::Number>().Int32Value(), world = info[1].As<Napi::Number>().Int32Value();
     auto addr = info[2].As<Napi::String>().Utf8Value();
     auto port = static_cast<uint16_t>(info[3].As<Napi::Number>().Uint32Value());
     std::chrono::milliseconds timeout(info[4].As<Napi::Number>().Int64Value());
+    auto backend = info[5].IsString() ? info[5].As<Napi::String>().Utf8Value() : std::string("gloo");
     c10d::TCPStoreOptions opts;
     opts.port = port;
     opts.isServer = rank == 0;
@@ -74,29 +119,48 @@ Napi::Value DistInit(const Napi::CallbackInfo& info) {
     opts.waitWorkers = true;
     opts.timeout = timeout;
     gStore = c10::make_intrusive<c10d::TCPStore>(addr, opts);
-    auto options = c10d::ProcessGroupGloo::Options::create(timeout);
-    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(addr));
-    gGroup = c10::make_intrusive<c10d::ProcessGroupGloo>(gStore, rank, world, options);
+    if (backend == "gloo") {
+#if PVNAS_HAS_GLOO
+      auto options = c10d::ProcessGroupGloo::Options::create(timeout);
+      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(addr));
+      gGroup = std::make_unique<Group>(bind("gloo", false, c10::make_intrusive<c10d::ProcessGroupGloo>(gStore, rank, world, options)));
+#else
+      throw Napi::Error::New(info.Env(), "distInit: this addon has no Gloo (apt-get install libgloo-dev, then npm run build:native)");
+#endif
+    } else if (backend == "nccl") {
+#if PVNAS_HAS_NCCL
+      auto options = c10d::ProcessGroupNCCL::Options::create();
+      options->timeout = timeout;
+      gGroup = std::make_unique<Group>(bind("nccl", true, c10::make_intrusive<c10d::ProcessGroupNCCL>(gStore, rank, world, options)));
+#else
+      throw Napi::Error::New(info.Env(), "distInit: this addon was built without NCCL (a CUDA libtorch and nccl.h are needed); use the gloo backend");
+#endif
+    } else {
+      throw Napi::Error::New(info.Env(), "distInit: unknown backend " + backend + " (gloo or nccl)");
+    }
     gRank = rank;
     gWorld = world;
     return info.Env().Undefined();
 #else
-    noGloo(info.Env());
+    noC10d(info.Env());
 #endif
   });
 }
 
-// allReduceMean(handles[]) -> handles[]: the mean over the ranks of each tensor, all in one flat bucket.
-Napi::Value AllReduceMean(const Napi::CallbackInfo& info) {
-  return guarded(info, "allReduceMean", [&]() -> Napi::Value {
-#if PVNAS_HAS_GLOO
-    auto& pg = group(info.Env());
-    auto ts = tensorsOf(info[0], "allReduceMean");
-    auto bucket = bucketOf(ts);
-    pg.allreduce(bucket)->wait();
-    return handlesFrom(info.Env(), bucket[0].div_(gWorld), ts);
+// allReduce(handles[], op "mean" | "sum" | "max") -> handles[]: each tensor reduced over the ranks, in one flat bucket.
+Napi::Value AllReduce(const Napi::CallbackInfo& info) {
+  return guarded(info, "allReduce", [&]() -> Napi::Value {
+#if PVNAS_HAS_C10D
+    auto& g = group(info.Env());
+    auto ts = tensorsOf(info[0], "allReduce");
+    auto op = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : std::string("mean");
+    if (op != "mean" && op != "sum" && op != "max") throw Napi::Error::New(info.Env(), "allReduce: unknown op " + op + " (mean, sum or max)");
+    auto bucket = bucketOf(g, ts);
+    g.allreduce(bucket, op == "max" ? c10d::ReduceOp::MAX : c10d::ReduceOp::SUM);
+    if (op == "mean") bucket[0].div_(gWorld);
+    return handlesFrom(info.Env(), bucket[0], ts);
 #else
-    noGloo(info.Env());
+    noC10d(info.Env());
 #endif
   });
 }
@@ -104,41 +168,46 @@ Napi::Value AllReduceMean(const Napi::CallbackInfo& info) {
 // broadcast(handles[], root) -> handles[]: root's tensors on every rank.
 Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   return guarded(info, "broadcast", [&]() -> Napi::Value {
-#if PVNAS_HAS_GLOO
-    auto& pg = group(info.Env());
+#if PVNAS_HAS_C10D
+    auto& g = group(info.Env());
     auto ts = tensorsOf(info[0], "broadcast");
-    c10d::BroadcastOptions opts;
-    opts.rootRank = info[1].As<Napi::Number>().Int32Value();
-    auto bucket = bucketOf(ts);
-    pg.broadcast(bucket, opts)->wait();
+    auto bucket = bucketOf(g, ts);
+    g.broadcast(bucket, info[1].As<Napi::Number>().Int32Value());
     return handlesFrom(info.Env(), bucket[0], ts);
 #else
-    noGloo(info.Env());
+    noC10d(info.Env());
 #endif
   });
 }
 
 Napi::Value Barrier(const Napi::CallbackInfo& info) {
   return guarded(info, "barrier", [&]() -> Napi::Value {
-#if PVNAS_HAS_GLOO
-    group(info.Env()).barrier()->wait();
+#if PVNAS_HAS_C10D
+    group(info.Env()).barrier();
     return info.Env().Undefined();
 #else
-    noGloo(info.Env());
+    noC10d(info.Env());
 #endif
   });
 }
 
-// distInfo() -> { available, rank, worldSize } (worldSize 0 before distInit).
+// distInfo() -> { available, backends: ["gloo", "nccl"], backend, rank, worldSize } (worldSize 0 before distInit).
 Napi::Value DistInfo(const Napi::CallbackInfo& info) {
-  auto o = Napi::Object::New(info.Env());
-  o.Set("available", Napi::Boolean::New(info.Env(), PVNAS_HAS_GLOO == 1));
-#if PVNAS_HAS_GLOO
-  o.Set("rank", Napi::Number::New(info.Env(), gGroup ? gRank : 0));
-  o.Set("worldSize", Napi::Number::New(info.Env(), gGroup ? gWorld : 0));
+  auto env = info.Env();
+  auto o = Napi::Object::New(env);
+  auto backends = Napi::Array::New(env);
+  if (PVNAS_HAS_GLOO) backends.Set(backends.Length(), Napi::String::New(env, "gloo"));
+  if (PVNAS_HAS_NCCL) backends.Set(backends.Length(), Napi::String::New(env, "nccl"));
+  o.Set("available", Napi::Boolean::New(env, PVNAS_HAS_GLOO == 1));
+  o.Set("backends", backends);
+#if PVNAS_HAS_C10D
+  o.Set("backend", gGroup ? Napi::String::New(env, gGroup->backend) : env.Null());
+  o.Set("rank", Napi::Number::New(env, gGroup ? gRank : 0));
+  o.Set("worldSize", Napi::Number::New(env, gGroup ? gWorld : 0));
 #else
-  o.Set("rank", Napi::Number::New(info.Env(), 0));
-  o.Set("worldSize", Napi::Number::New(info.Env(), 0));
+  o.Set("backend", env.Null());
+  o.Set("rank", Napi::Number::New(env, 0));
+  o.Set("worldSize", Napi::Number::New(env, 0));
 #endif
   return o;
 }
@@ -147,7 +216,7 @@ Napi::Value DistInfo(const Napi::CallbackInfo& info) {
 
 void registerDistributed(Napi::Env env, Napi::Object exports) {
   exports.Set("distInit", Napi::Function::New(env, DistInit));
-  exports.Set("allReduceMean", Napi::Function::New(env, AllReduceMean));
+  exports.Set("allReduce", Napi::Function::New(env, AllReduce));
   exports.Set("broadcast", Napi::Function::New(env, Broadcast));
   exports.Set("barrier", Napi::Function::New(env, Barrier));
   exports.Set("distInfo", Napi::Function::New(env, DistInfo));

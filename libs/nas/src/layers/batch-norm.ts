@@ -27,7 +27,7 @@ export class BatchNorm {
 
   forward<T extends tf.Tensor>(x: T, ctx: Ctx): T {
     const affine = this.affine as { gamma: tf.Tensor1D; beta: tf.Tensor1D } | undefined;
-    if (!ctx.training) return batchNormEval(x, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, affine);
+    if (!ctx.training || ctx.normEval) return batchNormEval(x, this.runningMean as tf.Tensor1D, this.runningVar as tf.Tensor1D, affine);
     const { y, mean, variance } = batchNormTrain(x, affine);
     if (ctx.updateStats) {
       const n = x.size / this.channels;

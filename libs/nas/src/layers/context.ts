@@ -7,6 +7,11 @@ export interface Ctx {
    * so every batch counts once.
    */
   updateStats: boolean;
+  /**
+   * BN layers use (and keep) their running statistics even when training (mmaction2's `norm_eval`): for fine-tuning,
+   * and for checking that a data-parallel step equals one process's step on the whole batch.
+   */
+  normEval?: boolean;
 }
 
 export const TRAIN: Ctx = { training: true, updateStats: true };

@@ -102,10 +102,10 @@ export function lossAndGradients(
   x: tf.Tensor5D,
   labels: tf.Tensor1D,
   variables: tf.Variable[],
-  options: { recompute: boolean; dropoutSeed?: number },
+  options: { recompute: boolean; dropoutSeed?: number; normEval?: boolean },
 ): { loss: tf.Scalar; correct: tf.Scalar; grads: tf.Tensor[] } {
   if (!options.recompute) {
-    const ctx: Ctx = { training: true, updateStats: true };
+    const ctx: Ctx = { training: true, updateStats: true, normEval: options.normEval };
     let correct: tf.Scalar | undefined;
     const grads = tf.tidy(() => {
       const r = gradients(() => {
@@ -121,6 +121,7 @@ export function lossAndGradients(
   const tape = new RecomputeTape();
   const ctx: Ctx = {
     training: true,
+    normEval: options.normEval,
     get updateStats() {
       return !tape.recomputing;
     },

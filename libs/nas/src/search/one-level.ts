@@ -6,9 +6,13 @@
  *                  the updated alphas: two forward/backward passes (Alg. 1 read step by step; the default).
  *   simultaneous   one forward/backward pass gives both gradients, then both steps: half the cost; the
  *                  weight step sees the alphas of before their step, a difference of one alpha step.
+ *
+ * Data parallel (a process group joined): each gradient is averaged over the ranks before its update, as DDP's
+ * all-reduce between backward and step, so every replica makes the same update; the metrics are averaged too.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lossAndGradients, type SearchNetwork } from '../search-space/search-network';
+import { averageGradients, meanOverRanks, processGroup } from '../distributed/process-group';
 import { readScalars } from '../train/loss';
 import { Adam, clipGlobalNorm, Sgd } from '../train/optimizers';
 
@@ -22,12 +26,14 @@ export interface SearchStepOptions {
   /** Clip the weight gradients' global norm (DARTS: 5); undefined = no clipping. */
   gradClip?: number;
   dropoutSeed?: number;
+  /** BN on running statistics (layers/context.ts `normEval`). */
+  normEval?: boolean;
 }
 
 export interface SearchStepResult {
   alphaLoss: number;
   weightLoss: number;
-  /** Clips of the batch the weight step's forward pass classified right (top-1). */
+  /** Clips of the batch (of all the ranks' batches) the weight step's forward pass classified right (top-1). */
   correct: number;
   gradNorm?: number;
 }
@@ -35,20 +41,22 @@ export interface SearchStepResult {
 export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor1D, alphaOpt: Adam, weightOpt: Sgd, o: SearchStepOptions): SearchStepResult {
   const alphas = net.alphaList();
   const weights = net.weights();
-  const pass = (vars: tf.Variable[]) => lossAndGradients(net, x, labels, vars, { recompute: o.recompute, dropoutSeed: o.dropoutSeed });
+  const pass = (vars: tf.Variable[]) => lossAndGradients(net, x, labels, vars, { recompute: o.recompute, dropoutSeed: o.dropoutSeed, normEval: o.normEval });
   let a: { loss: tf.Scalar; grads: tf.Tensor[] };
   let w: { loss: tf.Scalar; correct: tf.Scalar; grads: tf.Tensor[] };
   if (o.mode === 'simultaneous') {
     const both = pass([...alphas, ...weights]);
-    a = { loss: tf.clone(both.loss), grads: both.grads.slice(0, alphas.length) };
-    w = { ...both, grads: both.grads.slice(alphas.length) };
+    const grads = averageGradients(both.grads);
+    a = { loss: tf.clone(both.loss), grads: grads.slice(0, alphas.length) };
+    w = { ...both, grads: grads.slice(alphas.length) };
     alphaOpt.step(alphas, a.grads);
   } else {
     const first = pass(alphas);
     first.correct.dispose();
-    a = first;
+    a = { loss: first.loss, grads: averageGradients(first.grads) };
     alphaOpt.step(alphas, a.grads);
     w = pass(weights);
+    w = { ...w, grads: averageGradients(w.grads) };
   }
   tf.dispose(a.grads);
   let grads = w.grads;
@@ -56,6 +64,7 @@ export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor
   if (o.gradClip !== undefined) ({ grads, norm } = clipGlobalNorm(grads, o.gradClip));
   weightOpt.step(weights, grads);
   tf.dispose(grads);
-  // the step's one host read: its metrics, after the updates
-  return readScalars({ alphaLoss: a.loss, weightLoss: w.loss, correct: w.correct, gradNorm: norm });
+  // the step's one host read: its metrics (averaged over the ranks), after the updates
+  const m = readScalars({ ...meanOverRanks({ alphaLoss: a.loss, weightLoss: w.loss, correct: w.correct }), gradNorm: norm });
+  return { ...m, correct: Math.round(m.correct * processGroup().worldSize) };
 }

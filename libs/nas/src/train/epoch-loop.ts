@@ -6,6 +6,9 @@
  * Resuming: `start` (from a checkpoint) names the epoch, the loader cursor inside it and the step count;
  * with the same seed the source yields the same remaining batches, and steps derive their randomness from
  * the step number, so a resumed run ends where an uninterrupted one does.
+ *
+ * Data parallel: every rank runs this loop on its shard of each epoch, in step; `worldSize` makes the counts and
+ * rates the whole group's (the step reports the group's correct count and mean loss).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Progress } from './checkpoint';
@@ -27,7 +30,7 @@ export interface BatchSource {
 
 export interface StepOutcome {
   loss: number;
-  /** Top-1 hits in the batch. */
+  /** Top-1 hits in the batch (in the group's batches, data parallel). */
   correct: number;
   alphaLoss?: number;
   gradNorm?: number;
@@ -88,7 +91,10 @@ export interface EpochLoopOptions {
   /** After the epoch's last step, before its checkpoint (alpha snapshots, validation...). */
   onEpochEnd?(r: EpochReport): Promise<void>;
   checkpoint(state: LoopState): Promise<void>;
+  /** Asked after every step and epoch, on every rank (data parallel: the answer must be the group's). */
   stopRequested(): boolean;
+  /** Ranks running this loop in step, each on its own batches (default 1). */
+  worldSize?: number;
 }
 
 export class NonFiniteLossError extends Error {
@@ -123,7 +129,7 @@ export async function runEpochs(o: EpochLoopOptions): Promise<{ status: 'done' |
       // wall time of the step: the wait for the batch plus the computation
       const wallMs = Math.max(now - last, now - computeStart + batch.waitMs);
       last = now;
-      const n = batch.shape[0];
+      const n = batch.shape[0] * (o.worldSize ?? 1);
       const t = state.totals;
       state = {
         epoch,

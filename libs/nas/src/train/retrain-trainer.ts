@@ -2,6 +2,8 @@
  * Retraining a derived network from scratch (paper 4.2): SGD with momentum 0.9 and weight decay 1e-4,
  * cosine LR with a linear warm-up evaluated every step, drop-path ramped by epoch (DARTS), dropout before
  * the classifier, optional gradient clipping. Checkpoints hold weights, BN statistics and momentum buffers.
+ * Data parallel when a process group is joined, as SearchTrainer: gradients averaged over the ranks before each
+ * update, BN statistics per process (averaged before validation and checkpoints), metrics averaged.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
@@ -12,9 +14,9 @@ import { learningRate, lrScheduleSchema } from './lr-schedule';
 import { clipGlobalNorm, Sgd } from './optimizers';
 import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
-import { deriveSeed } from '@pvnas/base';
 import { gradients } from '../backend/backprop';
 import { correctCount, crossEntropy, readScalars } from './loss';
+import { averageGradients, averageVariables, meanOverRanks, processGroup, replicaSeed, syncVariables } from '../distributed/process-group';
 
 export const retrainOptimSchema = z.strictObject({
   /** Paper: cosine from 0.01 per 8 clips (scale with the batch: the trainer's presets do), 36 warm-up epochs of 196. */
@@ -37,6 +39,8 @@ export class RetrainTrainer {
     readonly network: DerivedNetworkConfig,
     readonly optim: RetrainOptim,
     readonly epochs: number,
+    /** BN on running statistics while training (layers/context.ts `normEval`). */
+    readonly options: { normEval?: boolean } = {},
   ) {
     this.net = new DerivedNetwork(genotype, network);
     this.opt = new Sgd({ lr: optim.lr.initial, momentum: optim.momentum, weightDecay: optim.weightDecay });
@@ -53,20 +57,31 @@ export class RetrainTrainer {
   step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
     this.opt.config.lr = this.lr(at.epochFraction);
     const vars = this.net.params.trainable();
-    const seed = deriveSeed(this.network.seed, 'step', at.step);
+    const seed = replicaSeed(this.network.seed, at.step);
     let correct: tf.Scalar | undefined;
     const { value, grads } = gradients(() => {
-      const logits = this.net.forward(x, TRAIN, { prob: this.dropPath(at.epoch), seed });
+      const logits = this.net.forward(x, this.options.normEval ? { ...TRAIN, normEval: true } : TRAIN, { prob: this.dropPath(at.epoch), seed });
       correct = tf.keep(correctCount(logits, labels));
       return crossEntropy(logits, labels);
     }, vars);
-    let list = grads.map((g, i) => g ?? tf.zerosLike(vars[i]));
+    let list = averageGradients(grads.map((g, i) => g ?? tf.zerosLike(vars[i])));
     let norm: tf.Scalar | undefined;
     if (this.optim.gradClip !== null) ({ grads: list, norm } = clipGlobalNorm(list, this.optim.gradClip));
     this.opt.step(vars, list);
     tf.dispose(list);
-    // the step's one host read: its metrics, after the update
-    return readScalars({ loss: value as tf.Scalar, correct: correct!, gradNorm: norm });
+    // the step's one host read: its metrics (averaged over the ranks), after the update
+    const m = readScalars({ ...meanOverRanks({ loss: value as tf.Scalar, correct: correct! }), gradNorm: norm });
+    return { ...m, correct: Math.round(m.correct * processGroup().worldSize) };
+  }
+
+  /** Every rank takes rank 0's weights and BN statistics (a new run's start; a no-op alone). */
+  syncReplicas(): void {
+    syncVariables(this.net.params.list().map((p) => p.variable));
+  }
+
+  /** BN running statistics set to their mean over the ranks (before validation and checkpoints; a no-op alone). */
+  averageBuffers(): void {
+    averageVariables(this.net.params.list().filter((p) => !p.trainable).map((p) => p.variable));
   }
 
   /** Eval logits [N, classes] of a batch (running BN statistics, no dropping). */

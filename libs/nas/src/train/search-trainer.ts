@@ -1,7 +1,9 @@
 /**
  * The one-level search as a trainer: the search network, Adam on the alphas, SGD on the weights, the
  * weight LR schedule, and what a checkpoint must hold to continue exactly (weights, BN statistics,
- * alphas, momentum buffers, Adam moments and step count).
+ * alphas, momentum buffers, Adam moments and step count). Data parallel when a process group is joined
+ * (distributed/process-group.ts): `syncReplicas` gives every rank rank 0's weights and alphas, each step averages
+ * the gradients over the ranks, and `averageBuffers` evens out the BN running statistics (computed per process).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
@@ -14,8 +16,8 @@ import { ONE_LEVEL_MODES, searchStep } from '../search/one-level';
 import { Adam, Sgd } from './optimizers';
 import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
-import { deriveSeed } from '@pvnas/base';
 import { CELL_TYPES, type CellType } from '../search-space/cell-types';
+import { averageVariables, replicaSeed, syncVariables } from '../distributed/process-group';
 
 /** Optimisation settings of the search (paper 4.2 / Alg. 1); the defaults and where they come from: docs/architecture.md, Defaults. */
 export const searchOptimSchema = z.strictObject({
@@ -45,6 +47,8 @@ export class SearchTrainer {
     readonly network: SearchNetworkConfig,
     readonly optim: SearchOptim,
     readonly epochs: number,
+    /** BN on running statistics while training (layers/context.ts `normEval`). */
+    readonly options: { normEval?: boolean } = {},
   ) {
     this.net = new SearchNetwork(network);
     this.alphaOpt = new Adam({ lr: optim.alphaLr, beta1: optim.alphaBetas[0], beta2: optim.alphaBetas[1], eps: 1e-8, weightDecay: optim.alphaWeightDecay });
@@ -62,9 +66,20 @@ export class SearchTrainer {
       mode: this.optim.oneLevel,
       recompute: this.optim.recompute,
       gradClip: this.optim.gradClip ?? undefined,
-      dropoutSeed: deriveSeed(this.network.seed, 'step', at.step),
+      dropoutSeed: replicaSeed(this.network.seed, at.step),
+      normEval: this.options.normEval,
     });
     return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
+  }
+
+  /** Every rank takes rank 0's weights, alphas and BN statistics (a new run's start; a no-op alone). */
+  syncReplicas(): void {
+    syncVariables(this.net.params.list().map((p) => p.variable));
+  }
+
+  /** BN running statistics set to their mean over the ranks (before validation and checkpoints; a no-op alone). */
+  averageBuffers(): void {
+    averageVariables(this.net.params.list().filter((p) => !p.trainable).map((p) => p.variable));
   }
 
   /** Eval logits [N, classes] of a batch (running BN statistics, no dropout), for validation. */

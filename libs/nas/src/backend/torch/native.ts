@@ -17,6 +17,8 @@ type Pair = readonly [number, number] | readonly number[];
 type Pads = readonly number[];
 
 /** The functions of `libs/nas/native/src/{addon,kernels}.cc`. Shapes are channels-last, see there. */
+export type DistBackend = 'gloo' | 'nccl';
+
 export interface TorchNative {
   fromHost(values: Float32Array | Int32Array | Uint8Array, shape: Ints): Handle;
   toHost(h: Handle): Float32Array | Int32Array | Uint8Array;
@@ -58,12 +60,14 @@ export interface TorchNative {
   normalize(x: Handle, mean: Handle, variance: Handle, offset: Handle | null, scale: Handle | null, eps: number): Handle;
   weightedSum(ys: Handle[], w: Handle, indices: Ints): Handle;
   weightedSumBackward(dy: Handle, ys: Handle[], w: Handle, indices: Ints): Handle[];
-  /** c10d (distributed.cc): rank 0 serves a TCPStore at masterAddr:masterPort; a Gloo process group over it. */
-  distInit(rank: number, worldSize: number, masterAddr: string, masterPort: number, timeoutMs: number): void;
-  allReduceMean(xs: Handle[]): Handle[];
+  /** c10d (distributed.cc): rank 0 serves a TCPStore at masterAddr:masterPort; a Gloo (CPU) or NCCL (GPU) process group over it. */
+  distInit(rank: number, worldSize: number, masterAddr: string, masterPort: number, timeoutMs: number, backend: DistBackend): void;
+  /** Each tensor reduced over the ranks (one flat bucket), as new handles. */
+  allReduce(xs: Handle[], op: 'mean' | 'sum' | 'max'): Handle[];
   broadcast(xs: Handle[], root: number): Handle[];
   barrier(): void;
-  distInfo(): { available: boolean; rank: number; worldSize: number };
+  /** `available`: Gloo is there; `backends`: what this build can use; `backend`: the joined group's. */
+  distInfo(): { available: boolean; backends: DistBackend[]; backend: DistBackend | null; rank: number; worldSize: number };
   /** Sets the intra-op thread count of large kernels (and libtorch's) when given; returns the count in use. */
   threads(n?: number): number;
   /** Sets the element count from which a kernel runs on several threads when given; returns it. */
