@@ -47,8 +47,7 @@ export function initProcessGroup(o: ProcessGroupOptions): void {
     throw new Error('initProcessGroup: the torch addon was built without c10d collectives: apt-get install libgloo-dev, then npm run build:native');
   if (!(Number.isInteger(o.rank) && o.rank >= 0 && o.rank < o.worldSize)) throw new Error(`initProcessGroup: rank ${o.rank} is not in [0, ${o.worldSize})`);
   const backend = o.backend ?? (b.native.device().startsWith('cuda') && info.backends.includes('nccl') ? 'nccl' : 'gloo');
-  if (!info.backends.includes(backend))
-    throw new Error(`initProcessGroup: this torch addon has no ${backend} (it has ${info.backends.join(', ') || 'none'})`);
+  if (!info.backends.includes(backend)) throw new Error(`initProcessGroup: this torch addon has no ${backend} (it has ${info.backends.join(', ') || 'none'})`);
   const full = { masterAddr: '127.0.0.1', timeoutMs: DEFAULT_COLLECTIVE_TIMEOUT_MS, ...o, backend };
   try {
     b.native.distInit(full.rank, full.worldSize, full.masterAddr, full.masterPort, full.timeoutMs, backend);

@@ -81,7 +81,12 @@ export class RetrainTrainer {
 
   /** BN running statistics set to their mean over the ranks (before validation and checkpoints; a no-op alone). */
   averageBuffers(): void {
-    averageVariables(this.net.params.list().filter((p) => !p.trainable).map((p) => p.variable));
+    averageVariables(
+      this.net.params
+        .list()
+        .filter((p) => !p.trainable)
+        .map((p) => p.variable),
+    );
   }
 
   /** Eval logits [N, classes] of a batch (running BN statistics, no dropping). */
