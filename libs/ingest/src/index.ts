@@ -13,6 +13,8 @@ export * from './transforms/index';
 export { FrameCache, type CacheSettings } from './cache/frame-cache';
 export { decodeJpeg, encodeJpeg, jpegDecoderStatus, type RgbImage, type JpegDecoderStatus } from './cache/jpeg';
 export { CACHE_FORMAT, type CacheHeader, type CachedVideo } from './cache/schema';
+export { cacheShardOf, formatCacheShard, parseCacheShard, shardRecords, validateCacheShard, type CacheShard } from './cache/cache-shard';
+export { CacheIndex } from './cache/cache-index';
 export { buildCache, REPORT_FILE, type BuildOptions, type BuildReport, type BuildProgress } from './cache/build';
 export { ClipLoader, type ClipLoaderOptions, type ClipBatch } from './pool/clip-loader';
 export { createWorkerPool, defaultWorkerCount, type Piscina } from './pool/worker-pool';

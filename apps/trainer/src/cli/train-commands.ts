@@ -86,6 +86,9 @@ function dataFlags(f: CommonFlags, dataset: Dataset): Record<string, unknown> | 
     return undefined;
   }
   if (!f.root) throw new InvalidArgumentError('--manifest needs --root (the folder holding the videos)');
+  // --cache a,b,c: several caches read as one (the shards of `ingest --shard i/n`)
+  const caches = f.cache?.split(',').map((c) => c.trim());
+  if (caches?.some((c) => c === '')) throw new InvalidArgumentError(`--cache takes a cache folder or a comma-separated list of them, got "${f.cache}"`);
   const spec = (file: string, subset: 'train' | 'test') => {
     if (dataset === 'kinetics') return { format: 'kinetics', csv: file, root: f.root, ...(subset === 'test' && { classesFromCsv: f.manifest }) };
     if (dataset === 'ssv2') {
@@ -98,7 +101,7 @@ function dataFlags(f: CommonFlags, dataset: Dataset): Record<string, unknown> | 
     source: 'manifest',
     train: spec(f.manifest, 'train'),
     ...(f.valManifest && { val: spec(f.valManifest, 'test') }),
-    ...(f.cache && { cache: f.cache }),
+    ...(caches && { cache: caches.length === 1 ? caches[0] : caches }),
   };
 }
 

@@ -2,13 +2,28 @@
  * `pvnas ingest kinetics | ssv2 | ucf101` (also `nx run ingest:kinetics` etc.): fills an LMDB frame cache from a
  * dataset's manifests. With no flags it ingests the bundled sample set
  * (generating it if missing). Ctrl-C stops scheduling, writes what is in flight and the report; run the same
- * command again to continue.
+ * command again to continue. `--shard i/n` fills the cache with shard i (0-based) of n of the manifest, so n machines
+ * build one dataset's cache in parallel, each into its own folder (read as one with `--cache a,b,c`).
  */
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDuration, rateAndEta } from '@pvnas/base';
 import { createProgressBar } from '@pvnas/base/node';
-import { buildCache, defaultWorkerCount, loadManifest, mergeManifests, REPORT_FILE, type BuildProgress, type BuildReport, type Manifest } from '@pvnas/ingest';
+import {
+  buildCache,
+  defaultWorkerCount,
+  formatCacheShard,
+  IngestError,
+  loadManifest,
+  mergeManifests,
+  parseCacheShard,
+  REPORT_FILE,
+  shardRecords,
+  type BuildProgress,
+  type BuildReport,
+  type CacheShard,
+  type Manifest,
+} from '@pvnas/ingest';
 import { intArg } from '../cli/args';
 import { WORKSPACE } from '../data/datasets';
 
@@ -22,6 +37,7 @@ interface CommonFlags {
   quality: number;
   workers: number;
   minFrames: number;
+  shard?: CacheShard;
 }
 
 /** The progress line of a cache build: videos done, videos/s and frames/s of this run, failures, ETA. */
@@ -37,6 +53,15 @@ function fpsArg(v: string): number {
   const n = Number(v);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`--fps must be a positive number or "native", got "${v}"`);
   return n;
+}
+
+/** `--shard i/n`: 0-based, 0 <= i < n; the error says the valid range. */
+export function shardArg(v: string): CacheShard {
+  try {
+    return parseCacheShard(v);
+  } catch (e) {
+    throw e instanceof IngestError ? new InvalidArgumentError(e.reason) : e;
+  }
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -82,9 +107,15 @@ async function ucf101Manifest(flags: CommonFlags & { splitsDir?: string; split: 
   return { manifest: mergeManifests(manifests), name: 'ucf101' };
 }
 
+/** `shard 1/4 (0-based): 60 of the manifest's 240 videos` */
+function shardText(shard: CacheShard, videos: number, manifestVideos: number): string {
+  return `shard ${formatCacheShard(shard)} (0-based): ${videos} of the manifest's ${manifestVideos} videos`;
+}
+
 function printSummary(r: BuildReport): void {
   const c = r.counts;
   const lines = [
+    ...(r.shard ? [`${shardText(r.shard, r.shard.videos, r.shard.manifestVideos)}; the other shards go to other folders`] : []),
     `${r.interrupted ? 'stopped early' : 'done'}: ${c.written} written, ${c.skippedCached} already cached, ${c.failed} failed, ${c.inCache} videos in ${r.out}`,
     `${r.framesWritten} frames, ${(r.bytesWritten / 1e6).toFixed(1)} MB JPEG, ${r.framesPerSec.toFixed(0)} frames/s, ${r.elapsedSec.toFixed(1)} s`,
   ];
@@ -114,7 +145,11 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
       : dataset === 'ssv2'
         ? await ssv2Manifest(flags)
         : await ucf101Manifest(flags as unknown as CommonFlags & { splitsDir?: string; split: number });
-  const out = path.resolve(flags.out ?? path.join(WORKSPACE, 'data', 'cache', `${flags.root ? name : `sample-${name}`}-s${flags.shortSide}`));
+  const { shard } = flags;
+  const shardSuffix = shard ? `-shard${shard.index}of${shard.count}` : '';
+  const out = path.resolve(flags.out ?? path.join(WORKSPACE, 'data', 'cache', `${flags.root ? name : `sample-${name}`}-s${flags.shortSide}${shardSuffix}`));
+  const videos = shard ? shardRecords(manifest.records, shard).length : manifest.records.length;
+  if (shard) process.stderr.write(`${shardText(shard, videos, manifest.records.length)} -> ${out}\n`);
   const controller = new AbortController();
   const onSigint = (): void => {
     process.stderr.write('\nstopping: finishing the videos in flight (Ctrl-C again to abort now)\n');
@@ -122,12 +157,13 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
     process.once('SIGINT', () => process.exit(130));
   };
   process.once('SIGINT', onSigint);
-  const progress = createProgressBar({ total: manifest.records.length, label: `ingest ${name}` });
+  const progress = createProgressBar({ total: videos, label: `ingest ${name}${shard ? ` shard ${formatCacheShard(shard)}` : ''}` });
   try {
     const report = await buildCache({
       manifest,
       out,
       settings: { shortSide: flags.shortSide, fps: flags.fps, quality: flags.quality },
+      shard,
       workers: flags.workers,
       minFrames: flags.minFrames,
       signal: controller.signal,
@@ -147,12 +183,18 @@ export function addIngestCommands(cli: Command): void {
   const common = (cmd: Command): Command =>
     cmd
       .option('--root <dir>', 'folder holding the videos (default: the bundled sample set)')
-      .option('--out <dir>', 'cache folder (default: data/cache/<dataset>-s<short side>)')
+      .option('--out <dir>', 'cache folder (default: data/cache/<dataset>-s<short side>[-shard<i>of<n>])')
       .addOption(new Option('--short-side <px>', 'stored frames have this short side').default(128).argParser(intArg('--short-side', 16, 4096)))
       .addOption(new Option('--fps <n|native>', 'stored frame rate, or "native" to keep each video\'s').default(30).argParser(fpsArg))
       .addOption(new Option('--quality <q>', 'JPEG quality').default(90).argParser(intArg('--quality', 1, 100)))
       .addOption(new Option('--workers <n>', 'decode workers').default(defaultWorkerCount()).argParser(intArg('--workers', 1, 256)))
-      .addOption(new Option('--min-frames <n>', 'videos with fewer frames are refused').default(8).argParser(intArg('--min-frames', 1)));
+      .addOption(new Option('--min-frames <n>', 'videos with fewer frames are refused').default(8).argParser(intArg('--min-frames', 1)))
+      .addOption(
+        new Option(
+          '--shard <i/n>',
+          'fill the cache with shard i of n of the manifest (0-based, like SLURM_PROCID; by a hash of each video id), for n machines',
+        ).argParser(shardArg),
+      );
   common(program.command('kinetics').description('Kinetics: official CSVs (label,youtube_id,time_start,time_end,split)'))
     .option('--csv <file>', 'annotation CSV (repeat: train first, then validate)', collect)
     .action(async (flags) => {

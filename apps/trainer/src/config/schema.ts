@@ -23,8 +23,12 @@ export const dataSchema = z.discriminatedUnion('source', [
     train: manifestSpecSchema,
     /** Validation videos; must share the training classes. */
     val: manifestSpecSchema.optional(),
-    /** An LMDB frame cache (nx run ingest:<dataset>) holding these videos; decoded from the files when absent. */
-    cache: z.string().min(1).optional(),
+    /**
+     * An LMDB frame cache (nx run ingest:<dataset>) holding these videos, or a list of caches read as one (the
+     * shards of a `--shard i/n` build; same settings required; each video from the first cache holding it);
+     * decoded from the files when absent.
+     */
+    cache: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   }),
 ]);
 export type DataConfig = z.infer<typeof dataSchema>;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { toFailedItem, type FailedItem } from '../errors';
 import type { Manifest, ManifestIssue } from '../manifest/types';
 import { createWorkerPool } from '../pool/worker-pool';
+import { shardRecords, validateCacheShard, type CacheShard } from './cache-shard';
 import type { IngestVideoTask, TaskResult } from '../pool/worker';
 import { FrameCache, type CacheSettings } from './frame-cache';
 import type { IngestVideoResult } from './ingest-video';
@@ -18,6 +19,11 @@ export interface BuildOptions {
   /** The cache folder (an LMDB environment). */
   out: string;
   settings: CacheSettings;
+  /**
+   * Build only this shard of the manifest (`--shard i/n`: the videos whose id hashes to i mod n, cache-shard.ts),
+   * so n machines can each fill their own folder; the shard is recorded in the cache's header.
+   */
+  shard?: CacheShard;
   workers: number;
   /** Videos with fewer frames are refused as too short. */
   minFrames?: number;
@@ -31,6 +37,7 @@ export interface BuildOptions {
 }
 
 export interface BuildProgress {
+  /** Videos this run covers: the manifest's, or its shard's. */
   total: number;
   /** Videos in the cache that this run did not have to decode. */
   skipped: number;
@@ -46,12 +53,15 @@ export interface BuildReport {
   format: 'pvnas-ingest-report/1';
   out: string;
   settings: CacheSettings;
+  /** Set for a sharded build: shard `index` of `count` (0-based), covering `videos` of the manifest's `manifestVideos`. */
+  shard?: CacheShard & { videos: number; manifestVideos: number };
   workers: number;
   startedAt: string;
   finishedAt: string;
   elapsedSec: number;
   /** True when a stop signal ended the run early; run again to continue. */
   interrupted: boolean;
+  /** `manifest`: the videos this run covers (the whole manifest, or the shard's part of it). */
   counts: { manifest: number; skippedCached: number; written: number; failed: number; inCache: number; pending: number };
   framesWritten: number;
   /** JPEG bytes written by this run, and the cache's size on disk. */
@@ -67,9 +77,10 @@ export const REPORT_FILE = 'ingest-report.json';
 export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const cache = FrameCache.openWriter(opts.out, opts.settings);
+  const shard = opts.shard && validateCacheShard(opts.shard);
+  const records = shardRecords(opts.manifest.records, shard);
+  const cache = FrameCache.openWriter(opts.out, opts.settings, shard);
   const pool = createWorkerPool(opts.workers);
-  const records = opts.manifest.records;
   const todo = records.filter((r) => !cache.has(r.id));
   const progress: BuildProgress = {
     total: records.length,
@@ -133,6 +144,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
     format: 'pvnas-ingest-report/1',
     out: path.resolve(opts.out),
     settings: opts.settings,
+    ...(shard && { shard: { ...shard, videos: records.length, manifestVideos: opts.manifest.records.length } }),
     workers: opts.workers,
     startedAt,
     finishedAt: new Date().toISOString(),

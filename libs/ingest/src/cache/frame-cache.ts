@@ -7,6 +7,7 @@ import path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { IngestError } from '../errors';
 import type { FrameBatch } from '../video/types';
+import { formatCacheShard, type CacheShard } from './cache-shard';
 import { decodeJpeg } from './jpeg';
 import { CACHE_FORMAT, CacheHeaderSchema, CachedVideoSchema, type CacheHeader, type CachedVideo } from './schema';
 
@@ -40,15 +41,16 @@ export class FrameCache {
   }
 
   /**
-   * Opens (creating if needed) a cache for writing with the given settings. An existing cache built with
-   * other settings is refused rather than mixed.
+   * Opens (creating if needed) a cache for writing with the given settings, holding the whole manifest or one
+   * `shard` of it (recorded in the header). An existing cache built with other settings, or for another shard,
+   * is refused rather than mixed.
    */
-  static openWriter(dir: string, settings: CacheSettings): FrameCache {
+  static openWriter(dir: string, settings: CacheSettings, shard?: CacheShard): FrameCache {
     fs.mkdirSync(dir, { recursive: true });
-    return FrameCache.openEnv(dir, false, settings);
+    return FrameCache.openEnv(dir, false, settings, shard);
   }
 
-  private static openEnv(dir: string, readOnly: boolean, settings: CacheSettings | undefined): FrameCache {
+  private static openEnv(dir: string, readOnly: boolean, settings: CacheSettings | undefined, shard?: CacheShard): FrameCache {
     const root = open({ path: dir, maxDbs: 8, readOnly, compression: false });
     const info = root.openDB<unknown, string>({ name: 'info', encoding: 'msgpack' });
     const videoDb = root.openDB<unknown, string>({ name: 'videos', encoding: 'msgpack' });
@@ -59,7 +61,12 @@ export class FrameCache {
         root.close();
         throw new IngestError('cache', dir, 'frame cache has no header (it was never initialised)', 'rebuild it');
       }
-      const header: CacheHeader = { format: CACHE_FORMAT, ...settings, createdAt: new Date().toISOString() };
+      const header: CacheHeader = {
+        format: CACHE_FORMAT,
+        ...settings,
+        createdAt: new Date().toISOString(),
+        ...(shard && { shard: { index: shard.index, count: shard.count } }),
+      };
       info.putSync('header', header);
       raw = header;
     }
@@ -76,6 +83,17 @@ export class FrameCache {
         const was = diff.map((k) => `${k} ${header[k]}`).join(', ');
         const now = diff.map((k) => `${k} ${settings[k]}`).join(', ');
         throw new IngestError('cache', dir, `this cache was built with ${was}, not ${now}`, 'use another --out folder, or the same settings to resume');
+      }
+      const had = header.shard;
+      if ((had?.index ?? -1) !== (shard?.index ?? -1) || (had?.count ?? -1) !== (shard?.count ?? -1)) {
+        root.close();
+        const what = (s: CacheShard | undefined): string => (s ? `shard ${formatCacheShard(s)}` : 'the whole manifest');
+        throw new IngestError(
+          'cache',
+          dir,
+          `this cache holds ${what(had)}, not ${what(shard)}`,
+          `use another --out folder, or ${had ? `--shard ${formatCacheShard(had)}` : 'no --shard'} to resume`,
+        );
       }
     }
     return new FrameCache(dir, root, info, videoDb, frameDb, header);
@@ -107,6 +125,12 @@ export class FrameCache {
       const v = this.video(key);
       if (v) yield v;
     }
+  }
+
+  /** The ids of every cached video, in key order (no record is read or validated). */
+  *ids(): Generator<string> {
+    this.root.resetReadTxn();
+    for (const key of this.videoDb.getKeys()) yield key;
   }
 
   count(): number {

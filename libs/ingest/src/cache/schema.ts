@@ -22,6 +22,14 @@ export const CacheHeaderSchema = z.object({
   /** JPEG quality 1..100. */
   quality: z.number().int().min(1).max(100),
   createdAt: z.string(),
+  /**
+   * Set when the cache holds one shard of a manifest (`--shard i/n`, cache-shard.ts): the videos whose id hashes to
+   * `index` mod `count`. Absent: the whole manifest (and every cache written before shards existed).
+   */
+  shard: z
+    .object({ index: z.number().int().nonnegative(), count: z.number().int().positive() })
+    .refine((s) => s.index < s.count, { message: 'shard index must be below its count' })
+    .optional(),
 });
 export type CacheHeader = z.infer<typeof CacheHeaderSchema>;
 

@@ -10,7 +10,11 @@
  *   `failures` once, and not tried again in later epochs.
  * - Train batches hold `batchSize` clips `[B, T, S, S, 3]`. Test batches hold the 3 crops of each of `batchSize`
  *   (video, temporal clip) items: `B = 3 * batchSize` views, with `videoIndex` and `view` (clip * 3 + crop).
+ * - Several caches (`cacheDir` a list, e.g. the shards of a `--shard i/n` build): indexed once at the first epoch
+ *   (cache/cache-index.ts); each video is read from the first cache holding it, and one in none of them fails
+ *   as a video missing from a single cache does (skipped, listed in `failures`).
  */
+import { CacheIndex } from '../cache/cache-index';
 import type { FailedItem } from '../errors';
 import { IngestError } from '../errors';
 import type { VideoRecord } from '../manifest/types';
@@ -25,8 +29,11 @@ import { centreClip, DEFAULT_TEST_CLIPS, deriveSeed, permutation, viewIndex } fr
 
 export interface ClipLoaderOptions {
   records: readonly VideoRecord[];
-  /** Read frames from this LMDB frame cache (ids = record ids) instead of decoding the videos. */
-  cacheDir?: string;
+  /**
+   * Read frames from this LMDB frame cache (ids = record ids) instead of decoding the videos; or from a list of
+   * caches read as one (built with the same settings: refused otherwise), each video from the first that holds it.
+   */
+  cacheDir?: string | readonly string[];
   batchSize: number;
   seed: number;
   /** Worker threads (ignored when `pool` is given). */
@@ -81,6 +88,8 @@ export class ClipLoader {
   private readonly temporal: TemporalConfig;
   private submitted = 0;
   private readonly pending = new Set<Promise<void>>();
+  /** The id index of a list of caches, built at the first epoch. */
+  private cacheIndex?: Promise<CacheIndex>;
 
   constructor(readonly opts: ClipLoaderOptions) {
     if (!!opts.train === !!opts.test) {
@@ -114,23 +123,44 @@ export class ClipLoader {
     return this.opts.train?.dropLast ? Math.floor(items / this.opts.batchSize) : Math.ceil(items / this.opts.batchSize);
   }
 
-  private items(epoch: number): Item[] {
+  /**
+   * Where each record's frames come from: its file, the cache, or (a list of caches) the first cache holding it.
+   * Records in none of a list's caches are marked failed, as a clip missing from a single cache fails.
+   */
+  private async sources(): Promise<(r: VideoRecord) => ClipTask['source']> {
+    const { cacheDir, records } = this.opts;
+    if (cacheDir === undefined) return (r) => ({ type: 'video', path: r.path });
+    if (typeof cacheDir === 'string') return (r) => ({ type: 'cache', dir: cacheDir, id: r.id });
+    this.cacheIndex ??= CacheIndex.open(cacheDir);
+    const index = await this.cacheIndex;
+    records.forEach((r, i) => {
+      if (index.dirOf(r.id) === undefined && !this.failed.has(i))
+        this.failed.set(i, { item: `${cacheDir.join(',')}#${r.id}`, kind: 'cache', reason: `video is in none of the ${cacheDir.length} frame caches` });
+    });
+    // a missing record is never submitted (marked failed above); the first cache stands in for its source
+    return (r) => ({ type: 'cache', dir: index.dirOf(r.id) ?? cacheDir[0], id: r.id });
+  }
+
+  private async items(epoch: number): Promise<Item[]> {
     const { records, seed, train, test } = this.opts;
     const base = {
       kind: 'clip' as const,
       temporal: this.temporal,
       minFrames: this.opts.minFrames ?? 8,
     };
-    const source = (r: VideoRecord): ClipTask['source'] =>
-      this.opts.cacheDir ? { type: 'cache', dir: this.opts.cacheDir, id: r.id } : { type: 'video', path: r.path };
-    const item = (r: VideoRecord): string => (this.opts.cacheDir ? `${this.opts.cacheDir}#${r.id}` : r.path);
+    const source = await this.sources();
+    // what errors name: the video path, or `cacheDir#id`
+    const at = (r: VideoRecord): { item: string; source: ClipTask['source'] } => {
+      const s = source(r);
+      return { item: s.type === 'cache' ? `${s.dir}#${r.id}` : s.path, source: s };
+    };
     if (train) {
       const all = train.shuffle === false ? records.map((_, i) => i) : permutation(records.length, deriveSeed(seed, 'order', epoch));
       const order = train.shard ? shardOrder(all, train.shard) : all;
       return order.map((i) => ({
         record: i,
         clip: 0,
-        task: { ...base, mode: 'train', item: item(records[i]), source: source(records[i]), seed: deriveSeed(seed, epoch, i), spatial: train },
+        task: { ...base, mode: 'train', ...at(records[i]), seed: deriveSeed(seed, epoch, i), spatial: train },
       }));
     }
     const numClips = test!.numClips ?? DEFAULT_TEST_CLIPS;
@@ -140,7 +170,7 @@ export class ClipLoader {
       clips.map((clip) => ({
         record: i,
         clip,
-        task: { ...base, mode: 'test' as const, item: item(r), source: source(r), clip, numClips, spatial, centreOnly: singleView },
+        task: { ...base, mode: 'test' as const, ...at(r), clip, numClips, spatial, centreOnly: singleView },
       })),
     );
   }
@@ -150,7 +180,7 @@ export class ClipLoader {
    * out of the loop early is fine.
    */
   async *epoch(epoch = 0, from = 0): AsyncGenerator<ClipBatch> {
-    const items = this.items(epoch);
+    const items = await this.items(epoch);
     if (!Number.isInteger(from) || from < 0 || from > items.length)
       throw new IngestError('bad-config', 'loader', `epoch start ${from} is outside 0..${items.length}`);
     const { batchSize } = this.opts;
