@@ -6,6 +6,8 @@ if (process.channel) process.channel.unref();
 require('../src/cli/main.ts')
   .main(process.argv)
   .catch((err) => {
-    process.stderr.write(`pvnas: ${err instanceof Error ? err.message : String(err)}\n`);
+    // a data-parallel worker names its rank (the launcher then names the rank that failed)
+    const who = process.env.RANK !== undefined && process.env.WORLD_SIZE !== '1' ? `pvnas (rank ${process.env.RANK})` : 'pvnas';
+    process.stderr.write(`${who}: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });

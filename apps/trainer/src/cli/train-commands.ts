@@ -13,6 +13,7 @@ import { runRetrain } from '../commands/retrain';
 import { runSearch } from '../commands/search';
 import { runView } from '../commands/view';
 import { intArg, printJson } from './args';
+import { addLaunchOptions, launchRequested, launchWorkers, workerPlace, type WorkerPlace } from './launch';
 
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
@@ -43,6 +44,27 @@ interface CommonFlags {
   labels?: string;
   cache?: string;
   split?: number;
+  nprocPerNode?: number;
+  nnodes?: number;
+  nodeRank?: number;
+  masterAddr?: string;
+  masterPort?: number;
+}
+
+/**
+ * Data parallel (cli/launch.ts): with --nproc-per-node/--nnodes this process becomes the launcher (runs the workers,
+ * sets the exit code, returns undefined); in a worker, where it stands and its log (ranks other than 0 stay quiet but
+ * for errors); alone, just the log.
+ */
+async function dataParallel(f: CommonFlags): Promise<{ place?: WorkerPlace; primary: boolean; log: (line: string) => void } | undefined> {
+  const launch = launchRequested(f);
+  if (launch) {
+    process.exitCode = await launchWorkers(launch, process.argv, log);
+    return undefined;
+  }
+  const place = workerPlace();
+  const primary = !place || place.rank === 0;
+  return { place, primary, log: primary ? log : () => {} };
 }
 
 /** Options every command takes. */
@@ -71,7 +93,7 @@ function common(cmd: Command): Command {
 /** The data section from --manifest & co. (undefined: the config's or the sample set). */
 /** The common options plus what search and retraining both take; `paper` gives each flag's paper value. */
 function training(cmd: Command, paper: { epochs: string; channels: string; jitter: string; crop: string }): Command {
-  return common(cmd)
+  return addLaunchOptions(common(cmd))
     .addOption(new Option('--epochs <n>', `epochs (${paper.epochs})`).argParser(intArg('--epochs', 1)))
     .addOption(new Option('--channels <n>', `initial channels (${paper.channels})`).argParser(intArg('--channels', 2)))
     .addOption(new Option('--jitter <min,max>', `short-side jitter (${paper.jitter})`).argParser(pair('--jitter')))
@@ -147,14 +169,25 @@ export function addTrainCommands(cli: Command): void {
     ) => {
       const extra = { epochs: f.epochs, channels: f.channels, 'clips.jitter': f.jitter, 'clips.crop': f.crop, 'optim.weightLr.kind': f.lrSchedule };
       if (f.dryRun) return printJson(resolveConfig('search', 'kinetics', { file: f.config, flags: overrides(f, 'kinetics', extra) }));
-      const r = await runSearch({ config: f.config, overrides: overrides(f, 'kinetics', extra), resume: f.resume, preset: 'search', dataset: 'kinetics', log });
+      const dp = await dataParallel(f);
+      if (!dp) return;
+      const r = await runSearch({
+        config: f.config,
+        overrides: overrides(f, 'kinetics', extra),
+        resume: f.resume,
+        preset: 'search',
+        dataset: 'kinetics',
+        log: dp.log,
+        place: dp.place,
+      });
+      exitFor(r.status);
+      if (!dp.primary) return;
       printJson({
         status: r.status,
         run: r.run,
         genotype: r.genotype ? `${r.run}/genotype.json` : null,
         ...(r.genotype && { cells: Object.fromEntries(CELL_TYPES.map((t) => [t, r.genotype!.cells[t].edges])) }),
       });
-      exitFor(r.status);
     },
   );
 
@@ -186,16 +219,20 @@ export function addTrainCommands(cli: Command): void {
     ) => {
       const extra = { genotype: f.genotype, epochs: f.epochs, channels: f.channels, repeats: f.repeats, 'clips.jitter': f.jitter, 'clips.crop': f.crop };
       if (f.dryRun) return printJson(resolveConfig('retrain', f.dataset, { file: f.config, flags: overrides(f, f.dataset, extra) }));
+      const dp = await dataParallel(f);
+      if (!dp) return;
       const r = await runRetrain({
         config: f.config,
         overrides: overrides(f, f.dataset, extra),
         resume: f.resume,
         preset: `retrain-${f.dataset}`,
         dataset: f.dataset,
-        log,
+        log: dp.log,
+        place: dp.place,
       });
-      printJson({ status: r.status, run: r.run, model: r.status === 'done' ? `${r.run}/model` : null });
       exitFor(r.status);
+      if (!dp.primary) return;
+      printJson({ status: r.status, run: r.run, model: r.status === 'done' ? `${r.run}/model` : null });
     },
   );
 

@@ -57,7 +57,10 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
   const s = await openSession('retrain', retrainConfigSchema, flags, (c) => void (chosen = chooseGenotype(c, flags.log)));
   const c: RetrainConfig = s.config;
   // a resumed run retrains the genotype it started with (kept in its folder)
-  if (!chosen) chosen = { genotype: readGenotype(s.run.path('genotype.json')), from: s.run.path('genotype.json') };
+  if (!chosen) {
+    const file = (s.resumed ?? s.run).path('genotype.json');
+    chosen = { genotype: readGenotype(file), from: file };
+  }
   if (!fs.existsSync(s.run.path('genotype.json'))) writeGenotype(s.run.path('genotype.json'), chosen.genotype);
   const trainer = new RetrainTrainer(
     chosen.genotype,
@@ -76,6 +79,7 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
   const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.dir);
+    else trainer.syncReplicas(); // data parallel: rank 0's weights on every rank
     const params = trainer.net.params
       .list()
       .filter((p) => p.trainable)
@@ -99,9 +103,11 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
         },
         tensors: () => trainer.checkpointTensors(),
         state: () => ({}),
+        averageBuffers: () => trainer.averageBuffers(),
       },
       flags.log,
     );
+    if (!s.primary) return { status, run: s.run.dir }; // rank 0 writes the results
     if (status === 'done') await saveDerived(trainer.net, s.run.path('model'));
     await renderRunPlots(s.run.dir);
     const genotypeLine = [
@@ -127,5 +133,6 @@ export async function runRetrain(flags: SessionFlags): Promise<{ status: 'done' 
   } finally {
     await val?.close();
     trainer.dispose();
+    s.close();
   }
 }

@@ -44,7 +44,10 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
   const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {
     if (s.resumeFrom) trainer.restore(s.resumeFrom.tensors, s.resumeFrom.extra, s.resumeFrom.dir);
-    else writeAlphas(s.run.path(alphasFile(0)), trainer.alphas({ run: s.run.meta.name, epoch: 0 }));
+    else {
+      trainer.syncReplicas(); // data parallel: rank 0's weights and alphas on every rank
+      writeAlphas(s.run.path(alphasFile(0)), trainer.alphas({ run: s.run.meta.name, epoch: 0 }));
+    }
     flags.log(
       `search: ${s.train.records.length} clips of ${s.train.classes.length} classes from ${s.train.describe}; ${c.epochs} epochs of ${s.loader.batchesPerEpoch()} steps; run folder ${s.run.dir}`,
     );
@@ -74,11 +77,13 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
         },
         tensors: () => trainer.checkpointTensors(),
         state: () => trainer.checkpointState(),
+        averageBuffers: () => trainer.averageBuffers(),
       },
       flags.log,
     );
     let genotype: Genotype | undefined;
     let verdict: SearchVerdict | undefined;
+    if (!s.primary) return { status, run: s.run.dir }; // rank 0 writes the results
     if (status === 'done') {
       genotype = deriveGenotype(trainer.alphas(), { run: s.run.meta.name, epoch: c.epochs });
       writeGenotype(s.run.path('genotype.json'), genotype);
@@ -102,5 +107,6 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
   } finally {
     await val?.close();
     trainer.dispose();
+    s.close();
   }
 }

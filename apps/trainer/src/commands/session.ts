@@ -1,12 +1,24 @@
 /**
  * What search and retraining share around the library's epoch loop: the run folder (new or resumed), the
  * clip loader, metrics lines, checkpoints, Ctrl-C, progress, and the run's final status.
+ *
+ * Data parallel (a worker of `--nproc-per-node`, torchrun or srun: `flags.place`): every rank joins the process
+ * group, loads the split (rank 0 first: it may build the sample set's cache), and takes its shard of each epoch with
+ * its share of the global batch (`batchSize` is the whole group's, as PySlowFast's). Rank 0 alone writes the run
+ * folder, metrics, checkpoints and results; the other ranks write into a private scratch folder that is removed at
+ * the end, and read the run they resume from the shared run folder. A stop (Ctrl-C, SIGTERM) on any rank stops the
+ * group at the same step.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClipLoader, DEFAULT_TEMPORAL, defaultWorkerCount, type FailedItem, reversalPartners, withTimeReversal } from '@pvnas/ingest';
 import {
+  anyRank,
+  barrier,
   emptyTotals,
+  initProcessGroup,
+  processGroup,
   latestCheckpoint,
   loadCheckpoint,
   runEpochs,
@@ -28,7 +40,8 @@ import type { Dataset } from '../config/schema';
 import { checkCacheResolution, loadSplit, WORKSPACE, type SplitData } from '../data/datasets';
 import { appendMetric, type EpochRecord, type Phase, type StepRecord } from '../run/metrics';
 import { defaultRunName, RunFolder } from '../run/run-folder';
-import { createTrainProgress } from '../run/train-progress';
+import { createTrainProgress, type TrainProgress } from '../run/train-progress';
+import type { WorkerPlace } from '../cli/launch';
 
 export interface SessionFlags {
   config?: string;
@@ -40,10 +53,20 @@ export interface SessionFlags {
   preset: string;
   dataset: Dataset;
   log: (line: string) => void;
+  /** This process's place in a data-parallel job (undefined: a process alone). */
+  place?: WorkerPlace;
 }
 
 export interface Session<C> {
+  /** The run folder; on ranks other than 0 of a data-parallel job, a private scratch folder (see `primary`). */
   run: RunFolder;
+  /** Rank 0 (or a process alone): the one that writes the run folder. */
+  primary: boolean;
+  worldSize: number;
+  /** The run being resumed, as every rank reads it (rank 0's `run`). */
+  resumed?: RunFolder;
+  /** Removes a scratch run folder (ranks other than 0); call when the command is done with `run`. */
+  close(): void;
   config: C;
   backend: BackendInfo;
   train: SplitData;
@@ -54,6 +77,22 @@ export interface Session<C> {
   batches: BatchSource;
   resumeFrom?: { dir: string; state: LoopState; tensors: Record<string, tf.Tensor>; extra: Record<string, unknown> };
 }
+
+/** Each rank's share of the global batch; refuses a batch the world size does not divide. */
+export function rankBatch(batchSize: number, worldSize: number): number {
+  if (batchSize % worldSize !== 0)
+    throw new Error(
+      `batchSize ${batchSize} is the batch of the whole group (all processes, as PySlowFast's); it must divide by the ${worldSize} processes: use ${Math.max(worldSize, batchSize - (batchSize % worldSize))} or ${batchSize - (batchSize % worldSize) + worldSize}`,
+    );
+  return batchSize / worldSize;
+}
+
+/** The world size a run was trained with (runs made before data parallelism: 1). */
+export function runWorldSize(run: RunFolder): number {
+  return run.meta.distributed?.worldSize ?? 1;
+}
+
+const quiet: TrainProgress = { tick: () => {}, line: () => {}, stop: () => {} };
 
 /**
  * How much slower the default search step runs on tfjs's wasm backend than on the `torch` backend: measured on
@@ -94,11 +133,18 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
 ): Promise<Session<ConfigOf<Cmd>>> {
   let run: RunFolder | undefined;
   let config: ConfigOf<Cmd>;
+  const place = flags.place;
+  const primary = !place || place.rank === 0;
+  const worldSize = place?.worldSize ?? 1;
   if (flags.resume) {
     const dir = runDirOf(flags.resume, typeof flags.overrides.runsDir === 'string' ? flags.overrides.runsDir : 'runs');
     run = RunFolder.open(dir);
     if (run.meta.command !== command) throw new Error(`run ${dir} is a ${run.meta.command} run, not a ${command} run`);
     if (run.meta.status === 'done') throw new Error(`run ${dir} has finished; nothing to resume`);
+    if (runWorldSize(run) !== worldSize)
+      throw new Error(
+        `run ${dir} was trained by ${runWorldSize(run)} process${runWorldSize(run) === 1 ? '' : 'es'} and this resume has ${worldSize}: resume it with the same world size (${runWorldSize(run) === 1 ? 'without --nproc-per-node' : `--nproc-per-node and --nnodes giving ${runWorldSize(run)} processes`}): each process's shard of the data and its share of the batch depend on it, so another count would not continue the same run`,
+      );
     const r = schema.safeParse(run.config());
     if (!r.success)
       throw new Error(`run ${dir}: config.json no longer matches the schema (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
@@ -107,11 +153,23 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
     config = resolveConfig(command, flags.dataset, { file: flags.config, flags: flags.overrides }) as ConfigOf<Cmd>;
     check?.(config);
   }
-  const backend = await selectBackend({ backend: config.backend, device: config.device, log: flags.log });
+  const localBatch = rankBatch((config as ConfigOf<'search'>).batchSize, worldSize);
+  const backend = await selectBackend({ backend: config.backend, device: config.device, localRank: place?.localRank, log: flags.log });
   warnIfSlowBackend(backend, flags.log);
-  const workers = config.workers ?? Math.max(1, Math.min(4, defaultWorkerCount()));
+  if (place) {
+    if (backend.name !== 'torch') throw new Error(`data-parallel training needs the torch backend (its c10d collectives); this process has ${backend.name}`);
+    initProcessGroup(place);
+    flags.log(
+      `data parallel: rank ${place.rank} of ${place.worldSize} (${place.nodes} node${place.nodes === 1 ? '' : 's'}, ${processGroup().backend}), ${localBatch} clip${localBatch === 1 ? '' : 's'} per process and step`,
+    );
+  }
+  // the loader's threads: this process's share of the node's
+  const workers = config.workers ?? Math.max(1, Math.min(4, Math.floor(defaultWorkerCount() / (place?.localWorldSize ?? 1))));
   const baseDir = run?.meta.baseDir ?? (flags.config ? path.dirname(path.resolve(flags.config)) : undefined);
+  // rank 0 first: the sample set and its cache are built on first use, once
+  if (!primary) barrier();
   const train = await loadSplit(config.data, 'train', { workers, log: flags.log, baseDir });
+  if (primary && place) barrier();
   const clipsConfig = (config as ConfigOf<'search'>).clips;
   await checkCacheResolution(train, clipsConfig.jitter[0], `clips.jitter [${clipsConfig.jitter.join(', ')}]`, clipsConfig.allowUpsampling, flags.log);
   if (train.issues.length > 0)
@@ -119,7 +177,21 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
   const c = config as ConfigOf<'search'>;
   const reversal = c.clips.timeReversal;
   const partners = reversal && reversal.p > 0 ? reversalPartners(train.classes, reversal.pairs) : undefined; // before any run folder exists
-  if (!run) {
+  const distributed = { worldSize, backend: processGroup().backend, nodes: place?.nodes ?? 1 };
+  const source = run; // the run resumed, read by every rank
+  if (!primary) {
+    // ranks other than 0 write nothing where users look: a scratch run folder, removed by train()
+    run = RunFolder.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), `pvnas-rank${place!.rank}-`)), 'run'), {
+      command,
+      preset: flags.preset,
+      seed: config.seed,
+      config,
+      backend,
+      workspace: WORKSPACE,
+      baseDir,
+      distributed,
+    });
+  } else if (!run) {
     const name = config.name ?? defaultRunName(flags.preset);
     run = RunFolder.create(path.resolve(config.runsDir, name), {
       command,
@@ -129,6 +201,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
       backend,
       workspace: WORKSPACE,
       baseDir,
+      distributed,
     });
   } else {
     run.update({
@@ -141,22 +214,30 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
   const loader = new ClipLoader({
     records: train.records,
     cacheDir: train.cacheDir,
-    batchSize: c.batchSize,
+    batchSize: localBatch,
     seed: c.seed,
     workers,
     prefetchBatches: 2,
     temporal: { ...DEFAULT_TEMPORAL, numFrames: c.clips.frames, windowFrames: c.clips.window },
-    train: { jitter: c.clips.jitter, crop: c.clips.crop, flipP: c.clips.flipP, dropLast: train.records.length >= 2 * c.batchSize },
+    train: {
+      jitter: c.clips.jitter,
+      crop: c.clips.crop,
+      flipP: c.clips.flipP,
+      dropLast: train.records.length >= 2 * c.batchSize,
+      ...(place && { shard: { rank: place.rank, worldSize } }),
+    },
   });
   const batches = partners ? withTimeReversal(loader, partners, reversal!.p, c.seed) : loader;
   let resumeFrom: Session<ConfigOf<Cmd>>['resumeFrom'];
-  const latest = latestCheckpoint(run.path('checkpoints'));
+  const latest = source && latestCheckpoint(source.path('checkpoints'));
   if (flags.resume && latest) {
     const ck = loadCheckpoint(latest);
     resumeFrom = { dir: latest, state: ck.state.loop as LoopState, tensors: ck.tensors, extra: ck.state };
-    flags.log(`resuming ${run.dir} from ${path.basename(latest)} (epoch ${resumeFrom.state.epoch + 1}, step ${resumeFrom.state.step})`);
-  } else if (flags.resume) flags.log(`run ${run.dir} has no checkpoint yet: starting it from the beginning`);
-  return { run, config, backend, train, baseDir, loader, batches, resumeFrom };
+    flags.log(`resuming ${source!.dir} from ${path.basename(latest)} (epoch ${resumeFrom.state.epoch + 1}, step ${resumeFrom.state.step})`);
+  } else if (flags.resume) flags.log(`run ${source!.dir} has no checkpoint yet: starting it from the beginning`);
+  const scratch = primary ? undefined : path.dirname(run.dir);
+  const close = () => void (scratch && fs.rmSync(scratch, { recursive: true, force: true }));
+  return { run, primary, worldSize, resumed: flags.resume ? source : undefined, close, config, backend, train, baseDir, loader, batches, resumeFrom };
 }
 
 export interface TrainHooks {
@@ -174,6 +255,8 @@ export interface TrainHooks {
   epochEnd?(r: EpochReport): Promise<Partial<EpochRecord>>;
   tensors(): Record<string, tf.Tensor>;
   state(): Record<string, unknown>;
+  /** Data parallel: the BN running statistics (per process) averaged over the ranks, before validation and checkpoints. */
+  averageBuffers?(): void;
 }
 
 /**
@@ -195,7 +278,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
   process.on('SIGTERM', onSignal);
   // started by `pvnas ablation` (an IPC channel): its end, even a SIGKILL, stops this run at a checkpoint too
   if (process.channel) process.on('disconnect', onSignal);
-  const progress = createTrainProgress(s.run.meta.name, h.epochs * batches, start.step);
+  const progress = s.primary ? createTrainProgress(s.run.meta.name, h.epochs * batches, start.step) : quiet;
   let failuresSeen = s.loader.failures.length;
   try {
     const r = await runEpochs({
@@ -204,6 +287,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
       start,
       source: s.batches,
       step: h.step,
+      worldSize: s.worldSize,
       checkpointEvery: h.checkpointEvery,
       onStep: (st: StepReport) => {
         const at = { epoch: st.epoch, epochFraction: st.epoch + st.batch / batches };
@@ -235,6 +319,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
         });
       },
       onEpochEnd: async (e) => {
+        h.averageBuffers?.();
         const extra = (await h.epochEnd?.(e)) ?? {};
         const skipped = s.loader.failures.length - failuresSeen;
         failuresSeen = s.loader.failures.length;
@@ -262,9 +347,12 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
         );
       },
       checkpoint: async (state) => {
+        h.averageBuffers?.(); // every rank, so the replicas stay identical
+        if (!s.primary) return;
         await saveCheckpoint(s.run.path('checkpoints'), `step-${String(state.step).padStart(6, '0')}`, state, { loop: state, ...h.state() }, h.tensors());
       },
-      stopRequested: () => stop,
+      // a signal may reach one rank only: the group stops together, at the same step
+      stopRequested: () => (s.worldSize > 1 ? anyRank(stop) : stop),
     });
     progress.stop();
     s.run.update({ status: r.status, ended: new Date().toISOString() });

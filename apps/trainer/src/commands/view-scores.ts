@@ -6,7 +6,15 @@
  */
 import { deriveSeed } from '@pvnas/base';
 import { ClipLoader, DEFAULT_TEMPORAL, shuffleClipFrames } from '@pvnas/ingest';
-import { scoreViews as scoreBatches, singleViewAccuracy as singleViewAccuracyOf, type SingleViewScore, type ViewBatch, type ViewEvaluation } from '@pvnas/nas';
+import {
+  processGroup,
+  scoreViews as scoreBatches,
+  singleViewAccuracy as singleViewAccuracyOf,
+  sumOverRanks,
+  type SingleViewScore,
+  type ViewBatch,
+  type ViewEvaluation,
+} from '@pvnas/nas';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DataConfig } from '../config/schema';
 import { loadSplit, type SplitData } from '../data/datasets';
@@ -40,9 +48,15 @@ export function singleViewLoader(o: Omit<TestViews, 'numClips'>): ClipLoader {
   return testLoader({ ...o, numClips: 2, singleView: true });
 }
 
+/** Data parallel: this rank's videos of a split (every `worldSize`-th from `rank`); the whole split alone. */
+export function rankShare(split: SplitData): SplitData {
+  const { rank, worldSize } = processGroup();
+  return worldSize === 1 ? split : { ...split, records: split.records.filter((_, i) => i % worldSize === rank) };
+}
+
 /**
- * The loader of the validation epochs (each video's single view of the validation split), or undefined when the
- * run does not validate (`validateEvery` 0, or no validation split named).
+ * The loader of the validation epochs (each video's single view of the validation split; data parallel: this rank's
+ * share of it), or undefined when the run does not validate (`validateEvery` 0, or no validation split named).
  */
 export async function validationLoader(
   c: { validateEvery: number; data: DataConfig; clips: { crop: number; frames: number; window: number }; batchSize: number },
@@ -50,7 +64,14 @@ export async function validationLoader(
 ): Promise<ClipLoader | undefined> {
   if (!(c.validateEvery > 0 && (c.data.source === 'sample' || c.data.val))) return undefined;
   const split = await loadSplit(c.data, 'val', { workers: 1, log: o.log, baseDir: o.baseDir });
-  return singleViewLoader({ split, crop: c.clips.crop, frames: c.clips.frames, window: c.clips.window, batchSize: c.batchSize, workers: o.workers });
+  return singleViewLoader({
+    split: rankShare(split),
+    crop: c.clips.crop,
+    frames: c.clips.frames,
+    window: c.clips.window,
+    batchSize: c.batchSize,
+    workers: o.workers,
+  });
 }
 
 /** Each clip's frames in a seeded random order: a clip of video v, view w is shuffled by (seed, v, w). */
@@ -86,11 +107,16 @@ export async function scoreViews(
   return { ...r, failures: loader.failures };
 }
 
-/** Top-1 accuracy on the single view of every video (a `singleViewLoader`); `shuffle`: frames shuffled first. */
-export function singleViewAccuracy(
+/**
+ * Top-1 accuracy on the single view of every video (a `singleViewLoader`); `shuffle`: frames shuffled first. Data
+ * parallel: each rank scores its share and the counts are summed, so every rank gets the whole split's accuracy.
+ */
+export async function singleViewAccuracy(
   loader: ClipLoader,
   logits: (x: tf.Tensor5D) => tf.Tensor2D,
   shuffle?: { seed: number },
 ): Promise<{ acc: number; clips: number }> {
-  return singleViewAccuracyOf(loader.epoch(0), logits, shuffle && shuffled(shuffle.seed));
+  const mine = await singleViewAccuracyOf(loader.epoch(0), logits, shuffle && shuffled(shuffle.seed));
+  const [right, clips] = sumOverRanks([Math.round(mine.acc * mine.clips), mine.clips]);
+  return { acc: clips > 0 ? right / clips : 0, clips };
 }

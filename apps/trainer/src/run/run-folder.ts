@@ -34,6 +34,8 @@ const runMetaSchema = z.object({
   host: z.object({ cpus: z.number(), platform: z.string(), memoryGb: z.number() }),
   /** Search: did the supernet beat chance (libs/nas search/verdict.ts)? An uninformative genotype is never retrained by default. */
   verdict: z.object({ informative: z.boolean(), reason: z.string() }).optional(),
+  /** Data parallel: processes, their collectives' backend (null alone) and nodes (absent in runs made before it: 1 process). */
+  distributed: z.object({ worldSize: z.number().int().min(1), backend: z.string().nullable(), nodes: z.number().int().min(1) }).optional(),
 });
 export type RunMeta = z.infer<typeof runMetaSchema>;
 
@@ -64,7 +66,16 @@ export class RunFolder {
 
   static create(
     dir: string,
-    o: { command: RunMeta['command']; preset: string; seed: number; config: unknown; backend: BackendInfo; workspace: string; baseDir?: string },
+    o: {
+      command: RunMeta['command'];
+      preset: string;
+      seed: number;
+      config: unknown;
+      backend: BackendInfo;
+      workspace: string;
+      baseDir?: string;
+      distributed?: RunMeta['distributed'];
+    },
   ): RunFolder {
     if (fs.existsSync(path.join(dir, 'run.json')))
       throw new Error(`run folder ${dir} already holds a run: continue it with --resume ${path.basename(dir)}, or choose another --name`);
@@ -80,7 +91,8 @@ export class RunFolder {
       started: new Date().toISOString(),
       resumed: [],
       status: 'running',
-      backend: { name: o.backend.name, threads: o.backend.threads, versions: o.backend.versions },
+      backend: { name: o.backend.name, device: o.backend.device, threads: o.backend.threads, versions: o.backend.versions },
+      distributed: o.distributed ?? { worldSize: 1, backend: null, nodes: 1 },
       versions: {
         node: process.versions.node,
         'pvnas-ts': (JSON.parse(fs.readFileSync(path.join(o.workspace, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown',

@@ -10,6 +10,7 @@
 #include "tensors.h"
 
 #if __has_include(<torch/csrc/distributed/c10d/TCPStore.hpp>)
+#include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
 
@@ -101,9 +102,9 @@ Napi::Array handlesFrom(const Napi::Env& env, const at::Tensor& bucket, const st
 }
 #endif
 
-// distInit(rank, worldSize, masterAddr, masterPort, timeoutMs, backend "gloo" | "nccl"): rank 0 serves the TCPStore
-// on masterAddr:masterPort, every rank joins it and builds the process group (Gloo's TCP device listens on
-// masterAddr's interface).
+// distInit(rank, worldSize, masterAddr, masterPort, timeoutMs, backend "gloo" | "nccl", storeFile): the rendezvous is
+// a FileStore at storeFile when one is given (one node: no port opened for it), else a TCPStore that rank 0 serves on
+// masterPort; every rank joins it and builds the process group (Gloo's TCP device listens on masterAddr's interface).
 Napi::Value DistInit(const Napi::CallbackInfo& info) {
   return guarded(info, "distInit", [&]() -> Napi::Value {
 #if PVNAS_HAS_C10D
@@ -112,13 +113,19 @@ Napi::Value DistInit(const Napi::CallbackInfo& info) {
     auto port = static_cast<uint16_t>(info[3].As<Napi::Number>().Uint32Value());
     std::chrono::milliseconds timeout(info[4].As<Napi::Number>().Int64Value());
     auto backend = info[5].IsString() ? info[5].As<Napi::String>().Utf8Value() : std::string("gloo");
-    c10d::TCPStoreOptions opts;
-    opts.port = port;
-    opts.isServer = rank == 0;
-    opts.numWorkers = static_cast<std::size_t>(world);
-    opts.waitWorkers = true;
-    opts.timeout = timeout;
-    gStore = c10::make_intrusive<c10d::TCPStore>(addr, opts);
+    auto storeFile = info[6].IsString() ? info[6].As<Napi::String>().Utf8Value() : std::string();
+    if (!storeFile.empty()) {
+      gStore = c10::make_intrusive<c10d::FileStore>(storeFile, world);
+      gStore->setTimeout(timeout);
+    } else {
+      c10d::TCPStoreOptions opts;
+      opts.port = port;
+      opts.isServer = rank == 0;
+      opts.numWorkers = static_cast<std::size_t>(world);
+      opts.waitWorkers = true;
+      opts.timeout = timeout;
+      gStore = c10::make_intrusive<c10d::TCPStore>(addr, opts);
+    }
     if (backend == "gloo") {
 #if PVNAS_HAS_GLOO
       auto options = c10d::ProcessGroupGloo::Options::create(timeout);

@@ -38,6 +38,8 @@ export interface SelectOptions {
   threads?: number;
   /** The torch backend's device; default PVNAS_DEVICE or `auto` (cuda when built with it and a GPU is visible). */
   device?: DeviceRequest;
+  /** This process's place among the data-parallel processes of its node: `auto`/`cuda` mean GPU `localRank`. */
+  localRank?: number;
   /** Where to write the one-line summary; default stderr; null for silence. */
   log?: ((line: string) => void) | null;
 }
@@ -57,7 +59,7 @@ async function activate(name: string): Promise<boolean> {
   }
 }
 
-async function attempt(name: BackendName, threads: number, device: DeviceRequest): Promise<Attempt> {
+async function attempt(name: BackendName, threads: number, device: DeviceRequest, localRank: number): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -76,7 +78,7 @@ async function attempt(name: BackendName, threads: number, device: DeviceRequest
       if (!load.ok) return { ok: false, reason: load.reason };
       let where: string;
       try {
-        where = resolveDevice(device, load.addon);
+        where = resolveDevice(device, load.addon, localRank);
       } catch (e) {
         return { ok: false, reason: (e as Error).message };
       }
@@ -124,7 +126,7 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
   const order: BackendName[] = requested === 'auto' ? [...BACKEND_NAMES] : [requested];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
-    const r = await attempt(name, threads, device);
+    const r = await attempt(name, threads, device, options.localRank ?? 0);
     if (!r.ok) {
       skipped.push({ name, reason: r.reason });
       continue;

@@ -18,11 +18,17 @@ export interface ProcessGroupOptions {
   worldSize: number;
   /** Where rank 0 listens (default 127.0.0.1: one node). */
   masterAddr?: string;
-  masterPort: number;
+  /** Rank 0's rendezvous port (default 29500, torchrun's); unused with `storeFile`. */
+  masterPort?: number;
   /** A collective or the rendezvous that waits longer fails (default 10 min, NCCL's default in PyTorch). */
   timeoutMs?: number;
   /** Default: nccl when the tensors live on a GPU and the addon has NCCL, else gloo. */
   backend?: DistBackend;
+  /**
+   * Rendezvous through this file instead of a TCP port (one node, or a shared file system): every rank names the
+   * same new file. No port is opened for the rendezvous; the collectives' connections bind to masterAddr.
+   */
+  storeFile?: string;
 }
 
 export const DEFAULT_COLLECTIVE_TIMEOUT_MS = 10 * 60_000;
@@ -48,12 +54,20 @@ export function initProcessGroup(o: ProcessGroupOptions): void {
   if (!(Number.isInteger(o.rank) && o.rank >= 0 && o.rank < o.worldSize)) throw new Error(`initProcessGroup: rank ${o.rank} is not in [0, ${o.worldSize})`);
   const backend = o.backend ?? (b.native.device().startsWith('cuda') && info.backends.includes('nccl') ? 'nccl' : 'gloo');
   if (!info.backends.includes(backend)) throw new Error(`initProcessGroup: this torch addon has no ${backend} (it has ${info.backends.join(', ') || 'none'})`);
-  const full = { masterAddr: '127.0.0.1', timeoutMs: DEFAULT_COLLECTIVE_TIMEOUT_MS, ...o, backend };
+  const full: Required<ProcessGroupOptions> = {
+    rank: o.rank,
+    worldSize: o.worldSize,
+    masterAddr: o.masterAddr ?? '127.0.0.1',
+    masterPort: o.masterPort ?? 29500,
+    timeoutMs: o.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS,
+    storeFile: o.storeFile ?? '',
+    backend,
+  };
   try {
-    b.native.distInit(full.rank, full.worldSize, full.masterAddr, full.masterPort, full.timeoutMs, backend);
+    b.native.distInit(full.rank, full.worldSize, full.masterAddr, full.masterPort, full.timeoutMs, backend, full.storeFile);
   } catch (e) {
     throw new Error(
-      `rank ${o.rank} of ${o.worldSize} could not join the process group at ${full.masterAddr}:${full.masterPort} within ${full.timeoutMs / 1000} s (did every rank start? is the port free and reachable?): ${(e as Error).message}`,
+      `rank ${o.rank} of ${o.worldSize} could not join the process group at ${full.storeFile ? `file ${full.storeFile}` : `${full.masterAddr}:${full.masterPort}`} within ${full.timeoutMs / 1000} s (did every rank start? is the rendezvous reachable?): ${(e as Error).message}`,
       { cause: e },
     );
   }

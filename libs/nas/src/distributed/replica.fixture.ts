@@ -68,14 +68,15 @@ async function main(): Promise<void> {
   let correct = 0;
   for (let step = 0; step < 3; step++) {
     const mine = Array.from({ length: GLOBAL_BATCH / world }, (_, k) => rank + k * world);
-    const outcome = tf.tidy(() => {
+    let outcome!: ReturnType<SearchTrainer['step']>;
+    tf.tidy(() => {
       // (seeds from 1: tfjs draws a random seed for 0)
       const x = tf.stack(mine.map((i) => tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 1000 * step + i + 1))) as tf.Tensor5D;
       const labels = tf.tensor1d(
         mine.map((i) => (i + step) % 3),
         'int32',
       );
-      return t.step(x, labels, { epoch: 0, step, epochFraction: step / 3 });
+      outcome = t.step(x, labels, { epoch: 0, step, epochFraction: step / 3 });
     });
     losses.push(outcome.loss);
     correct += outcome.correct;

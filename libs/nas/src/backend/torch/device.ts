@@ -11,16 +11,27 @@ export const deviceRequestSchema = z
   .default('auto');
 export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
 
-/** The device to use for `request`; throws saying why when a GPU is asked for and there is none. */
-export function resolveDevice(request: DeviceRequest, native: Pick<TorchNative, 'version'>): string {
+/**
+ * The device to use for `request`; throws saying why when a GPU is asked for and there is none. `localRank`: this
+ * process's place among the data-parallel processes of its node: `auto` and `cuda` then mean GPU `localRank`
+ * (one GPU per process, torchrun's convention).
+ */
+export function resolveDevice(request: DeviceRequest, native: Pick<TorchNative, 'version'>, localRank = 0): string {
   const { cuda, gpus } = native.version();
-  if (request === 'auto') return cuda && gpus > 0 ? 'cuda:0' : 'cpu';
+  if (request === 'auto' && !(cuda && gpus > 0)) return 'cpu';
+  if (request === 'auto' || request === 'cuda') {
+    if (localRank >= gpus)
+      throw new Error(
+        `device ${request}: process ${localRank} of this node needs GPU ${localRank}, but ${gpus} GPU(s) are visible: start at most ${gpus} processes per node`,
+      );
+    return `cuda:${localRank}`;
+  }
   if (request === 'cpu') return 'cpu';
   if (!cuda)
     throw new Error(
       `device ${request}: the torch addon was built against a libtorch without CUDA (see npx pvnas doctor for how to build it against a PyTorch with CUDA)`,
     );
-  const index = request === 'cuda' ? 0 : Number(request.slice(5));
+  const index = Number(request.slice(5));
   if (index >= gpus) throw new Error(`device ${request}: ${gpus} GPU(s) visible (CUDA_VISIBLE_DEVICES=${process.env.CUDA_VISIBLE_DEVICES ?? 'unset'})`);
   return `cuda:${index}`;
 }

@@ -60,8 +60,8 @@ export interface TorchNative {
   normalize(x: Handle, mean: Handle, variance: Handle, offset: Handle | null, scale: Handle | null, eps: number): Handle;
   weightedSum(ys: Handle[], w: Handle, indices: Ints): Handle;
   weightedSumBackward(dy: Handle, ys: Handle[], w: Handle, indices: Ints): Handle[];
-  /** c10d (distributed.cc): rank 0 serves a TCPStore at masterAddr:masterPort; a Gloo (CPU) or NCCL (GPU) process group over it. */
-  distInit(rank: number, worldSize: number, masterAddr: string, masterPort: number, timeoutMs: number, backend: DistBackend): void;
+  /** c10d (distributed.cc): a FileStore at storeFile (when not '') or a TCPStore rank 0 serves at masterAddr:masterPort; a Gloo (CPU) or NCCL (GPU) process group over it. */
+  distInit(rank: number, worldSize: number, masterAddr: string, masterPort: number, timeoutMs: number, backend: DistBackend, storeFile: string): void;
   /** Each tensor reduced over the ranks (one flat bucket), as new handles. */
   allReduce(xs: Handle[], op: 'mean' | 'sum' | 'max'): Handle[];
   broadcast(xs: Handle[], root: number): Handle[];
