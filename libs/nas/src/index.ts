@@ -50,6 +50,7 @@ export { EvaluationError, videoLabel } from './evaluate/errors';
 export {
   ViewAggregator,
   type ViewAggregatorOptions,
+  type DenseViews,
   type AggregateResult,
   type VideoScores,
   type IncompleteVideo,

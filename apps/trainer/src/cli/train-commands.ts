@@ -236,21 +236,26 @@ export function addTrainCommands(cli: Command): void {
     },
   );
 
-  common(
-    cli
-      .command('evaluate')
-      .description('30-view evaluation (10 clips x 3 crops, mean softmax) of a trained model: top-1, top-5, per class, confusion matrix, single view')
-      .addOption(new Option('--dataset <name>', 'dataset layout of the default sample split and of --manifest').choices([...DATASETS]).default('ssv2'))
-      .option('--model <run|dir>', 'a retrain run (name or folder) or a model folder (default: the newest finished retrain run)')
-      .addOption(new Option('--clips <n>', 'temporal clips per video (x 3 crops)').argParser(intArg('--clips', 1)))
-      .addOption(new Option('--crop <n>', 'test crop (default: the training crop)').argParser(intArg('--crop', 8)))
-      .option('--shuffle-frames', 'also evaluate with the frames of every clip shuffled (how much the model relies on time)')
-      .option('--dry-run', 'print the resolved config as JSON and exit'),
+  addLaunchOptions(
+    common(
+      cli
+        .command('evaluate')
+        .description('30-view evaluation (10 clips x 3 crops, mean softmax) of a trained model: top-1, top-5, per class, confusion matrix, single view')
+        .addOption(new Option('--dataset <name>', 'dataset layout of the default sample split and of --manifest').choices([...DATASETS]).default('ssv2'))
+        .option('--model <run|dir>', 'a retrain run (name or folder) or a model folder (default: the newest finished retrain run)')
+        .addOption(new Option('--clips <n>', 'temporal clips per video (x 3 crops)').argParser(intArg('--clips', 1)))
+        .addOption(new Option('--crop <n>', 'test crop (default: the training crop)').argParser(intArg('--crop', 8)))
+        .option('--shuffle-frames', 'also evaluate with the frames of every clip shuffled (how much the model relies on time)')
+        .option('--dry-run', 'print the resolved config as JSON and exit'),
+    ),
   ).action(async (f: CommonFlags & { dataset: Dataset; model?: string; clips?: number; crop?: number; shuffleFrames?: boolean; dryRun?: boolean }) => {
     if (f.manifest && !f.valManifest) f.valManifest = f.manifest; // evaluate reads the validation split
     const extra = { model: f.model, clipsPerVideo: f.clips, crop: f.crop, shuffleFrames: f.shuffleFrames };
     if (f.dryRun) return printJson(resolveConfig('evaluate', f.dataset, { file: f.config, flags: overrides(f, f.dataset, extra) }));
-    const r = await runEvaluate({ config: f.config, overrides: overrides(f, f.dataset, extra), dataset: f.dataset, log });
+    const dp = await dataParallel(f);
+    if (!dp) return;
+    const r = await runEvaluate({ config: f.config, overrides: overrides(f, f.dataset, extra), dataset: f.dataset, log: dp.log, place: dp.place });
+    if (!dp.primary) return;
     const summary = Object.fromEntries(
       Object.entries(r.results).map(([k, ev]) => [
         k,

@@ -6,16 +6,18 @@
  */
 import { deriveSeed } from '@pvnas/base';
 import { ClipLoader, DEFAULT_TEMPORAL, shuffleClipFrames } from '@pvnas/ingest';
+import * as tf from '@tensorflow/tfjs-core';
 import {
+  allReduceSum,
   processGroup,
   scoreViews as scoreBatches,
   singleViewAccuracy as singleViewAccuracyOf,
   sumOverRanks,
+  type DenseViews,
   type SingleViewScore,
   type ViewBatch,
   type ViewEvaluation,
 } from '@pvnas/nas';
-import type * as tf from '@tensorflow/tfjs-core';
 import type { DataConfig } from '../config/schema';
 import { loadSplit, type SplitData } from '../data/datasets';
 
@@ -85,10 +87,27 @@ const shuffled =
     );
 
 export interface ViewScoring {
+  /** Data parallel: the whole split (this loader holds `rankShare` of it); the metrics are then of all its videos. */
+  whole?: SplitData;
   numClasses: number;
   logits: (x: tf.Tensor5D) => tf.Tensor2D;
   shuffle?: { seed: number };
   onBatch?: (done: number, total: number) => void;
+}
+
+/** Every rank's dense view scores summed (each rank scored other videos): the state of one that scored them all. */
+function denseOverRanks(d: DenseViews): DenseViews {
+  const parts = [d.sum, d.seen, d.single, d.hasSingle].map((a) => tf.tensor1d(Float32Array.from(a)));
+  const sums = allReduceSum(parts);
+  const [sum, seen, single, hasSingle] = sums.map((t) => t.dataSync());
+  tf.dispose([...parts, ...sums]);
+  return { sum: Float64Array.from(sum), seen: Uint8Array.from(seen), single: Float64Array.from(single), hasSingle: Uint8Array.from(hasSingle) };
+}
+
+/** A rank's batches with their videos numbered as in the whole split (`rankShare` keeps every `worldSize`-th). */
+async function* numberedInWhole(batches: AsyncIterable<ViewBatch>): AsyncIterable<ViewBatch> {
+  const { rank, worldSize } = processGroup();
+  for await (const b of batches) yield { ...b, videoIndex: Int32Array.from(b.videoIndex, (v) => v * worldSize + rank) };
 }
 
 export async function scoreViews(
@@ -96,13 +115,15 @@ export async function scoreViews(
   o: ViewScoring,
 ): Promise<ViewEvaluation & { failures: ClipLoader['failures']; clipsPerSec: number; singleViewScores: SingleViewScore[] }> {
   const total = loader.batchesPerEpoch();
-  const r = await scoreBatches(loader.epoch(0), {
-    videos: loader.opts.records,
+  const parallel = o.whole !== undefined && processGroup().worldSize > 1;
+  const r = await scoreBatches(parallel ? numberedInWhole(loader.epoch(0)) : loader.epoch(0), {
+    videos: parallel ? o.whole!.records : loader.opts.records,
     numClasses: o.numClasses,
     numClips: loader.opts.test!.numClips!,
     logits: o.logits,
     input: o.shuffle && shuffled(o.shuffle.seed),
     onBatch: (done) => o.onBatch?.(done, total),
+    merge: parallel ? denseOverRanks : undefined,
   });
   return { ...r, failures: loader.failures };
 }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { centreViewIndex, CROPS_PER_CLIP } from '@pvnas/base';
 import { countCorrect } from '../train/loss';
-import { ViewAggregator } from './view-aggregator';
+import { ViewAggregator, type DenseViews } from './view-aggregator';
 import { evaluateViews, type ViewEvaluation } from './view-metrics';
 
 /** A batch of test views: float32 clips `[B, T, S, S, 3]`, each with its video (an index into `videos`) and view. */
@@ -31,6 +31,11 @@ export interface ViewScoring {
   /** The clips fed to the model instead of `b.data` (e.g. frames shuffled), when given. */
   input?: (b: ViewBatch) => Float32Array;
   onBatch?: (done: number) => void;
+  /**
+   * Data parallel: each process scores its own videos, then `merge` returns the sum of every process's dense state
+   * (an all-reduce), so each gets the metrics of all the videos.
+   */
+  merge?: (mine: DenseViews) => DenseViews;
 }
 
 /** A video's probabilities on the single view alone (what the viewer page computes in a browser). */
@@ -45,13 +50,8 @@ export async function scoreViews(
   o: ViewScoring,
 ): Promise<ViewEvaluation & { clipsPerSec: number; singleViewScores: SingleViewScore[] }> {
   const names = o.videos.map((v) => v.id);
-  const agg = new ViewAggregator({
-    numClasses: o.numClasses,
-    views: o.numClips * CROPS_PER_CLIP,
-    numVideos: o.videos.length,
-    singleView: centreViewIndex(o.numClips),
-    names,
-  });
+  const options = { numClasses: o.numClasses, views: o.numClips * CROPS_PER_CLIP, numVideos: o.videos.length, singleView: centreViewIndex(o.numClips), names };
+  let agg = new ViewAggregator(options);
   let done = 0;
   let clips = 0;
   const t0 = performance.now();
@@ -62,6 +62,11 @@ export async function scoreViews(
     agg.addLogitsBatch(b.videoIndex, b.view, logits);
     clips += b.shape[0];
     o.onBatch?.(++done);
+  }
+  if (o.merge) {
+    const all = new ViewAggregator(options);
+    all.addDense(o.merge(agg.toDense()));
+    agg = all;
   }
   const result = agg.result();
   const ev = evaluateViews(

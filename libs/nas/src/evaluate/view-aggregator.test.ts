@@ -168,3 +168,49 @@ describe('ViewAggregator', () => {
     expect(() => new ViewAggregator({ numClasses: 3, numVideos: -1 })).toThrow(/numVideos/);
   });
 });
+
+describe('ViewAggregator dense states (data-parallel evaluation)', () => {
+  const opts = { numClasses: 3, views: 6, numVideos: 4 };
+  const logits = (v: number, w: number) => [Math.sin(v + w), Math.cos(3 * v - w), 0.1 * w];
+  const feed = (agg: ViewAggregator, videos: number[], views: number[]) => {
+    for (const v of videos) for (const w of views) agg.addLogits(v, w, logits(v, w));
+  };
+  const add = (a: Float64Array | Uint8Array, b: Float64Array | Uint8Array) => a.map((x, i) => x + b[i]);
+
+  it('the element-wise sum of two processes` dense states, taken in, equals one aggregator fed every view', () => {
+    const [r0, r1, one] = [new ViewAggregator(opts), new ViewAggregator(opts), new ViewAggregator(opts)];
+    feed(r0, [0, 2], [0, 1, 2, 3, 4, 5]);
+    feed(r1, [1], [0, 1, 2, 3, 4, 5]);
+    feed(r1, [3], [0, 2, 4]); // incomplete
+    feed(
+      one,
+      [0, 1, 2, 3].filter((v) => v !== 3),
+      [0, 1, 2, 3, 4, 5],
+    );
+    feed(one, [3], [0, 2, 4]);
+    const [a, b] = [r0.toDense(), r1.toDense()];
+    const merged = new ViewAggregator(opts);
+    merged.addDense({
+      sum: add(a.sum, b.sum) as Float64Array,
+      seen: add(a.seen, b.seen) as Uint8Array,
+      single: add(a.single, b.single) as Float64Array,
+      hasSingle: add(a.hasSingle, b.hasSingle) as Uint8Array,
+    });
+    const [m, o] = [merged.result(), one.result()];
+    expect(m.videos).toEqual([0, 1, 2, 3]);
+    expect(m.viewCounts).toEqual([6, 6, 6, 3]);
+    expect(m.incomplete).toEqual(o.incomplete);
+    expect(m.singleView).toEqual(o.singleView);
+    m.scores.forEach((row, i) => row.forEach((x, c) => expect(x).toBeCloseTo(o.scores[i][c], 12)));
+  });
+
+  it('refuses a view that came from two processes, and videos it already has', () => {
+    const [r0, r1] = [new ViewAggregator(opts), new ViewAggregator(opts)];
+    feed(r0, [1], [0]);
+    feed(r1, [1], [0]);
+    const [a, b] = [r0.toDense(), r1.toDense()];
+    const twice = { ...a, seen: add(a.seen, b.seen) as Uint8Array };
+    expect(() => new ViewAggregator(opts).addDense(twice)).toThrow(/video 1: view 0 arrived 2 times/);
+    expect(() => r0.addDense(b)).toThrow(/video 1: already has views/);
+  });
+});

@@ -86,6 +86,22 @@ interface VideoState {
 
 export type ViewKind = 'logits' | 'probabilities';
 
+/**
+ * An aggregator's state as flat arrays over `numVideos` videos (`toDense`): the sum of each video's view
+ * probabilities, the views it got, and its single view's probabilities. Aggregators of processes that scored disjoint
+ * videos add up element by element into the state of one that scored them all (data-parallel evaluation).
+ */
+export interface DenseViews {
+  /** [numVideos * numClasses] */
+  sum: Float64Array;
+  /** [numVideos * views]: 1 where the view arrived */
+  seen: Uint8Array;
+  /** [numVideos * numClasses]: the single view's probabilities (zeros without it) */
+  single: Float64Array;
+  /** [numVideos]: 1 where the single view arrived */
+  hasSingle: Uint8Array;
+}
+
 export class ViewAggregator {
   readonly numClasses: number;
   readonly expectedViews: number;
@@ -230,6 +246,47 @@ export class ViewAggregator {
     }
     if (Math.abs(sum - 1) > this.tolerance) {
       throw new EvaluationError(`probabilities sum to ${sum}, not 1 (were logits passed to addProbabilities?)`);
+    }
+  }
+
+  /** The state as flat arrays (see DenseViews); needs `numVideos`. */
+  toDense(): DenseViews {
+    const V = this.numVideos;
+    if (V === undefined) throw new EvaluationError('toDense needs numVideos');
+    const [C, E] = [this.numClasses, this.expectedViews];
+    const d: DenseViews = { sum: new Float64Array(V * C), seen: new Uint8Array(V * E), single: new Float64Array(V * C), hasSingle: new Uint8Array(V) };
+    for (const [v, s] of this.state) {
+      d.sum.set(s.sum, v * C);
+      d.seen.set(s.seen, v * E);
+      if (s.single) {
+        d.single.set(s.single, v * C);
+        d.hasSingle[v] = 1;
+      }
+    }
+    return d;
+  }
+
+  /** Takes the videos of a dense state (e.g. the sum of every rank's `toDense`); they must be new to this aggregator. */
+  addDense(d: DenseViews): void {
+    const [C, E] = [this.numClasses, this.expectedViews];
+    const V = d.hasSingle.length;
+    if (d.sum.length !== V * C || d.single.length !== V * C || d.seen.length !== V * E)
+      throw new EvaluationError(`dense views of ${V} videos need ${V * C} sums and ${V * E} seen flags, got ${d.sum.length} and ${d.seen.length}`);
+    for (let v = 0; v < V; v++) {
+      const seen = d.seen.subarray(v * E, (v + 1) * E);
+      let count = 0;
+      for (let w = 0; w < E; w++) {
+        if (seen[w] > 1) throw new EvaluationError(`${videoLabel(v, this.names)}: view ${w} arrived ${seen[w]} times (from more than one process?)`, v);
+        count += seen[w];
+      }
+      if (count === 0) continue;
+      if (this.state.has(v)) throw new EvaluationError(`${videoLabel(v, this.names)}: already has views; dense views must bring new videos`, v);
+      this.state.set(v, {
+        sum: Float64Array.from(d.sum.subarray(v * C, (v + 1) * C)),
+        seen: Uint8Array.from(seen),
+        count,
+        single: d.hasSingle[v] ? Float64Array.from(d.single.subarray(v * C, (v + 1) * C)) : null,
+      });
     }
   }
 
