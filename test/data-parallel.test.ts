@@ -55,7 +55,7 @@ function freePort(): Promise<number> {
   let tmp: ReturnType<typeof makeTempDir>;
   let configFile: string;
   let evalConfig: string;
-  const run = (args: string[], timeoutMs = 180_000, env?: NodeJS.ProcessEnv) => runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs, env });
+  const run = (args: string[], timeoutMs = 180_000, env?: Record<string, string>) => runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs, env });
   const runDir = (name: string) => path.join(tmp.dir, 'runs', name);
 
   beforeAll(async () => {
