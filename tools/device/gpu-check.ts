@@ -5,13 +5,23 @@
  *   2. the stock kernels against tfjs's cpu backend, on the same inputs;
  *   3. the device discipline of a search step and a retraining step: one host read, no host copy, no CPU fallback;
  *   4. a derived step with convolutions in channels-last and in contiguous NCHW (the memory format, measured);
- *   5. then times a search step and a derived-network step against the PyTorch peers on the same GPU
+ *   5. c10d on the device: a process group of one rank (NCCL when the build has it, else Gloo) all-reduces and
+ *      broadcasts device tensors, and a data-parallel search step runs through it;
+ *   6. then times a search step and a derived-network step against the PyTorch peers on the same GPU
  *      (tools/bench/nas/nas-steps.ts --device), printing ratios.
  * Prints a JSON summary last; exits 1 when a check fails. `--device cpu` runs it all on the CPU (how it is tried
- * without a GPU), `--skip-timing` leaves out part 5.
+ * without a GPU), `--skip-timing` leaves out part 6.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  allReduceMean,
+  allReduceSum,
+  broadcastFrom,
+  initProcessGroup,
+  processGroup,
   defaultLayout,
   randomGenotype,
   RetrainTrainer,
@@ -169,6 +179,40 @@ function convFormats(device: string): void {
   );
 }
 
+/** c10d on the device: one rank (a file rendezvous), its collectives on device tensors, a data-parallel search step. */
+function collectives(): void {
+  const native = (tf.backend() as TorchBackend).native;
+  const info = native.distInfo();
+  if (info.backends.length === 0) return record('c10d', false, 'the addon was built without c10d collectives (no Gloo or NCCL headers)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-gpu-check-'));
+  try {
+    initProcessGroup({ rank: 0, worldSize: 1, storeFile: path.join(dir, 'store'), timeoutMs: 60_000 });
+    const x = tf.tensor2d([
+      [1, -2],
+      [3, 4.5],
+    ]);
+    const [mean, sum, root] = [...allReduceMean([x]), ...allReduceSum([x]), ...broadcastFrom([x])];
+    const same = [mean, sum, root].every((t) => tf.max(tf.abs(tf.sub(t, x))).dataSync()[0] === 0);
+    tf.dispose([x, mean, sum, root]);
+    const trainer = new SearchTrainer({ channels: 4, classes: 3, stemStride: 2, dropout: 0, seed: 1 }, searchOptimSchema.parse({ recompute: false }), 1);
+    trainer.syncReplicas();
+    const batch = tf.randomNormal([2, 4, 16, 16, 3], 0, 1, 'float32', 3) as tf.Tensor5D;
+    const labels = tf.tensor1d([0, 2], 'int32');
+    const out = trainer.step(batch, labels, { epoch: 0, step: 0, epochFraction: 0 });
+    tf.dispose([batch, labels]);
+    trainer.dispose();
+    record(
+      'c10d collectives',
+      same && Number.isFinite(out.loss),
+      `backends built: ${info.backends.join(', ')}; group of 1 on ${native.device()} with ${processGroup().backend}: all-reduce and broadcast ${same ? 'exact' : 'WRONG'}; a search step through it: loss ${out.loss.toFixed(4)}`,
+    );
+  } catch (e) {
+    record('c10d collectives', false, (e as Error).message);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const at = argv.indexOf('--device');
   const device = at >= 0 ? argv[at + 1] : 'cuda';
@@ -180,6 +224,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   await stockKernels(device);
   discipline();
   convFormats(device);
+  collectives();
   if (!argv.includes('--skip-timing')) {
     const python = process.env.PVNAS_PYTHON || 'python3';
     const threads = String(Math.min(8, Math.max(1, (await import('node:os')).availableParallelism())));

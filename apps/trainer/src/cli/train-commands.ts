@@ -87,7 +87,7 @@ function common(cmd: Command): Command {
     .option('--root <dir>', 'folder holding the videos of the manifests')
     .option('--labels <file>', 'SSv2 labels JSON')
     .addOption(new Option('--split <n>', 'UCF-101 split (1-3)').argParser(intArg('--split', 1)))
-    .option('--cache <dir>', 'LMDB frame cache holding the videos (from nx run ingest:<dataset>)');
+    .option('--cache <dir[,dir...]>', 'LMDB frame cache(s) holding the videos (from nx run ingest:<dataset>; several, e.g. shards: a,b,c)');
 }
 
 /** The data section from --manifest & co. (undefined: the config's or the sample set). */
