@@ -47,14 +47,25 @@ async function measure(c: (typeof CONFIGS)[string], procs: number, threads: numb
     const runs = Array.from({ length: procs }, (_, rank) => {
       const env: NodeJS.ProcessEnv = { ...process.env, PVNAS_THREADS: String(threads) };
       if (procs > 1)
-        Object.assign(env, { RANK: String(rank), WORLD_SIZE: String(procs), LOCAL_RANK: String(rank), LOCAL_WORLD_SIZE: String(procs), PVNAS_STORE_FILE: path.join(dir, 'store') });
-      const child = spawn(process.execPath, ['-r', REGISTER, CHILD, [c.C, perProc, c.T, c.S, c.classes, steps, 1].join(','), device], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        Object.assign(env, {
+          RANK: String(rank),
+          WORLD_SIZE: String(procs),
+          LOCAL_RANK: String(rank),
+          LOCAL_WORLD_SIZE: String(procs),
+          PVNAS_STORE_FILE: path.join(dir, 'store'),
+        });
+      const child = spawn(process.execPath, ['-r', REGISTER, CHILD, [c.C, perProc, c.T, c.S, c.classes, steps, 1].join(','), device], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '',
         err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       return new Promise<ChildResult>((resolve, reject) =>
-        child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`rank ${rank} failed: ${err.slice(-400)}`)))),
+        child.on('close', (code) =>
+          code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`rank ${rank} failed: ${err.slice(-400)}`)),
+        ),
       );
     });
     return await Promise.all(runs);

@@ -18,7 +18,13 @@ async function main(): Promise<void> {
   await selectBackend({ backend: 'torch', device: device === 'cuda' ? 'cuda' : 'cpu', localRank: local, log: null });
   if (world > 1) initProcessGroup({ rank, worldSize: world, storeFile: process.env.PVNAS_STORE_FILE });
   // the sample preset's search optimisation (simultaneous one-level, no recomputation)
-  const optim = searchOptimSchema.parse({ oneLevel: 'simultaneous', recompute: false, gradClip: 5, alphaLr: 0.01, weightLr: { kind: 'constant', initial: 0.05 } });
+  const optim = searchOptimSchema.parse({
+    oneLevel: 'simultaneous',
+    recompute: false,
+    gradClip: 5,
+    alphaLr: 0.01,
+    weightLr: { kind: 'constant', initial: 0.05 },
+  });
   const trainer = new SearchTrainer({ channels: C, classes, stemStride: 2, dropout: 0, seed: 0 }, optim, 10);
   trainer.syncReplicas();
   const x = tf.randomNormal([N, T, S, S, 3], 0, 1, 'float32', 1 + rank) as tf.Tensor5D;
