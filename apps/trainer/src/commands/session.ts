@@ -16,6 +16,7 @@ import { ClipLoader, DEFAULT_TEMPORAL, defaultWorkerCount, type FailedItem, reve
 import {
   anyRank,
   barrier,
+  sumOverRanks,
   emptyTotals,
   initProcessGroup,
   processGroup,
@@ -321,7 +322,8 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
       onEpochEnd: async (e) => {
         h.averageBuffers?.();
         const extra = (await h.epochEnd?.(e)) ?? {};
-        const skipped = s.loader.failures.length - failuresSeen;
+        // data parallel: every rank's bad clips (bad-clips.json lists rank 0's)
+        const [skipped] = sumOverRanks([s.loader.failures.length - failuresSeen]);
         failuresSeen = s.loader.failures.length;
         appendMetric(metrics, {
           kind: 'epoch',

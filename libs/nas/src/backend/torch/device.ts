@@ -18,20 +18,22 @@ export type DeviceRequest = z.infer<typeof deviceRequestSchema>;
  */
 export function resolveDevice(request: DeviceRequest, native: Pick<TorchNative, 'version'>, localRank = 0): string {
   const { cuda, gpus } = native.version();
-  if (request === 'auto' && !(cuda && gpus > 0)) return 'cpu';
-  if (request === 'auto' || request === 'cuda') {
-    if (localRank >= gpus)
-      throw new Error(
-        `device ${request}: process ${localRank} of this node needs GPU ${localRank}, but ${gpus} GPU(s) are visible: start at most ${gpus} processes per node`,
-      );
-    return `cuda:${localRank}`;
-  }
-  if (request === 'cpu') return 'cpu';
+  if (request === 'cpu' || (request === 'auto' && !(cuda && gpus > 0))) return 'cpu';
   if (!cuda)
     throw new Error(
       `device ${request}: the torch addon was built against a libtorch without CUDA (see npx pvnas doctor for how to build it against a PyTorch with CUDA)`,
     );
+  const visible = `(CUDA_VISIBLE_DEVICES=${process.env.CUDA_VISIBLE_DEVICES ?? 'unset'})`;
+  if (request === 'auto' || request === 'cuda') {
+    if (localRank >= gpus)
+      throw new Error(
+        localRank === 0
+          ? `device ${request}: ${gpus} GPU(s) visible ${visible}`
+          : `device ${request}: process ${localRank} of this node takes GPU ${localRank}, but ${gpus} GPU(s) are visible ${visible}: start at most ${gpus} processes per node`,
+      );
+    return `cuda:${localRank}`;
+  }
   const index = Number(request.slice(5));
-  if (index >= gpus) throw new Error(`device ${request}: ${gpus} GPU(s) visible (CUDA_VISIBLE_DEVICES=${process.env.CUDA_VISIBLE_DEVICES ?? 'unset'})`);
+  if (index >= gpus) throw new Error(`device ${request}: ${gpus} GPU(s) visible ${visible}`);
   return `cuda:${index}`;
 }
