@@ -4,7 +4,7 @@
  * Expected values are computed here independently: the probe from how the videos were encoded, the sampled
  * indices from the PySlowFast formulas, the frames from a plain full decode with the bundled ffmpeg.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TEMPORAL, FFMPEG_PATH, sampleTrainIndices } from '@pvnas/ingest';
@@ -118,6 +118,14 @@ describe('pvnas inspection commands (CLI)', () => {
       const stderr = refused(await pvnas(cmd, missing, ...extra));
       expect(stderr).toBe(`pvnas: ${missing}: file does not exist (check the path and the dataset root)\n`);
       expect(fs.existsSync(path.join(tmp.dir, 'never-made'))).toBe(false);
+    });
+
+    it('probe on a FIFO named like a video says what it is (and does not block)', async () => {
+      const fifo = path.join(tmp.dir, 'videos', 'pipe.mp4');
+      execFileSync('mkfifo', [fifo]);
+      expect(refused(await pvnas('probe', fifo))).toBe(
+        `pvnas: ${fifo}: is a FIFO (named pipe), not a video file (point to the video file itself: ingest reads regular files only)\n`,
+      );
     });
 
     it('probe on an HTML page saved as .mp4', async () => {

@@ -94,3 +94,63 @@ describe('FrameCache', () => {
     await w.close();
   });
 });
+
+describe('FrameCache on a damaged data.mdb (LMDB itself would die with SIGBUS or SIGSEGV)', () => {
+  let dir: string;
+  let size: number;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-cache-damaged-'));
+    const w = FrameCache.openWriter(dir, settings);
+    for (let k = 0; k < 40; k++) {
+      const v = await videoBlob(`vid-${k}`, 12);
+      await w.putVideo(v.video, v.jpegs, v.offsets);
+    }
+    await w.close();
+    size = fs.statSync(path.join(dir, 'data.mdb')).size;
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A copy of the cache whose data.mdb `damage` rewrote. */
+  function damaged(damage: (bytes: Buffer) => Buffer): string {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'pvnas-cache-copy-'));
+    fs.writeFileSync(path.join(copy, 'data.mdb'), damage(fs.readFileSync(path.join(dir, 'data.mdb'))));
+    return copy;
+  }
+
+  it('the whole file opens and reads', async () => {
+    expect(size).toBeGreaterThan(8 * 4096);
+    const r = FrameCache.openReader(dir);
+    expect(r.has('vid-39')).toBe(true);
+    await r.close();
+  });
+
+  it.each([
+    [
+      'truncated to half (a partial copy)',
+      (b: Buffer) => b.subarray(0, Math.floor(b.length / 2)),
+      /data\.mdb is truncated: .* of the .* its last transaction wrote/,
+    ],
+    ['truncated by one page', (b: Buffer) => b.subarray(0, b.length - 4096), /data\.mdb is truncated/],
+    ['truncated inside its meta pages', (b: Buffer) => b.subarray(0, 5000), /data\.mdb is truncated: 5000 bytes, less than its two meta pages/],
+    ['overwritten with random bytes', (b: Buffer) => Buffer.from(b.map((_, i) => (i * 2654435761) >>> 24)), /no LMDB meta page at byte 0/],
+    ['empty', () => Buffer.alloc(0), /data\.mdb is empty/],
+  ])('refuses one %s, naming the file and what to do, for readers and writers', (_, damage, message) => {
+    const copy = damaged(damage);
+    try {
+      for (const open of [() => FrameCache.openReader(copy), () => FrameCache.openWriter(copy, settings)]) {
+        let err: unknown;
+        try {
+          open();
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(IngestError);
+        expect((err as IngestError).item).toBe(path.join(copy, 'data.mdb'));
+        expect((err as Error).message).toMatch(message);
+        expect((err as Error).message).toMatch(/copy it again .* or rebuild it/);
+      }
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});

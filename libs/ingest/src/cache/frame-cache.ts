@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { checkLmdbFile } from './lmdb-file';
 import { IngestError } from '../errors';
 import type { FrameBatch } from '../video/types';
 import { formatCacheShard, type CacheShard } from './cache-shard';
@@ -51,6 +52,7 @@ export class FrameCache {
   }
 
   private static openEnv(dir: string, readOnly: boolean, settings: CacheSettings | undefined, shard?: CacheShard): FrameCache {
+    checkLmdbFile(dir); // LMDB would die with SIGBUS/SIGSEGV on a truncated or overwritten file
     const root = open({ path: dir, maxDbs: 8, readOnly, compression: false });
     const info = root.openDB<unknown, string>({ name: 'info', encoding: 'msgpack' });
     const videoDb = root.openDB<unknown, string>({ name: 'videos', encoding: 'msgpack' });

@@ -11,7 +11,8 @@ export const HINT_TRUNCATED = 'file is truncated or not finished downloading; re
 const HINT_REDOWNLOAD = 're-download or re-encode it';
 
 /**
- * Checks a path before ffmpeg sees it. Throws 'missing-file' (absent, unreadable, a directory) or 'empty-file'
+ * Checks a path before ffmpeg sees it. Throws 'missing-file' (absent, unreadable, a directory, a FIFO, socket or
+ * device) or 'empty-file'
  * (0 bytes). Returns the absolute path and the file's identity (size, mtime) for caches keyed by file.
  */
 export async function checkInputFile(file: string): Promise<{ abs: string; size: number; mtimeMs: number }> {
@@ -27,6 +28,17 @@ export async function checkInputFile(file: string): Promise<{ abs: string; size:
     throw new IngestError('missing-file', file, `file cannot be read (${code ?? String(err)})`, 'check its permissions');
   }
   if (st.isDirectory()) throw new IngestError('missing-file', file, 'is a directory, not a video file', 'point to the video file');
+  // a FIFO, socket or device would block ffmpeg or feed it endless bytes: say what it is
+  if (!st.isFile()) {
+    const what = st.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device file'
+          : 'not a regular file';
+    throw new IngestError('missing-file', file, `is ${what}, not a video file`, 'point to the video file itself: ingest reads regular files only');
+  }
   if (st.size === 0) {
     throw new IngestError('empty-file', file, 'file is empty (0 bytes)', 'the download or extraction failed; re-download it');
   }
