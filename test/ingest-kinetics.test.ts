@@ -290,6 +290,26 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
     expect(audit.records.size).toBe(good.length);
   });
 
+  it.each([
+    [
+      'a CSV with only its header',
+      'label,youtube_id,time_start,time_end,split\n',
+      /ingest: the kinetics manifest lists no videos \(only a header, or an empty list\): check the manifest files; nothing was written/,
+    ],
+    [
+      'a binary file given as --csv',
+      Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom'), Buffer.alloc(2000, 0xa7)]),
+      /is binary data, not text \(it starts with "\\u0000\\u0000\\u0000 ftypisom.{0,40}"\) \(check that the path names the manifest/,
+    ],
+  ])('%s is refused (exit 1, a short message, no cache folder)', async (_, content, message) => {
+    const csv = writeFile(path.join(tmp.dir, 'odd.csv'), content);
+    const r = await runCli(PVNAS_BIN, ['ingest', 'kinetics', '--root', 'k400', '--csv', csv, '--out', 'never'], { cwd: tmp.dir });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.length).toBeLessThan(600);
+    expect(fs.existsSync(path.join(tmp.dir, 'never'))).toBe(false);
+  });
+
   it('--root without --csv is a usage error naming the missing flag', async () => {
     const r = await runCli(PVNAS_BIN, ['ingest', 'kinetics', '--root', 'k400', '--out', 'never'], { cwd: tmp.dir });
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });

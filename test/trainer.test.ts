@@ -235,6 +235,25 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     expect(again.stderr).toMatch(/whole has finished; nothing to resume/);
   }, 300_000);
 
+  it('SIGTERM (what a scheduler sends) is acted on at the next step boundary: a checkpoint there, exit 143', async () => {
+    const dir = path.join(tmp.dir, 'runs', 'terminated');
+    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'terminated', '--epochs', '30', '--set', 'checkpointEvery=0'], {
+      cwd: tmp.dir,
+      timeoutMs: 120_000,
+    });
+    const stepsLogged = () =>
+      fs.existsSync(path.join(dir, 'metrics.jsonl')) ? lines(path.join(dir, 'metrics.jsonl')).filter((x) => x.kind === 'step').length : 0;
+    const seen = await waitFor('three steps', () => (stepsLogged() >= 3 ? stepsLogged() : undefined), 100_000, 5);
+    child.child.kill('SIGTERM');
+    const r = await child.done;
+    expect(r.code).toBe(143);
+    expect(r.stderr).toMatch(/stopping \(SIGTERM\): finishing this step and writing a checkpoint/);
+    const latest = json(path.join(dir, 'checkpoints', 'latest.json')).label as string;
+    // the step running when the signal came, and at most one more logged between our look and the signal
+    expect(Number(latest.replace('step-', ''))).toBeLessThanOrEqual(seen + 2);
+    expect(json(path.join(dir, 'run.json')).status).toBe('stopped');
+  }, 300_000);
+
   it('a diverging run stops with a clear error and keeps its last good checkpoint', async () => {
     const r = await run(['search', '--config', configFile, '--name', 'nan', '--set', 'optim.weightLr.initial=1e30', '--set', 'optim.weightLr.kind=constant']);
     expect(r.code).toBe(1);
@@ -263,6 +282,15 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
       [['retrain', '--dataset', 'hmdb51'], /argument 'hmdb51' is invalid/],
       [['search', '--config', path.join(tmp.dir, 'missing.yaml')], /config file .*missing\.yaml does not exist/],
     ];
+    // a training manifest with one class: refused before a run folder exists (was: a tfjs oneHot error mid-run)
+    const k = path.join(tmp.dir, 'tiny', 'kinetics');
+    const [header, ...rows] = fs
+      .readFileSync(path.join(k, 'annotations', 'train.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const oneClass = path.join(tmp.dir, 'one-class.csv');
+    fs.writeFileSync(oneClass, [header, ...rows.filter((r) => r.split(',')[0] === rows[0].split(',')[0])].join('\n') + '\n');
+    cases.push([['search', '--manifest', oneClass, '--root', k], /has videos of one class only \(".*", \d+ videos\): a classifier needs at least 2 classes/]);
     const broken = path.join(tmp.dir, 'broken.yaml');
     fs.writeFileSync(broken, 'epochs: 2\nclips: [unclosed\n');
     cases.push([['search', '--config', broken], /config file .*broken\.yaml:\d+ is not valid YAML/]);

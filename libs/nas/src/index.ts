@@ -77,6 +77,7 @@ export {
   saveCheckpoint,
   loadCheckpoint,
   latestCheckpoint,
+  loadNewestCheckpoint,
   NonFiniteStateError,
   progressSchema,
   CHECKPOINT_FORMAT,

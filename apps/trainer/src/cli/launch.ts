@@ -154,7 +154,8 @@ export function workerEnv(o: LaunchOptions, local: number, storeFile: string | u
 
 /**
  * Runs this command as `nprocPerNode` workers and waits for them. Returns the exit code: 0 when every worker
- * finished, 130 when they stopped on a signal with a checkpoint, 1 when one failed (the others are then stopped).
+ * finished, 130 / 143 when they stopped on a forwarded Ctrl-C / SIGTERM with a checkpoint, 1 when one failed (the
+ * others are then stopped).
  */
 export async function launchWorkers(o: LaunchOptions, argv: string[], log: (line: string) => void): Promise<number> {
   const world = o.nnodes * o.nprocPerNode;
@@ -168,8 +169,10 @@ export async function launchWorkers(o: LaunchOptions, argv: string[], log: (line
   const children: Array<{ rank: number; child: ChildProcess; exit?: { code: number | null; signal: NodeJS.Signals | null } }> = [];
   let failed: string | undefined;
   let signals = 0;
+  let lastSignal = 'SIGINT' as NodeJS.Signals;
   const forward = (sig: NodeJS.Signals) => () => {
     signals++;
+    lastSignal = sig;
     for (const c of children) if (!c.exit) c.child.kill(sig);
   };
   const onInt = forward('SIGINT');
@@ -194,7 +197,8 @@ export async function launchWorkers(o: LaunchOptions, argv: string[], log: (line
         return new Promise<void>((resolve) => {
           child.on('exit', (code, signal) => {
             entry.exit = { code, signal };
-            const bad = signal !== null || (code !== 0 && !(code === 130 && signals > 0));
+            // 130 / 143: stopped with a checkpoint after the Ctrl-C / SIGTERM we forwarded
+            const bad = signal !== null || (code !== 0 && !((code === 130 || code === 143) && signals > 0));
             if (bad && !failed) {
               failed = `rank ${rank} (pid ${child.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`;
               log(`data parallel: ${failed}; stopping the other ranks`);
@@ -219,5 +223,5 @@ export async function launchWorkers(o: LaunchOptions, argv: string[], log: (line
     log(`pvnas: data-parallel job failed: ${failed}`);
     return 1;
   }
-  return children.some((c) => c.exit?.code === 130) ? 130 : 0;
+  return children.some((c) => c.exit?.code === 130 || c.exit?.code === 143) ? (lastSignal === 'SIGTERM' ? 143 : 130) : 0;
 }

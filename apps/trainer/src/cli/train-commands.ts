@@ -1,7 +1,8 @@
 /**
  * `pvnas search | retrain | evaluate`: parse flags into config overrides (config.ts's schema validates the
  * result) and run. Results go to stdout as one JSON line; logs and progress to stderr. Exit codes: 0 done,
- * 1 error (bad config, NaN loss, ...), 130 stopped by Ctrl-C with a checkpoint written (continue with --resume).
+ * 1 error (bad config, NaN loss, ...), 130 stopped by Ctrl-C / 143 by SIGTERM with a checkpoint written (continue
+ * with --resume).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, CELL_TYPES } from '@pvnas/nas';
@@ -11,6 +12,7 @@ import { describeAblation, resolveAblationConfig, runAblation } from '../command
 import { runEvaluate } from '../commands/evaluate';
 import { runRetrain } from '../commands/retrain';
 import { runSearch } from '../commands/search';
+import { stopExitCode } from '../commands/session';
 import { runView } from '../commands/view';
 import { intArg, printJson } from './args';
 import { addLaunchOptions, launchRequested, launchWorkers, workerPlace, type WorkerPlace } from './launch';
@@ -143,7 +145,7 @@ function overrides(f: CommonFlags, dataset: Dataset, extra: Record<string, unkno
 }
 
 function exitFor(status: 'done' | 'stopped'): void {
-  if (status === 'stopped') process.exitCode = 130;
+  if (status === 'stopped') process.exitCode = stopExitCode();
 }
 
 function intList(name: string) {

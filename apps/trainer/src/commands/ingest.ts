@@ -145,18 +145,30 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
       : dataset === 'ssv2'
         ? await ssv2Manifest(flags)
         : await ucf101Manifest(flags as unknown as CommonFlags & { splitsDir?: string; split: number });
+  if (manifest.records.length === 0) {
+    // refused before any folder exists: an empty cache that says "done" hides a wrong manifest
+    const first = manifest.issues[0];
+    throw new Error(
+      `ingest: the ${name} manifest lists no videos${manifest.issues.length ? ` (${manifest.issues.length} lines skipped; first: ${first.file}:${first.line}: ${first.reason})` : ' (only a header, or an empty list)'}: check the manifest files; nothing was written`,
+    );
+  }
   const { shard } = flags;
   const shardSuffix = shard ? `-shard${shard.index}of${shard.count}` : '';
   const out = path.resolve(flags.out ?? path.join(WORKSPACE, 'data', 'cache', `${flags.root ? name : `sample-${name}`}-s${flags.shortSide}${shardSuffix}`));
   const videos = shard ? shardRecords(manifest.records, shard).length : manifest.records.length;
   if (shard) process.stderr.write(`${shardText(shard, videos, manifest.records.length)} -> ${out}\n`);
   const controller = new AbortController();
-  const onSigint = (): void => {
-    process.stderr.write('\nstopping: finishing the videos in flight (Ctrl-C again to abort now)\n');
+  // Ctrl-C, or SIGTERM (what schedulers send before a kill): finish the videos in flight, write the report, exit
+  // 130 / 143; the same signal again exits at once
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stoppedBy) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    stoppedBy = signal;
+    process.stderr.write(`\nstopping${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the videos in flight (Ctrl-C again to abort now)\n`);
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = createProgressBar({ total: videos, label: `ingest ${name}${shard ? ` shard ${formatCacheShard(shard)}` : ''}` });
   try {
     const report = await buildCache({
@@ -171,10 +183,11 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
     });
     progress.stop();
     printSummary(report);
-    return report.interrupted ? 130 : 0;
+    return report.interrupted ? (stoppedBy === 'SIGTERM' ? 143 : 130) : 0;
   } finally {
     progress.stop();
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 

@@ -20,8 +20,7 @@ import {
   emptyTotals,
   initProcessGroup,
   processGroup,
-  latestCheckpoint,
-  loadCheckpoint,
+  loadNewestCheckpoint,
   runEpochs,
   saveCheckpoint,
   selectBackend,
@@ -91,6 +90,24 @@ export function rankBatch(batchSize: number, worldSize: number): number {
 /** The world size a run was trained with (runs made before data parallelism: 1). */
 export function runWorldSize(run: RunFolder): number {
   return run.meta.distributed?.worldSize ?? 1;
+}
+
+/**
+ * Refuses, before a run folder exists, a training split no classifier can learn from: no videos, or one class
+ * (its cross-entropy and one-hot need two).
+ */
+export function refuseUntrainable(train: SplitData): void {
+  const skipped = train.issues.length
+    ? ` (${train.issues.length} manifest lines skipped; first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`
+    : '';
+  if (train.records.length === 0) throw new Error(`the training split (${train.describe}) has no videos${skipped}: check the manifest; nothing was written`);
+  const labels = new Set(train.records.map((r) => r.label));
+  if (labels.size < 2) {
+    const only = train.classes[train.records[0].label] ?? String(train.records[0].label);
+    throw new Error(
+      `the training split (${train.describe}) has videos of one class only ("${only}", ${train.records.length} videos): a classifier needs at least 2 classes; check the manifest; nothing was written`,
+    );
+  }
 }
 
 const quiet: TrainProgress = { tick: () => {}, line: () => {}, stop: () => {} };
@@ -173,6 +190,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
   if (primary && place) barrier();
   const clipsConfig = (config as ConfigOf<'search'>).clips;
   await checkCacheResolution(train, clipsConfig.jitter[0], `clips.jitter [${clipsConfig.jitter.join(', ')}]`, clipsConfig.allowUpsampling, flags.log);
+  refuseUntrainable(train);
   if (train.issues.length > 0)
     flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
   const c = config as ConfigOf<'search'>;
@@ -230,9 +248,11 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
   });
   const batches = partners ? withTimeReversal(loader, partners, reversal!.p, c.seed) : loader;
   let resumeFrom: Session<ConfigOf<Cmd>>['resumeFrom'];
-  const latest = source && latestCheckpoint(source.path('checkpoints'));
-  if (flags.resume && latest) {
-    const ck = loadCheckpoint(latest);
+  // the newest checkpoint that reads whole (a damaged newest one is passed over, loudly)
+  const found = flags.resume && source ? loadNewestCheckpoint(source.path('checkpoints'), flags.log) : undefined;
+  if (found) {
+    const latest = found.dir;
+    const ck = found.checkpoint;
     resumeFrom = { dir: latest, state: ck.state.loop as LoopState, tensors: ck.tensors, extra: ck.state };
     flags.log(`resuming ${source!.dir} from ${path.basename(latest)} (epoch ${resumeFrom.state.epoch + 1}, step ${resumeFrom.state.step})`);
   } else if (flags.resume) flags.log(`run ${source!.dir} has no checkpoint yet: starting it from the beginning`);
@@ -264,16 +284,24 @@ export interface TrainHooks {
  * Runs the epochs with Ctrl-C (first: checkpoint and stop; second: exit now), metrics and progress.
  * Returns 'done' or 'stopped'; an error (a NaN loss: NonFiniteLossError) marks the run failed and rethrows.
  */
+let stoppedBy: 'SIGINT' | 'SIGTERM' = 'SIGINT';
+
+/** The exit code of a run stopped by a signal: 143 after SIGTERM (what schedulers send), else 130 (Ctrl-C). */
+export function stopExitCode(): number {
+  return stoppedBy === 'SIGTERM' ? 143 : 130;
+}
+
 export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string) => void): Promise<'done' | 'stopped'> {
   const batches = s.loader.batchesPerEpoch();
   if (batches === 0) throw new Error(`the training split has ${s.train.records.length} videos: fewer than one batch`);
   const start: LoopState = s.resumeFrom?.state ?? { epoch: 0, cursor: 0, step: 0, totals: emptyTotals() };
   const metrics = s.run.path('metrics.jsonl');
   let stop = false;
-  const onSignal = (): void => {
-    if (stop) process.exit(130);
+  const onSignal = (signal?: NodeJS.Signals): void => {
+    if (stop) process.exit(signal === 'SIGTERM' ? 143 : 130);
     stop = true;
-    log('\nstopping: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)');
+    if (signal === 'SIGTERM') stoppedBy = 'SIGTERM';
+    log(`\nstopping${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

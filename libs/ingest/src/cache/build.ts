@@ -5,7 +5,8 @@
  * report and the run goes on.
  */
 import path from 'node:path';
-import { toFailedItem, type FailedItem } from '../errors';
+import fs from 'node:fs';
+import { IngestError, toFailedItem, type FailedItem } from '../errors';
 import type { Manifest, ManifestIssue } from '../manifest/types';
 import { createWorkerPool } from '../pool/worker-pool';
 import { shardRecords, validateCacheShard, type CacheShard } from './cache-shard';
@@ -59,8 +60,10 @@ export interface BuildReport {
   startedAt: string;
   finishedAt: string;
   elapsedSec: number;
-  /** True when a stop signal ended the run early; run again to continue. */
+  /** True when a stop signal, or a cache that cannot be written (`error`), ended the run early; run again to continue. */
   interrupted: boolean;
+  /** Why writing the cache failed (a full disk...): the run stopped; the videos committed before are kept. */
+  error?: string;
   /** `manifest`: the videos this run covers (the whole manifest, or the shard's part of it). */
   counts: { manifest: number; skippedCached: number; written: number; failed: number; inCache: number; pending: number };
   framesWritten: number;
@@ -110,13 +113,21 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
     failures.push(failure);
     progress.failed++;
   };
+  // the cache cannot be written (a full disk, an I/O error): not the video's fault; the build stops
+  let fatal: IngestError | undefined;
   const processOne = async (record: (typeof todo)[number]): Promise<void> => {
     const task: IngestVideoTask = { kind: 'ingest-video', record, settings: opts.settings, minFrames: opts.minFrames ?? 8 };
     try {
       const res = (await pool.run(task)) as TaskResult<IngestVideoResult>;
+      if (fatal) return;
       if (res.ok) {
         const { video, jpegs, offsets } = res.value;
-        await cache.putVideo(video, jpegs, offsets);
+        try {
+          await cache.putVideo(video, jpegs, offsets);
+        } catch (err) {
+          fatal ??= storageError(opts.out, err);
+          return;
+        }
         progress.written++;
         progress.framesWritten += video.frames;
         bytesWritten += video.bytes;
@@ -129,7 +140,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
     report(record.id);
   };
   const lane = async (): Promise<void> => {
-    while (next < todo.length && !opts.signal?.aborted) await processOne(todo[next++]);
+    while (next < todo.length && !opts.signal?.aborted && !fatal) await processOne(todo[next++]);
   };
   try {
     await Promise.all(Array.from({ length: opts.workers * 2 }, lane));
@@ -150,6 +161,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
     finishedAt: new Date().toISOString(),
     elapsedSec,
     interrupted,
+    ...(fatal && { error: fatal.message }),
     counts: {
       manifest: records.length,
       skippedCached: progress.skipped,
@@ -160,12 +172,53 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
     },
     framesWritten: progress.framesWritten,
     bytesWritten,
-    diskBytes: cache.diskBytes(),
+    diskBytes: fs.existsSync(path.join(opts.out, 'data.mdb')) ? fs.statSync(path.join(opts.out, 'data.mdb')).size : 0,
     framesPerSec: elapsedSec > 0 ? progress.framesWritten / elapsedSec : 0,
     failures,
     manifestIssues: opts.manifest.issues,
   };
-  await cache.close();
-  writeJsonFile(path.join(opts.out, REPORT_FILE), result);
+  try {
+    await cache.close();
+  } catch (err) {
+    fatal ??= storageError(opts.out, err);
+  }
+  try {
+    writeJsonFile(path.join(opts.out, REPORT_FILE), result);
+  } catch (err) {
+    if (!fatal) throw err;
+    // on a full disk the report cannot be written either: the error says what it would have
+    throw new IngestError(
+      fatal.kind,
+      fatal.item,
+      `${fatal.reason}; ${REPORT_FILE} could not be written either (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): this run wrote ${progress.written} videos, ${progress.failed} failed, ${pending} pending`,
+      fatal.hint,
+    );
+  }
+  if (fatal) throw fatal;
   return result;
+}
+
+/** The error of a cache write that failed: a full disk said in those words (LMDB reports it as an I/O error). */
+export function storageError(out: string, err: unknown): IngestError {
+  // lmdb-js rejects a second promise with the cause ("Commit failed (see commitError)"): handled here, or its
+  // rejection would end the process with a raw stack trace
+  (err as { commitError?: Promise<unknown> }).commitError?.catch(() => {});
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 200);
+  const code = (err as NodeJS.ErrnoException).code;
+  let free: number | undefined;
+  try {
+    const s = fs.statfsSync(out);
+    free = s.bavail * s.bsize;
+  } catch {
+    // unknown
+  }
+  const keep = 'the videos committed so far are kept and the same command continues after them';
+  if (code === 'ENOSPC' || /no space|ENOSPC/i.test(message) || (free !== undefined && free < 16 * 2 ** 20))
+    return new IngestError(
+      'cache',
+      out,
+      `the disk is full: no space left to write the frame cache (${free === undefined ? 'free space unknown' : `${(free / 2 ** 20).toFixed(1)} MB free`} on its file system; LMDB said: ${message})`,
+      `free some space or choose an --out on a disk with room; ${keep}`,
+    );
+  return new IngestError('cache', out, `the frame cache cannot be written: ${message}`, `fix the cause; ${keep}`);
 }

@@ -80,14 +80,18 @@ describe('FrameCache', () => {
     expect(() => FrameCache.openReader(path.join(dir, 'none'))).toThrow(/no frame cache here/);
   });
 
-  it('makes a video visible to a reader only once all its frames are committed', async () => {
+  it('makes a video visible to a reader only once all its frames are committed, in one transaction', async () => {
     const w = FrameCache.openWriter(dir, settings);
     const r = FrameCache.openReader(dir);
     const v = await videoBlob('vid-c', 30);
-    const writing = w.putVideo(v.video, v.jpegs, v.offsets);
-    // Until the transaction commits, the reader sees neither the record nor any frame.
+    const first = await videoBlob('vid-first', 3);
+    await w.putVideo(first.video, first.jpegs, first.offsets);
+    // Before the commit the reader sees neither the record nor any frame (the frames are written first, the record
+    // last, in one synchronous transaction: a reader never sees a record without all its frames)
     expect(r.has('vid-c')).toBe(false);
-    await writing;
+    expect(r.readJpegs('vid-first', [2])).toHaveLength(1);
+    expect(() => r.readJpegs('vid-c', [0])).toThrow();
+    await w.putVideo(v.video, v.jpegs, v.offsets);
     expect(r.has('vid-c')).toBe(true);
     expect((await r.readClip('vid-c', [29])).frames).toBe(1);
     await r.close();

@@ -20,6 +20,20 @@ export interface CacheSettings {
 
 type FrameKey = [string, number];
 
+/** The error code of creating a folder in `dir`'s nearest existing ancestor (EROFS, EACCES...), or undefined. */
+function writeProbe(dir: string): string | undefined {
+  let at = path.resolve(dir);
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  const probe = path.join(at, `.pvnas-write-probe-${process.pid}`);
+  try {
+    fs.mkdirSync(probe);
+    fs.rmdirSync(probe);
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code;
+  }
+}
+
 export class FrameCache {
   private constructor(
     readonly dir: string,
@@ -47,13 +61,41 @@ export class FrameCache {
    * is refused rather than mixed.
    */
   static openWriter(dir: string, settings: CacheSettings, shard?: CacheShard): FrameCache {
-    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      // a recursive mkdir on a read-only file system says ENOENT: ask the nearest existing folder what it is
+      const code = writeProbe(dir) ?? (err as NodeJS.ErrnoException).code;
+      const why =
+        code === 'EROFS'
+          ? 'its file system is read-only'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'ENOSPC'
+              ? 'the disk is full'
+              : (code ?? String(err));
+      throw new IngestError('cache', dir, `cannot create the cache folder: ${why}`, 'choose an --out on a writable disk');
+    }
     return FrameCache.openEnv(dir, false, settings, shard);
   }
 
   private static openEnv(dir: string, readOnly: boolean, settings: CacheSettings | undefined, shard?: CacheShard): FrameCache {
     checkLmdbFile(dir); // LMDB would die with SIGBUS/SIGSEGV on a truncated or overwritten file
-    const root = open({ path: dir, maxDbs: 8, readOnly, compression: false });
+    let root: RootDatabase;
+    try {
+      root = open({ path: dir, maxDbs: 8, readOnly, compression: false });
+    } catch (err) {
+      const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      const readOnlyFs = /read-only file system|EROFS/i.test(message);
+      throw new IngestError(
+        'cache',
+        dir,
+        `LMDB cannot open the frame cache: ${message}`,
+        readOnlyFs
+          ? `LMDB writes its lock file (lock.mdb) next to data.mdb, ${readOnly ? 'even to read' : 'and ingest writes the cache'}: ${readOnly ? 'copy the cache to a writable disk' : 'choose an --out on a writable disk'}`
+          : 'check the folder and its permissions',
+      );
+    }
     const info = root.openDB<unknown, string>({ name: 'info', encoding: 'msgpack' });
     const videoDb = root.openDB<unknown, string>({ name: 'videos', encoding: 'msgpack' });
     const frameDb = root.openDB<Buffer, FrameKey>({ name: 'frames', encoding: 'binary' });
@@ -178,7 +220,9 @@ export class FrameCache {
     if (offsets.length !== video.frames + 1) {
       throw new IngestError('cache', `${this.dir}#${video.id}`, `got ${offsets.length - 1} frames for a record of ${video.frames}`);
     }
-    await this.root.transaction(() => {
+    // synchronous: a commit that fails (a full disk) throws here. lmdb-js's async transactions reject a promise per
+    // write instead, which nothing awaits, and leave the transaction's own promise pending
+    this.root.transactionSync(() => {
       // Replace any earlier copy completely (a re-ingest with --force).
       for (const { key } of this.frameDb.getRange({ start: [video.id, 0], end: [video.id, Number.MAX_SAFE_INTEGER] })) {
         this.frameDb.remove(key);

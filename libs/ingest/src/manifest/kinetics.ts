@@ -16,7 +16,7 @@ import { indexClasses, sortedUnique } from './classes';
 import { parseCsv } from './csv';
 import { dedupeRecords, sortIssues, type RecordCandidate } from './dedupe';
 import { createDirLister, findVideo } from './find-video';
-import { readManifestText } from './text';
+import { excerpt, readManifestText } from './text';
 import type { Manifest, ManifestIssue } from './types';
 
 export const KINETICS_EXTENSIONS: readonly string[] = ['.mp4', '.webm', '.mkv', '.avi'];
@@ -96,7 +96,12 @@ export function parseKineticsCsv(opts: KineticsOptions): Manifest {
   const col = (name: string): number => names.indexOf(name);
   for (const name of REQUIRED) {
     if (col(name) < 0) {
-      throw new IngestError('bad-manifest-line', `${file}:${header.line}`, `header has no "${name}" column (found: ${header.fields.join(',')})`, HEADER_HINT);
+      throw new IngestError(
+        'bad-manifest-line',
+        `${file}:${header.line}`,
+        `header has no "${name}" column (found: ${excerpt(header.fields.join(','), 80)})`,
+        HEADER_HINT,
+      );
     }
   }
   const iLabel = col('label');

@@ -5,12 +5,39 @@
 import * as fs from 'node:fs';
 import { IngestError } from '../errors';
 
-/** Reads a manifest file as UTF-8 text without a leading BOM. Throws IngestError('missing-file') naming it. */
+/** At most `max` characters of `text`, escaped and quoted, for an error message (never raw bytes on a terminal). */
+export function excerpt(text: string, max = 60): string {
+  return JSON.stringify(text.slice(0, max)) + (text.length > max ? ` ... (${text.length} characters)` : '');
+}
+
+/** True when the start of `bytes` is not text: a NUL byte, or more than 2% of it not valid UTF-8. */
+function isBinary(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0)) return true;
+  const decoded = head.toString('utf8');
+  let bad = 0;
+  for (const ch of decoded) if (ch === '\ufffd') bad++;
+  return bad > 0.02 * decoded.length;
+}
+
+/**
+ * Reads a manifest file as UTF-8 text without a leading BOM. Throws IngestError naming it when it is missing,
+ * unreadable, or binary (a video or an archive given as a manifest: refused with a short escaped excerpt).
+ */
 export function readManifestText(file: string, what = 'manifest file'): string {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    const bytes = fs.readFileSync(file);
+    if (isBinary(bytes))
+      throw new IngestError(
+        'bad-manifest-line',
+        file,
+        `${what} is binary data, not text (it starts with ${excerpt(bytes.subarray(0, 16).toString('latin1'), 16)})`,
+        'check that the path names the manifest, not a video or an archive',
+      );
+    text = bytes.toString('utf8');
   } catch (err) {
+    if (err instanceof IngestError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw new IngestError('missing-file', file, `${what} not found`, 'check the path in the manifest spec');

@@ -139,6 +139,60 @@ export function loadCheckpoint(dir: string): CheckpointInfo & { tensors: Record<
   return { ...info, tensors };
 }
 
+/**
+ * The newest checkpoint under `root` that reads whole, loaded: `latest.json`'s first, then the others from the
+ * newest step down. A damaged one (a truncated tensors.bin, a broken checkpoint.json: a disk that filled up, a copy
+ * cut short) is reported through `warn` and passed over, so it costs the steps since the one before, not the run.
+ * Undefined when there is no checkpoint; throws naming each one's problem when none reads.
+ */
+export function loadNewestCheckpoint(
+  root: string,
+  warn: (line: string) => void,
+): { dir: string; checkpoint: ReturnType<typeof loadCheckpoint>; passedOver: string[] } | undefined {
+  if (!fs.existsSync(root)) return undefined;
+  let latest: string | undefined;
+  try {
+    latest = latestCheckpoint(root);
+  } catch (e) {
+    warn(`WARNING: ${(e as Error).message}; looking at the checkpoint folders instead`);
+  }
+  const folders = fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.tmp-'))
+    .map((e) => path.join(root, e.name))
+    .map((dir) => {
+      let step = -1;
+      try {
+        step = stepOf(path.join(dir, 'checkpoint.json'));
+      } catch {
+        // unreadable: tried last, and reported
+      }
+      return { dir, step };
+    })
+    .sort((a, b) => b.step - a.step)
+    .map((c) => c.dir);
+  const candidates = [...(latest && fs.existsSync(latest) ? [latest] : []), ...folders.filter((d) => d !== latest)];
+  if (candidates.length === 0) return undefined;
+  const passedOver: string[] = [];
+  for (const dir of candidates) {
+    try {
+      const checkpoint = loadCheckpoint(dir);
+      if (passedOver.length)
+        warn(
+          `WARNING: resuming from the older checkpoint ${path.basename(dir)}: the newer ${passedOver.map((p) => path.basename(p.split(': ')[0])).join(', ')} could not be read (kept as they are for inspection)`,
+        );
+      return { dir, checkpoint, passedOver };
+    } catch (e) {
+      const why = `${dir}: ${(e as Error).message}`;
+      passedOver.push(why);
+      warn(`WARNING: checkpoint ${why}`);
+    }
+  }
+  throw new Error(
+    `no checkpoint under ${root} can be read:\n  ${passedOver.join('\n  ')}\nstart the run again (a new --name), or restore a checkpoint folder from a copy`,
+  );
+}
+
 /** Assigns `param/<name>` tensors to the variables of `params`; every variable must be present. */
 export function assignParams(params: ReadonlyArray<{ name: string; variable: tf.Variable }>, tensors: Record<string, tf.Tensor>, where: string): void {
   for (const p of params) {

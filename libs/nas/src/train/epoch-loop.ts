@@ -154,6 +154,9 @@ export async function runEpochs(o: EpochLoopOptions): Promise<{ status: 'done' |
         dataWait: Math.min(1, batch.waitMs / wallMs),
       });
       batchInEpoch++;
+      // one turn of the event loop: a signal (Ctrl-C, SIGTERM) is only delivered there, and with batches already
+      // prefetched the loop would otherwise run on promises alone and notice it steps later
+      await new Promise((resolve) => setImmediate(resolve));
       if (o.stopRequested()) {
         await o.checkpoint(state);
         return { status: 'stopped', state };
