@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FrameCache } from '@pvnas/ingest';
 import { generateSampleDataset } from '@pvnas/sample';
-import { PVNAS_BIN } from './support/cli';
+import { PVNAS_BIN, runCli } from './support/cli';
 import { makeTempDir } from './support/datasets';
 
 /** Can this process mount a tmpfs in a mount namespace of its own? */
@@ -101,4 +101,62 @@ function inNamespace(script: string, cwd: string): { code: number | null; stdout
     expect(r.stderr).toMatch(new RegExp(`${ro}/cache: LMDB cannot open the frame cache: .*[Rr]ead-only file system.*lock file \\(lock\\.mdb\\)`));
     expect(r.stderr).not.toMatch(/^\s+at /m);
   }, 240_000);
+});
+
+describe('a damaged frame cache (LMDB would die with SIGBUS or SIGSEGV without a word)', () => {
+  let tmp: ReturnType<typeof makeTempDir>;
+  let k: string;
+  let cache: string;
+  beforeAll(async () => {
+    tmp = makeTempDir('e2e-damaged-cache');
+    await generateSampleDataset({
+      root: path.join(tmp.dir, 'tiny'),
+      classes: 2,
+      trainPerClass: 3,
+      valPerClass: 1,
+      width: 64,
+      height: 48,
+      seconds: [1.2, 1.5],
+      layouts: ['kinetics'],
+      log: null,
+    });
+    k = path.join(tmp.dir, 'tiny', 'kinetics');
+    cache = path.join(tmp.dir, 'cache');
+    const r = await runCli(
+      PVNAS_BIN,
+      ['ingest', 'kinetics', '--root', k, '--csv', path.join(k, 'annotations', 'train.csv'), '--short-side', '48', '--workers', '1', '--out', cache],
+      { cwd: tmp.dir, timeoutMs: 120_000 },
+    );
+    expect(r.code).toBe(0);
+  }, 180_000);
+  afterAll(() => tmp.remove());
+
+  it.each([
+    ['truncated (a partial copy)', (b: Buffer) => b.subarray(0, Math.floor(b.length * 0.6)), /data\.mdb is truncated: .* of the .* its last transaction wrote/],
+    ['overwritten with random bytes', (b: Buffer) => Buffer.from(b.map((_, i) => (i * 2654435761) >>> 24)), /no LMDB meta page at byte 0/],
+  ])(
+    'one %s: ingest into it and a search reading it exit 1 naming data.mdb, no signal',
+    async (name, damage, message) => {
+      const copy = path.join(tmp.dir, name.split(' ')[0]);
+      fs.mkdirSync(copy);
+      fs.writeFileSync(path.join(copy, 'data.mdb'), damage(fs.readFileSync(path.join(cache, 'data.mdb'))));
+      const ingest = await runCli(
+        PVNAS_BIN,
+        ['ingest', 'kinetics', '--root', k, '--csv', path.join(k, 'annotations', 'train.csv'), '--short-side', '48', '--out', copy],
+        { cwd: tmp.dir },
+      );
+      const search = await runCli(
+        PVNAS_BIN,
+        ['search', '--manifest', path.join(k, 'annotations', 'train.csv'), '--root', k, '--cache', copy, '--jitter', '48,48', '--crop', '32'],
+        { cwd: tmp.dir, timeoutMs: 120_000 },
+      );
+      for (const r of [ingest, search]) {
+        expect({ code: r.code, signal: r.signal }).toEqual({ code: 1, signal: null });
+        expect(r.stderr).toContain(`${path.join(copy, 'data.mdb')}: this frame cache cannot be opened safely`);
+        expect(r.stderr).toMatch(message);
+      }
+      expect(fs.existsSync(path.join(tmp.dir, 'runs'))).toBe(false);
+    },
+    240_000,
+  );
 });

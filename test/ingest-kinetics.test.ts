@@ -310,6 +310,17 @@ describe('ingest kinetics (CLI) on a dataset with bad inputs', () => {
     expect(fs.existsSync(path.join(tmp.dir, 'never'))).toBe(false);
   });
 
+  it('SSv2 annotations that are an empty list are refused the same way', async () => {
+    const labels = writeFile(path.join(tmp.dir, 'ssv2-empty', 'labels.json'), JSON.stringify({ 'Pushing something': '0', 'Pulling something': '1' }));
+    const annotations = writeFile(path.join(tmp.dir, 'ssv2-empty', 'train.json'), '[]\n');
+    const r = await runCli(PVNAS_BIN, ['ingest', 'ssv2', '--root', 'videos', '--labels', labels, '--annotations', annotations, '--out', 'never'], {
+      cwd: tmp.dir,
+    });
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(r.stderr).toMatch(/ingest: the ssv2 manifest lists no videos \(only a header, or an empty list\)/);
+    expect(fs.existsSync(path.join(tmp.dir, 'never'))).toBe(false);
+  });
+
   it('--root without --csv is a usage error naming the missing flag', async () => {
     const r = await runCli(PVNAS_BIN, ['ingest', 'kinetics', '--root', 'k400', '--out', 'never'], { cwd: tmp.dir });
     expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });

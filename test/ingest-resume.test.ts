@@ -112,19 +112,20 @@ describe('ingest kinetics: stop and resume', () => {
   });
 
   it.each([
-    ['SIGINT to the process (kill -INT)', false],
-    ['Ctrl-C in a terminal (SIGINT to the process group, ffmpeg included)', true],
-  ])('%s: stops gracefully, exit 130, says how to continue; the rerun finishes the rest', async (_label, group) => {
-    const d = dataset(group ? 'ctrl-c' : 'sigint');
+    ['SIGINT to the process (kill -INT)', false, 'SIGINT', 130],
+    ['Ctrl-C in a terminal (SIGINT to the process group, ffmpeg included)', true, 'SIGINT', 130],
+    ['SIGTERM (what a scheduler sends before a kill)', false, 'SIGTERM', 143],
+  ] as const)('%s: stops gracefully (exit 130, SIGTERM 143), says how to continue; the rerun finishes the rest', async (_label, group, signal, exitCode) => {
+    const d = dataset(group ? 'ctrl-c' : signal.toLowerCase());
     const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: group });
     try {
       await cacheHolds(d.out, 2);
       // A terminal's Ctrl-C reaches the ffmpeg decoding a video in flight: send it while one runs.
       if (group) await waitFor('an ffmpeg child', () => (groupPids(running.child.pid!, 'ffmpeg')?.length !== 0 ? true : undefined), 20_000, 2);
-      killTree(running.child, 'SIGINT');
+      killTree(running.child, signal);
       const stopped = await running.done;
-      expect({ code: stopped.code, signal: stopped.signal, failures: readReport(d.out).failures }).toEqual({ code: 130, signal: null, failures: [] });
-      expect(stopped.stderr).toContain('stopping: finishing the videos in flight');
+      expect({ code: stopped.code, signal: stopped.signal, failures: readReport(d.out).failures }).toEqual({ code: exitCode, signal: null, failures: [] });
+      expect(stopped.stderr).toContain(`stopping${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the videos in flight`);
       expect(stopped.stderr).toMatch(/stopped early: \d+ written, 0 already cached, 0 failed, \d+ videos in /);
       expect(stopped.stderr.trimEnd().split('\n').pop()).toBe('run the same command again to continue');
 
