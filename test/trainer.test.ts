@@ -254,6 +254,28 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     expect(json(path.join(dir, 'run.json')).status).toBe('stopped');
   }, 300_000);
 
+  it('--resume passes over a damaged newest checkpoint to the previous one, loudly, and still ends with the uninterrupted result', async () => {
+    const whole = path.join(tmp.dir, 'runs', 'whole');
+    if (!fs.existsSync(path.join(whole, 'genotype.json'))) expect((await run(['search', '--config', configFile, '--name', 'whole'])).code).toBe(0);
+    const dir = path.join(tmp.dir, 'runs', 'damaged');
+    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'damaged'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    await waitFor(
+      'the third checkpoint',
+      () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000003', 'checkpoint.json')) ? true : undefined),
+      100_000,
+      20,
+    );
+    killTree(child.child, 'SIGKILL');
+    await child.done;
+    const newest = json(path.join(dir, 'checkpoints', 'latest.json')).label as string;
+    fs.truncateSync(path.join(dir, 'checkpoints', newest, 'tensors.bin'), 1000); // a disk that filled up
+    const r = await run(['search', '--resume', 'damaged']);
+    expect(r.stderr).toMatch(new RegExp(`WARNING: checkpoint .*${newest}: .*tensors\\.bin has 1000 bytes`));
+    expect(r.stderr).toMatch(new RegExp(`WARNING: resuming from the older checkpoint step-\\d+: the newer ${newest} could not be read`));
+    expect(r.code).toBe(0);
+    expect(json(path.join(dir, 'genotype.json')).cells).toEqual(json(path.join(whole, 'genotype.json')).cells);
+  }, 300_000);
+
   it('a diverging run stops with a clear error and keeps its last good checkpoint', async () => {
     const r = await run(['search', '--config', configFile, '--name', 'nan', '--set', 'optim.weightLr.initial=1e30', '--set', 'optim.weightLr.kind=constant']);
     expect(r.code).toBe(1);
