@@ -5,9 +5,11 @@
 //    tfjs wasm/cpu) needs libtorch: LIBTORCH=/path, else an installed PyTorch's, else Debian's libtorch-dev
 //    (libs/nas/native/find-libtorch.js). PVNAS_TORCH_WERROR=1 compiles it with -Werror (CI does);
 //  - libs/ingest/native (`pvnas_turbojpeg`, the frame cache's JPEG decoder; fallback: libjpeg-turbo in
-//    WebAssembly, then sharp) needs libturbojpeg (Debian: apt-get install libturbojpeg0-dev).
+//    WebAssembly, then sharp) needs libturbojpeg (Debian: apt-get install libturbojpeg0-dev);
+//  - libs/ingest/native-av (`pvnas_avdecode`, window decoding in process; fallback: one bundled ffmpeg per clip)
+//    needs libavformat/libavcodec/libswscale (Debian: apt-get install libavformat-dev libavcodec-dev libswscale-dev).
 // Runs as the workspace's postinstall and as `npm run build:native` (--strict: exit 1 unless every addon built).
-// `--only torch` / `--only turbojpeg` builds one. PVNAS_SKIP_NATIVE=1 skips all of them.
+// `--only torch` / `--only turbojpeg` / `--only avdecode` builds one. PVNAS_SKIP_NATIVE=1 skips all of them.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -92,6 +94,26 @@ const addons = [
       const lib = dirs.find((d) => fs.existsSync(path.join(d, 'libturbojpeg.so')));
       if (!fs.existsSync(header) || !lib) return { missing: `libturbojpeg not found (${fs.existsSync(header) ? 'no libturbojpeg.so' : `no ${header}`})` };
       return { env: {}, where: `libturbojpeg in ${lib}` };
+    },
+  },
+  {
+    key: 'avdecode',
+    dir: path.join(root, 'libs', 'ingest', 'native-av'),
+    file: 'pvnas_avdecode.node',
+    off: 'videos decode with one bundled ffmpeg process per clip instead (~1.8x the time per clip)',
+    get: 'apt-get install libavformat-dev libavcodec-dev libswscale-dev',
+    find() {
+      const include = process.env.PVNAS_LIBAV_INCLUDE || '/usr/include';
+      const headers = ['libavformat/avformat.h', 'libavcodec/avcodec.h', 'libswscale/swscale.h'];
+      const arch = ['x86_64-linux-gnu', 'aarch64-linux-gnu'].map((a) => path.join(include, a));
+      const headerDir = [include, ...arch].find((d) => headers.every((h) => fs.existsSync(path.join(d, h))));
+      const dirs = [process.env.PVNAS_LIBAV_LIB, ...stdLibDirs].filter(Boolean);
+      const lib = dirs.find((d) => ['libavformat.so', 'libavcodec.so', 'libswscale.so', 'libavutil.so'].every((f) => fs.existsSync(path.join(d, f))));
+      if (!headerDir || !lib)
+        return {
+          missing: `libavformat/libavcodec/libswscale not found (${headerDir ? 'no libavformat.so & co.' : `no ${headers.join(', ')} under ${include}`})`,
+        };
+      return { env: { PVNAS_LIBAV_INCLUDE: headerDir }, where: `libav in ${lib}` };
     },
   },
 ];

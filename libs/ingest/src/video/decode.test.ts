@@ -2,7 +2,8 @@
  * Frame exactness: decodeFrames (seek + select) must return, byte for byte, the frames a full decode (decodeAll) has
  * at the same indices, for every codec/container/rate/start-time case below. Real ffmpeg on videos encoded here.
  */
-import { decodeAll, decodeFrames, decodeStream } from './decode';
+import { decodeAll, decodeFrames, decodeRuns, decodeStream } from './decode';
+import { decoderStatus } from './native-decode';
 import { probeVideo } from './probe';
 import { encodeVideo, firstMismatch, frameOf, makeTempDir, remux } from './test-videos';
 import type { FrameBatch, VideoInfo } from './types';
@@ -177,6 +178,20 @@ describe('decodeFrames equals decodeAll, frame for frame', () => {
       expect([all.width, all.height]).toEqual([info.width, info.height]);
       expect(info.seekable).toBe(c.seekable);
       expectAdjacentFramesDiffer(all); // so an off-by-one frame cannot pass
+    });
+
+    // files with a trustworthy index: all in process; the others (frames named by the timestamps ffmpeg's command line
+    // makes up, or by decode order): ffmpeg, as before
+    (decoderStatus().decoder === 'native' ? it : it.skip)('the in-process decoder alone returns them when the file has a trustworthy index', async () => {
+      const before = { ...decodeRuns };
+      for (const indices of indexSets(info.frames, info.frames * 11 + c.label.length)) {
+        const got = await decodeFrames(file, indices, { info, seek: c.seekable ? 'always' : 'auto' });
+        expect({ indices, mismatchAt: firstMismatch(got, all, indices) }).toEqual({ indices, mismatchAt: -1 });
+      }
+      const runs = { native: decodeRuns.native - before.native, ffmpeg: decodeRuns.ffmpeg - before.ffmpeg };
+      if (info.framePts && info.seekable !== false) expect(runs).toEqual({ native: expect.any(Number), ffmpeg: 0 });
+      else expect(runs).toEqual({ native: 0, ffmpeg: expect.any(Number) });
+      expect(runs.native + runs.ffmpeg).toBeGreaterThan(0);
     });
 
     it('returns the same bytes for edge, duplicate, unsorted and random index sets', async () => {

@@ -28,6 +28,7 @@ import { FfmpegError, ffmpegStream, ffmpegToBuffer, type FfmpegJob } from './ffm
 import { parseShowinfo } from './ffmpeg-log';
 import { outputSize, scaleChain, seekSeconds, selectByNumber, selectByPts } from './frame-select';
 import { checkInputFile, ffmpegInput, stderrTail, toIngestError } from './input-errors';
+import { decodePtsNative } from './native-decode';
 import { probeVideo } from './probe';
 import type { FrameBatch, FrameSize, VideoInfo } from './types';
 
@@ -53,6 +54,9 @@ export interface DecodeAllOptions {
   info?: VideoInfo;
   threads?: number;
 }
+
+/** Window decodes run so far in this thread, by decoder (the tests check which one served; benchmarks report it). */
+export const decodeRuns = { native: 0, ffmpeg: 0 };
 
 /** How far before the wanted window successive seek attempts go (seconds) before decoding from the start. */
 const SEEK_BACKOFF_SEC = [0, 2, 10];
@@ -104,6 +108,38 @@ interface Picked {
   /** Frame index -> its bytes in `data`. */
   at: Map<number, number>;
   data: Buffer;
+}
+
+/**
+ * The in-process decoder's run (native-decode.ts), with the same seek and the same naming of frames by their exact
+ * pts as `runSelect`; undefined when it is absent or failed on this file (ffmpeg then decodes it).
+ */
+function runNative(
+  abs: string,
+  info: VideoInfo,
+  sorted: number[],
+  frameBytes: number,
+  out: { width: number; height: number },
+  ss: number | undefined,
+  threads: number | undefined,
+): Picked | undefined {
+  const pts = info.framePts;
+  // files whose index cannot be trusted name their frames by the timestamps ffmpeg's command line makes up: ffmpeg
+  if (!pts || info.seekable === false) return undefined;
+  const got = decodePtsNative(
+    abs,
+    sorted.map((i) => pts[i]),
+    ss,
+    out.width,
+    out.height,
+    threads ?? 1,
+  );
+  if (!got) return undefined;
+  const at = new Map<number, number>();
+  sorted.forEach((index, k) => {
+    if (got.found[k]) at.set(index, k * frameBytes);
+  });
+  return { at, data: got.data };
 }
 
 /** One ffmpeg run: seek (optional), select, showinfo, scale. Resolves with the frames that came out, by index. */
@@ -182,11 +218,20 @@ export async function decodeFrames(file: string, indices: number[], opts: Decode
   if (mode !== 'always' || slot === undefined) tries.push(undefined);
   let picked: Picked | undefined;
   let missing = sorted;
-  for (const ss of tries) {
-    const got = await runSelect(file, abs, info, sorted, frameBytes, out, ss, opts.threads);
-    picked = got;
-    missing = sorted.filter((i) => !got.at.has(i));
-    if (!missing.length) break;
+  // in process when the addon is there (the same seeks, frames named the same way); ffmpeg when it is not, when it
+  // failed on the file, or when a frame did not come out of it
+  for (const native of [true, false]) {
+    for (const ss of tries) {
+      const got = native
+        ? runNative(abs, info, sorted, frameBytes, out, ss, opts.threads)
+        : await runSelect(file, abs, info, sorted, frameBytes, out, ss, opts.threads);
+      if (!got) break;
+      decodeRuns[native ? 'native' : 'ffmpeg']++;
+      picked = got;
+      missing = sorted.filter((i) => !got.at.has(i));
+      if (!missing.length) break;
+    }
+    if (picked && !missing.length) break;
   }
   if (missing.length) {
     throw new IngestError(
