@@ -64,7 +64,7 @@ export function formatSet(r: SetResult, workers: number): string {
     );
   }
   out.push(
-    `  cache build: ${r.build.videos} videos, ${r.build.frames} frames (short side 128, 30 fps, JPEG q90) at ${f(r.build.framesPerSec, 0)} frames/s = ${f(r.ratios.buildOverPoolEpoch, 2)}x the time of one pool epoch over these clips`,
+    `  cache build: ${r.build.videos} videos, ${r.build.frames} frames (short side 128, 30 fps, JPEG q90) at ${f(r.build.framesPerSec, 0)} frames/s = ${f(r.ratios.buildOverPoolEpoch, 2)}x the time of one pool epoch over these clips; ${f(r.build.framesPerSec / r.build.bareFramesPerSec, 2)}x the speed of a bare ffmpeg decode+scale of the same videos to /dev/null (${f(r.build.bareFramesPerSec, 0)} frames/s)`,
   );
   out.push('ratios (steady state; min-max over the timed rounds)');
   const ratio = (label: string, k: keyof SetResult['ratioRanges']): string =>

@@ -52,6 +52,8 @@ export const TARGETS = {
   poolOverPyav: 1.0,
   /** Absolute cache-path clips/s of 8x112x112 with 2 workers. */
   cacheClipsPerSec: 200,
+  /** Cache build frames/s over a bare ffmpeg decode + scale of the same videos to /dev/null (issue 15). */
+  buildOverBareDecode: 0.5,
 };
 
 export function defaultOptions(quick: boolean): BenchOptions {

@@ -253,6 +253,7 @@ export async function runSet(name: SetName, o: BenchOptions, log: (line: string)
       Math.max(...cacheRates),
     ]),
   ];
+  targets.push(check('cache build / bare decode+scale', build.framesPerSec / build.bareFramesPerSec, TARGETS.buildOverBareDecode, 'x'));
   if (ratios.poolOverPyav !== undefined) targets.push(check('pool / PyAV', ratios.poolOverPyav, TARGETS.poolOverPyav, 'x', ratioRanges.poolOverPyav));
   return {
     set: { name, description: set.description, videos: set.videos.length, preparedSec: set.preparedSec },
