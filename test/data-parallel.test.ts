@@ -9,9 +9,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadTorchAddon } from '@pvnas/nas';
-import { generateSampleDataset } from '@pvnas/sample';
 import { PVNAS_BIN, runCli, startCli, waitFor, type CliResult } from './support/cli';
-import { makeTempDir } from './support/datasets';
+import { makeTempDir, tinyKinetics } from './support/datasets';
 
 const json = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 const lines = (file: string) =>
@@ -60,20 +59,7 @@ function freePort(): Promise<number> {
 
   beforeAll(async () => {
     tmp = makeTempDir('e2e-data-parallel');
-    const root = path.join(tmp.dir, 'tiny');
-    await generateSampleDataset({
-      root,
-      classes: 2,
-      trainPerClass: 4,
-      valPerClass: 2,
-      width: 64,
-      height: 48,
-      seconds: [1.2, 1.5],
-      layouts: ['kinetics'],
-      log: null,
-    });
-    const k = path.join(root, 'kinetics');
-    const csv = (f: string) => path.join(k, 'annotations', f);
+    const { k, csv } = await tinyKinetics(path.join(tmp.dir, 'tiny'), { train: 4, val: 2 });
     const data = {
       source: 'manifest',
       train: { format: 'kinetics', csv: csv('train.csv'), root: k },

@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FrameCache } from '@pvnas/ingest';
-import { generateSampleDataset } from '@pvnas/sample';
 import { PVNAS_BIN, runCli } from './support/cli';
-import { makeTempDir } from './support/datasets';
+import { makeTempDir, tinyKinetics } from './support/datasets';
 
 /** Can this process mount a tmpfs in a mount namespace of its own? */
 const canMount = (() => {
@@ -38,19 +37,7 @@ function inNamespace(script: string, cwd: string): { code: number | null; stdout
 
   beforeAll(async () => {
     tmp = makeTempDir('e2e-ingest-disks');
-    const root = path.join(tmp.dir, 'tiny');
-    await generateSampleDataset({
-      root,
-      classes: 2,
-      trainPerClass: 4,
-      valPerClass: 1,
-      width: 64,
-      height: 48,
-      seconds: [1.2, 1.5],
-      layouts: ['kinetics'],
-      log: null,
-    });
-    const k = path.join(root, 'kinetics');
+    const { k } = await tinyKinetics(path.join(tmp.dir, 'tiny'), { train: 4, val: 1 });
     flags = `--root ${k} --csv ${path.join(k, 'annotations', 'train.csv')} --workers 1 --short-side 96`;
   }, 120_000);
   afterAll(() => tmp.remove());
@@ -109,18 +96,7 @@ describe('a damaged frame cache (LMDB would die with SIGBUS or SIGSEGV without a
   let cache: string;
   beforeAll(async () => {
     tmp = makeTempDir('e2e-damaged-cache');
-    await generateSampleDataset({
-      root: path.join(tmp.dir, 'tiny'),
-      classes: 2,
-      trainPerClass: 3,
-      valPerClass: 1,
-      width: 64,
-      height: 48,
-      seconds: [1.2, 1.5],
-      layouts: ['kinetics'],
-      log: null,
-    });
-    k = path.join(tmp.dir, 'tiny', 'kinetics');
+    ({ k } = await tinyKinetics(path.join(tmp.dir, 'tiny'), { train: 3, val: 1 }));
     cache = path.join(tmp.dir, 'cache');
     const r = await runCli(
       PVNAS_BIN,

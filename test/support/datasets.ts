@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRng } from '@pvnas/base';
 import { encodeVideo } from '@pvnas/ingest/testing';
+import { generateSampleDataset } from '@pvnas/sample';
 
 export { makeTempDir } from '@pvnas/ingest/testing';
 
@@ -53,4 +54,24 @@ export function damagedInTheMiddle(src: string, n: number, seed: number): Buffer
   const junk = noise(n, seed);
   junk.copy(bytes, bytes.length >> 1);
   return bytes;
+}
+
+/**
+ * The tiny generated set of the end-to-end training tests: 2 motion classes, 64x48, 1.2-1.5 s clips, Kinetics layout
+ * under `root/kinetics` (annotations/train.csv, validate.csv). Returns that folder and a path helper for its CSVs.
+ */
+export async function tinyKinetics(root: string, perClass: { train: number; val: number }): Promise<{ k: string; csv: (name: string) => string }> {
+  await generateSampleDataset({
+    root,
+    classes: 2,
+    trainPerClass: perClass.train,
+    valPerClass: perClass.val,
+    width: 64,
+    height: 48,
+    seconds: [1.2, 1.5],
+    layouts: ['kinetics'],
+    log: null,
+  });
+  const k = path.join(root, 'kinetics');
+  return { k, csv: (name) => path.join(k, 'annotations', name) };
 }

@@ -198,30 +198,13 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
   const partners = reversal && reversal.p > 0 ? reversalPartners(train.classes, reversal.pairs) : undefined; // before any run folder exists
   const distributed = { worldSize, backend: processGroup().backend, nodes: place?.nodes ?? 1 };
   const source = run; // the run resumed, read by every rank
+  const create = (dir: string) =>
+    RunFolder.create(dir, { command, preset: flags.preset, seed: config.seed, config, backend, workspace: WORKSPACE, baseDir, distributed });
   if (!primary) {
-    // ranks other than 0 write nothing where users look: a scratch run folder, removed by train()
-    run = RunFolder.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), `pvnas-rank${place!.rank}-`)), 'run'), {
-      command,
-      preset: flags.preset,
-      seed: config.seed,
-      config,
-      backend,
-      workspace: WORKSPACE,
-      baseDir,
-      distributed,
-    });
+    // ranks other than 0 write nothing where users look: a scratch run folder, removed by close()
+    run = create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), `pvnas-rank${place!.rank}-`)), 'run'));
   } else if (!run) {
-    const name = config.name ?? defaultRunName(flags.preset);
-    run = RunFolder.create(path.resolve(config.runsDir, name), {
-      command,
-      preset: flags.preset,
-      seed: config.seed,
-      config,
-      backend,
-      workspace: WORKSPACE,
-      baseDir,
-      distributed,
-    });
+    run = create(path.resolve(config.runsDir, config.name ?? defaultRunName(flags.preset)));
   } else {
     run.update({
       resumed: [...run.meta.resumed, new Date().toISOString()],

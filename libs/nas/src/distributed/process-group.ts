@@ -166,6 +166,16 @@ export function replicaSeed(seed: number, step: number): number {
   return worldSize === 1 ? deriveSeed(seed, 'step', step) : deriveSeed(seed, 'step', step, 'rank', rank);
 }
 
+/** Every rank takes rank 0's values of a network's parameters and statistics (a new run's start; a no-op alone). */
+export function syncParams(params: ReadonlyArray<{ variable: tf.Variable }>): void {
+  syncVariables(params.map((p) => p.variable));
+}
+
+/** A network's BN running statistics (its non-trainable parameters) set to their mean over the ranks; a no-op alone. */
+export function averageStatistics(params: ReadonlyArray<{ variable: tf.Variable; trainable: boolean }>): void {
+  averageVariables(params.filter((p) => !p.trainable).map((p) => p.variable));
+}
+
 /** Numbers summed over the ranks (counts, sums of losses); the same numbers alone. */
 export function sumOverRanks(xs: number[]): number[] {
   if (processGroup().worldSize === 1 || xs.length === 0) return xs;

@@ -16,7 +16,7 @@ import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { gradients } from '../backend/backprop';
 import { correctCount, crossEntropy, readScalars } from './loss';
-import { averageGradients, averageVariables, meanOverRanks, processGroup, replicaSeed, syncVariables } from '../distributed/process-group';
+import { averageGradients, averageStatistics, meanOverRanks, processGroup, replicaSeed, syncParams } from '../distributed/process-group';
 
 export const retrainOptimSchema = z.strictObject({
   /** Paper: cosine from 0.01 per 8 clips (scale with the batch: the trainer's presets do), 36 warm-up epochs of 196. */
@@ -76,17 +76,12 @@ export class RetrainTrainer {
 
   /** Every rank takes rank 0's weights and BN statistics (a new run's start; a no-op alone). */
   syncReplicas(): void {
-    syncVariables(this.net.params.list().map((p) => p.variable));
+    syncParams(this.net.params.list());
   }
 
   /** BN running statistics set to their mean over the ranks (before validation and checkpoints; a no-op alone). */
   averageBuffers(): void {
-    averageVariables(
-      this.net.params
-        .list()
-        .filter((p) => !p.trainable)
-        .map((p) => p.variable),
-    );
+    averageStatistics(this.net.params.list());
   }
 
   /** Eval logits [N, classes] of a batch (running BN statistics, no dropping). */

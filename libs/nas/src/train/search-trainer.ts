@@ -17,7 +17,7 @@ import { Adam, Sgd } from './optimizers';
 import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { CELL_TYPES, type CellType } from '../search-space/cell-types';
-import { averageVariables, replicaSeed, syncVariables } from '../distributed/process-group';
+import { averageStatistics, replicaSeed, syncParams } from '../distributed/process-group';
 
 /** Optimisation settings of the search (paper 4.2 / Alg. 1); the defaults and where they come from: docs/architecture.md, Defaults. */
 export const searchOptimSchema = z.strictObject({
@@ -74,17 +74,12 @@ export class SearchTrainer {
 
   /** Every rank takes rank 0's weights, alphas and BN statistics (a new run's start; a no-op alone). */
   syncReplicas(): void {
-    syncVariables(this.net.params.list().map((p) => p.variable));
+    syncParams(this.net.params.list());
   }
 
   /** BN running statistics set to their mean over the ranks (before validation and checkpoints; a no-op alone). */
   averageBuffers(): void {
-    averageVariables(
-      this.net.params
-        .list()
-        .filter((p) => !p.trainable)
-        .map((p) => p.variable),
-    );
+    averageStatistics(this.net.params.list());
   }
 
   /** Eval logits [N, classes] of a batch (running BN statistics, no dropout), for validation. */
