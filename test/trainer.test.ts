@@ -89,6 +89,10 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
   it('search writes the whole run folder, skips the bad clip and ends with the genotype; retrain and 30-view evaluate follow', async () => {
     const s = await run(['search', '--config', configFile, '--name', 'whole']);
     expect(s.stderr).toMatch(/genotype: .*whole\/genotype\.json/);
+    // the clips come from the videos (no cache): the log says which decoder, and why when it is the slow one
+    expect(s.stderr).toMatch(
+      /video decoding: (in process \(libavformat \d+\.\d+\.\d+, libavcodec .*\)|one ffmpeg process per clip \(~1\.8x the time of the in-process decoder: .+\))/,
+    );
     expect(s.code).toBe(0);
     const out = JSON.parse(s.stdout);
     const dir = path.join(tmp.dir, 'runs', 'whole');

@@ -7,6 +7,7 @@ export { FFMPEG_PATH, FfmpegError, ffmpegToBuffer, ffmpegToFile } from './video/
 export { probeVideo } from './video/probe';
 export { seekSeconds, scaleChain, selectByPts, selectByNumber } from './video/frame-select';
 export { decodeFrames, decodeAll, decodeStream } from './video/decode';
+export { decoderStatus } from './video/native-decode';
 export * from './sampling/temporal';
 export * from './sampling/shard';
 export * from './transforms/index';

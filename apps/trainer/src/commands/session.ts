@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ClipLoader, DEFAULT_TEMPORAL, defaultWorkerCount, type FailedItem, reversalPartners, withTimeReversal } from '@pvnas/ingest';
+import { ClipLoader, decoderStatus, DEFAULT_TEMPORAL, defaultWorkerCount, type FailedItem, reversalPartners, withTimeReversal } from '@pvnas/ingest';
 import {
   anyRank,
   barrier,
@@ -191,6 +191,15 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
   const clipsConfig = (config as ConfigOf<'search'>).clips;
   await checkCacheResolution(train, clipsConfig.jitter[0], `clips.jitter [${clipsConfig.jitter.join(', ')}]`, clipsConfig.allowUpsampling, flags.log);
   refuseUntrainable(train);
+  if (!train.cacheDir) {
+    // clips decoded from the videos: say which decoder, and what the slow one costs
+    const d = decoderStatus();
+    flags.log(
+      d.decoder === 'native'
+        ? `video decoding: in process (${d.reason})`
+        : `video decoding: one ffmpeg process per clip (~1.8x the time of the in-process decoder: ${d.reason})`,
+    );
+  }
   if (train.issues.length > 0)
     flags.log(`${train.issues.length} manifest lines skipped (first: ${train.issues[0].file}:${train.issues[0].line}: ${train.issues[0].reason})`);
   const c = config as ConfigOf<'search'>;
