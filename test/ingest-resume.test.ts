@@ -49,10 +49,15 @@ describe('ingest kinetics: stop and resume', () => {
 
   /** Waits until the cache written by another process holds at least `n` videos. */
   const cacheHolds = (out: string, n: number): Promise<CacheAudit> =>
-    waitFor(`${n} videos in ${out}`, async () => {
-      const a = await auditCache(out);
-      return a && a.records.size >= n ? a : undefined;
-    });
+    // generous: on a loaded CI machine the ingest process can take a while to start and write its first videos
+    waitFor(
+      `${n} videos in ${out}`,
+      async () => {
+        const a = await auditCache(out);
+        return a && a.records.size >= n ? a : undefined;
+      },
+      60_000,
+    );
 
   const readReport = (out: string): BuildReport => JSON.parse(fs.readFileSync(path.join(out, 'ingest-report.json'), 'utf8')) as BuildReport;
 
@@ -109,63 +114,67 @@ describe('ingest kinetics: stop and resume', () => {
     expect([...after.records.keys()].sort()).toEqual([...d.ids].sort());
     const again = await jpegsOf(d.out, done);
     for (const id of done) expect({ id, same: again.get(id)!.equals(before.get(id)!) }).toEqual({ id, same: true });
-  });
+  }, 180_000);
 
   it.each([
     ['SIGINT to the process (kill -INT)', false, 'SIGINT', 130],
     ['Ctrl-C in a terminal (SIGINT to the process group, ffmpeg included)', true, 'SIGINT', 130],
     ['SIGTERM (what a scheduler sends before a kill)', false, 'SIGTERM', 143],
-  ] as const)('%s: stops gracefully (exit 130, SIGTERM 143), says how to continue; the rerun finishes the rest', async (_label, group, signal, exitCode) => {
-    const d = dataset(group ? 'ctrl-c' : signal.toLowerCase());
-    const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: group });
-    try {
-      await cacheHolds(d.out, 2);
-      // A terminal's Ctrl-C reaches the ffmpeg decoding a video in flight: send it while one runs.
-      if (group) await waitFor('an ffmpeg child', () => (groupPids(running.child.pid!, 'ffmpeg')?.length !== 0 ? true : undefined), 20_000, 2);
-      killTree(running.child, signal);
-      const stopped = await running.done;
-      expect({ code: stopped.code, signal: stopped.signal, failures: readReport(d.out).failures }).toEqual({ code: exitCode, signal: null, failures: [] });
-      expect(stopped.stderr).toContain(`stopping${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the videos in flight`);
-      expect(stopped.stderr).toMatch(/stopped early: \d+ written, 0 already cached, 0 failed, \d+ videos in /);
-      expect(stopped.stderr.trimEnd().split('\n').pop()).toBe('run the same command again to continue');
+  ] as const)(
+    '%s: stops gracefully (exit 130, SIGTERM 143), says how to continue; the rerun finishes the rest',
+    async (_label, group, signal, exitCode) => {
+      const d = dataset(group ? 'ctrl-c' : signal.toLowerCase());
+      const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: group });
+      try {
+        await cacheHolds(d.out, 2);
+        // A terminal's Ctrl-C reaches the ffmpeg decoding a video in flight: send it while one runs.
+        if (group) await waitFor('an ffmpeg child', () => (groupPids(running.child.pid!, 'ffmpeg')?.length !== 0 ? true : undefined), 20_000, 2);
+        killTree(running.child, signal);
+        const stopped = await running.done;
+        expect({ code: stopped.code, signal: stopped.signal, failures: readReport(d.out).failures }).toEqual({ code: exitCode, signal: null, failures: [] });
+        expect(stopped.stderr).toContain(`stopping${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing the videos in flight`);
+        expect(stopped.stderr).toMatch(/stopped early: \d+ written, 0 already cached, 0 failed, \d+ videos in /);
+        expect(stopped.stderr.trimEnd().split('\n').pop()).toBe('run the same command again to continue');
 
-      const first = readReport(d.out);
-      const audit = (await auditCache(d.out))!;
-      expect(partialVideos(audit)).toEqual([]);
-      // Videos whose ffmpeg the Ctrl-C stopped are not bad videos: nothing is listed as failed, they stay pending.
-      expect(first.failures).toEqual([]);
-      expect(first.interrupted).toBe(true);
-      expect(first.counts.inCache).toBe(audit.records.size);
-      expect(first.counts).toEqual({
-        manifest: VIDEOS,
-        skippedCached: 0,
-        written: audit.records.size,
-        failed: 0,
-        inCache: audit.records.size,
-        pending: VIDEOS - audit.records.size,
-      });
-      expect(first.counts.pending).toBeGreaterThan(0);
+        const first = readReport(d.out);
+        const audit = (await auditCache(d.out))!;
+        expect(partialVideos(audit)).toEqual([]);
+        // Videos whose ffmpeg the Ctrl-C stopped are not bad videos: nothing is listed as failed, they stay pending.
+        expect(first.failures).toEqual([]);
+        expect(first.interrupted).toBe(true);
+        expect(first.counts.inCache).toBe(audit.records.size);
+        expect(first.counts).toEqual({
+          manifest: VIDEOS,
+          skippedCached: 0,
+          written: audit.records.size,
+          failed: 0,
+          inCache: audit.records.size,
+          pending: VIDEOS - audit.records.size,
+        });
+        expect(first.counts.pending).toBeGreaterThan(0);
 
-      const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
-      const second = readReport(d.out);
-      expect({ code: rerun.code, failures: second.failures }).toEqual({ code: 0, failures: [] });
-      expect(rerun.stderr).not.toContain('run the same command again');
-      expect(second.interrupted).toBe(false);
-      expect(second.counts).toEqual({
-        manifest: VIDEOS,
-        skippedCached: audit.records.size,
-        written: VIDEOS - audit.records.size,
-        failed: 0,
-        inCache: VIDEOS,
-        pending: 0,
-      });
-      const after = (await auditCache(d.out))!;
-      expect(partialVideos(after)).toEqual([]);
-      expect([...after.records.values()]).toEqual(Array(VIDEOS).fill(FRAMES));
-    } finally {
-      killTree(running.child, 'SIGKILL');
-    }
-  });
+        const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
+        const second = readReport(d.out);
+        expect({ code: rerun.code, failures: second.failures }).toEqual({ code: 0, failures: [] });
+        expect(rerun.stderr).not.toContain('run the same command again');
+        expect(second.interrupted).toBe(false);
+        expect(second.counts).toEqual({
+          manifest: VIDEOS,
+          skippedCached: audit.records.size,
+          written: VIDEOS - audit.records.size,
+          failed: 0,
+          inCache: VIDEOS,
+          pending: 0,
+        });
+        const after = (await auditCache(d.out))!;
+        expect(partialVideos(after)).toEqual([]);
+        expect([...after.records.values()]).toEqual(Array(VIDEOS).fill(FRAMES));
+      } finally {
+        killTree(running.child, 'SIGKILL');
+      }
+    },
+    180_000,
+  );
 
   // The Ctrl-C race made deterministic: ffmpeg gets the SIGINT and its failure reaches the cache builder with no stop
   // signal at all. Nothing is wrong with the video: it must stay pending for the next run, not be listed as bad.
