@@ -124,8 +124,9 @@ function runNative(
   threads: number | undefined,
 ): Picked | undefined {
   const pts = info.framePts;
-  // files whose index cannot be trusted name their frames by the timestamps ffmpeg's command line makes up: ffmpeg
-  if (!pts || info.seekable === false) return undefined;
+  // files whose index cannot be trusted name their frames by the timestamps ffmpeg's command line makes up, and
+  // rotated ones need its autorotation: ffmpeg
+  if (!pts || info.seekable === false || (info.rotation ?? 0) !== 0) return undefined;
   const got = decodePtsNative(
     abs,
     sorted.map((i) => pts[i]),

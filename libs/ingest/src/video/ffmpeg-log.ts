@@ -52,7 +52,8 @@ export function snapNtscRate(printed: number): number {
   return Math.abs(ntsc - printed) < 0.006 ? ntsc : printed;
 }
 
-function normaliseDegrees(deg: number): number {
+/** Degrees to the nearest quarter turn in [0, 360). */
+export function normaliseDegrees(deg: number): number {
   const r = Math.round(deg / 90) * 90;
   return ((r % 360) + 360) % 360;
 }

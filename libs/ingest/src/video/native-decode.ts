@@ -7,7 +7,39 @@
 import path from 'node:path';
 import { loadOptionalAddon, type AddonLoad } from '@pvnas/base/node';
 
+/** What the addon's `probe` reads from a file without decoding (avdecode.c). */
+export interface NativeProbe {
+  /** libavformat's demuxer name (`mov,mp4,m4a,3gp,3g2,mj2`, `matroska,webm`, ...). */
+  format: string;
+  /** Container start time and duration in microseconds; NaN when unknown. */
+  startUs: number;
+  durationUs: number;
+  /** The file's first video stream; null when it has none. */
+  video: {
+    index: number;
+    codec: string;
+    width: number;
+    height: number;
+    avgFrameRate: [number, number];
+    rFrameRate: [number, number];
+    timeBase: [number, number];
+    /** The `rotate` metadata tag, and the display matrix's angle (degrees counter-clockwise). */
+    rotateTag: string | null;
+    matrixRotation: number | null;
+    attachedPic: boolean;
+  } | null;
+  /** One entry per packet of the video stream, in file order: ticks (NaN: none), AV_PKT_FLAG_* bits. */
+  pts: Float64Array;
+  dts: Float64Array;
+  flags: Uint8Array;
+  /** The error that stopped reading before the end of the file; null when it reached the end. */
+  readError: string | null;
+  /** Warnings and errors libav logged while reading the packets, one per line. */
+  log: string;
+}
+
 interface AvDecodeAddon {
+  probe(file: string): NativeProbe;
   decodePts(
     file: string,
     wantedPts: number[],
@@ -15,7 +47,9 @@ interface AvDecodeAddon {
     width: number,
     height: number,
     threads: number,
-  ): { data: Buffer; found: boolean[]; decoded: number };
+    onFrame?: ((rgb: Buffer, k: number) => void) | null,
+    hwaccel?: string | null,
+  ): { data: Buffer | null; found: boolean[]; decoded: number };
   version(): string;
 }
 
@@ -51,8 +85,59 @@ export function decodePtsNative(
   const l = load();
   if (!l.ok) return undefined;
   try {
-    return l.addon.decodePts(file, wantedPts, seekSeconds ?? null, width, height, threads);
+    const got = l.addon.decodePts(file, wantedPts, seekSeconds ?? null, width, height, threads);
+    return { data: got.data as Buffer, found: got.found };
   } catch {
+    return undefined;
+  }
+}
+
+/** The in-process demuxer's facts about `file` (nothing decoded); undefined when the addon is absent or cannot open it. */
+export function probeFactsNative(file: string): NativeProbe | undefined {
+  if (process.env.PVNAS_DECODER === 'ffmpeg') return undefined;
+  const l = load();
+  if (!l.ok) return undefined;
+  try {
+    return l.addon.probe(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decodes `file` from the start and passes each frame whose pts is in `wantedPts` (ascending, distinct) to `onFrame`
+ * as it comes, RGB24 `width x height` in a fresh buffer, with its position k in `wantedPts`. Returns which were
+ * found, or undefined when the addon is absent or cannot decode the file. `hwaccel` ('cuda') decodes on that device;
+ * an error setting it up is thrown (it names the device and libav's reason), not swallowed.
+ */
+export function decodeEachNative(
+  file: string,
+  wantedPts: number[],
+  width: number,
+  height: number,
+  onFrame: (rgb: Buffer, k: number) => void,
+  opts: { threads?: number; hwaccel?: string } = {},
+): { found: boolean[]; decoded: number } | undefined {
+  if (process.env.PVNAS_DECODER === 'ffmpeg' && !opts.hwaccel) return undefined;
+  const l = load();
+  if (!l.ok) {
+    if (opts.hwaccel) throw new Error(`--hwaccel ${opts.hwaccel} needs the in-process decoder, which is not built: ${l.reason}`);
+    return undefined;
+  }
+  let thrown: { err: unknown } | undefined;
+  const deliver = (rgb: Buffer, k: number): void => {
+    try {
+      onFrame(rgb, k);
+    } catch (err) {
+      thrown = { err };
+      throw err;
+    }
+  };
+  try {
+    return l.addon.decodePts(file, wantedPts, null, width, height, opts.threads ?? 1, deliver, opts.hwaccel ?? null);
+  } catch (err) {
+    if (thrown) throw thrown.err; // onFrame's own error
+    if (opts.hwaccel && err instanceof Error && err.message.startsWith('hwaccel ')) throw err;
     return undefined;
   }
 }

@@ -1,7 +1,8 @@
 /** probeVideo on real files encoded here: what it reads from ffmpeg's header and packet table, and when it decodes. */
-import { decodeAll } from './decode';
-import { probeVideo } from './probe';
-import { encodeVideo, makeTempDir, remux } from './test-videos';
+import { decodeAll, decodeFrames } from './decode';
+import { decoderStatus } from './native-decode';
+import { probeRuns, probeVideo } from './probe';
+import { encodeVideo, firstMismatch, makeTempDir, remux } from './test-videos';
 
 describe('probeVideo', () => {
   let tmp: ReturnType<typeof makeTempDir>;
@@ -82,10 +83,66 @@ describe('probeVideo', () => {
     expect([info.width, info.height]).toEqual([48, 64]);
     const all = await decodeAll(rotated, { info });
     expect([all.width, all.height, all.frames]).toEqual([48, 64, 30]);
+    // a window comes out upright too (the in-process decoder leaves rotated files to ffmpeg's autorotation)
+    expect(firstMismatch(await decodeFrames(rotated, [0, 7, 29], { info }), all, [0, 7, 29])).toBe(-1);
   });
 
   it('handles a path with a colon and spaces (not read as a protocol)', async () => {
     const file = await h264('odd name:1.mp4', 'testsrc=size=64x48:rate=30:duration=1');
     expect((await probeVideo(file)).frames).toBe(30);
+  });
+
+  (decoderStatus().decoder === 'native' ? describe : describe.skip)('in process (the libav addon)', () => {
+    /** Probes `file` with ffmpeg (PVNAS_DECODER=ffmpeg) and in process; returns both results and who served the second. */
+    async function bothWays(file: string): Promise<{ viaFfmpeg: unknown; inProcess: unknown; served: 'native' | 'ffmpeg' }> {
+      process.env.PVNAS_DECODER = 'ffmpeg';
+      const viaFfmpeg = await probeVideo(file, { minFrames: 1 }).catch((e: Error) => e.message);
+      delete process.env.PVNAS_DECODER;
+      const before = probeRuns.native;
+      const inProcess = await probeVideo(file, { minFrames: 1 }).catch((e: Error) => e.message);
+      return { viaFfmpeg, inProcess, served: probeRuns.native > before ? 'native' : 'ffmpeg' };
+    }
+
+    // the file, its source and encoding, and who probes it in process: the addon, or ffmpeg when the demuxer leaves a
+    // timestamp out (Matroska and AVI store no dts / no pts with B-frames; ffmpeg then makes them up)
+    const kinds: Array<[string, string, string[], 'native' | 'ffmpeg']> = [
+      ['h264-bf.mp4', 'testsrc=size=64x48:rate=30:duration=2', ['-c:v', 'libx264', '-g', '12', '-bf', '3', '-pix_fmt', 'yuv420p'], 'native'],
+      ['h264-gop250.mp4', 'testsrc=size=64x48:rate=25:duration=3', ['-c:v', 'libx264', '-g', '250', '-pix_fmt', 'yuv420p'], 'native'],
+      ['ntsc.mp4', 'testsrc=size=64x48:rate=30000/1001:duration=2', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'], 'native'],
+      ['film.mov', 'testsrc=size=64x48:rate=24000/1001:duration=2', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'], 'native'],
+      ['half.mp4', 'testsrc=size=64x48:rate=12.5:duration=2', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'], 'native'],
+      ['vp8.webm', 'testsrc=size=80x60:rate=25:duration=2', ['-c:v', 'libvpx', '-b:v', '100k'], 'native'],
+      ['vp9.webm', 'testsrc=size=64x48:rate=30:duration=2', ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8'], 'native'],
+      ['mjpeg.mkv', 'testsrc=size=48x64:rate=24:duration=1', ['-c:v', 'mjpeg'], 'native'],
+      ['h264.mkv', 'testsrc=size=64x48:rate=30:duration=2', ['-c:v', 'libx264', '-bf', '2', '-pix_fmt', 'yuv420p'], 'ffmpeg'],
+      ['mpeg4.avi', 'testsrc=size=64x48:rate=30:duration=2', ['-c:v', 'mpeg4'], 'native'],
+      ['bf.avi', 'testsrc=size=64x48:rate=30:duration=2', ['-c:v', 'mpeg4', '-bf', '2', '-vtag', 'DX50'], 'ffmpeg'],
+      ['h264.ts', 'testsrc=size=64x48:rate=30:duration=2', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'], 'native'],
+      ['offset.mp4', 'testsrc=size=64x48:rate=30:duration=1', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-output_ts_offset', '1.5'], 'native'],
+      [
+        'with-audio.mp4',
+        'testsrc=size=64x48:rate=30:duration=2[out0];sine=duration=2[out1]',
+        ['-c:v', 'libx264', '-c:a', 'aac', '-pix_fmt', 'yuv420p'],
+        'native',
+      ],
+    ];
+
+    it.each(kinds)('%s: the same VideoInfo as through ffmpeg, probed in process by %4$s', async (name, source, encode, who) => {
+      const file = await encodeVideo(tmp.dir, { name, source, encode });
+      const { viaFfmpeg, inProcess, served } = await bothWays(file);
+      expect(inProcess).toEqual(viaFfmpeg);
+      expect(served).toBe(who);
+    });
+
+    it('edit-list cuts, rotation tags and audio: the same VideoInfo, and sound files are served in process', async () => {
+      const src = await h264('x-src.mp4', 'testsrc=size=64x48:rate=30:duration=3');
+      const cut = await remux(tmp.dir, src, 'x-cut.mp4', ['-ss', '1.0'], []);
+      const rotated = await remux(tmp.dir, src, 'x-rot.mp4', [], ['-metadata:s:v:0', 'rotate=270']);
+      for (const file of [src, cut, rotated]) {
+        const { viaFfmpeg, inProcess, served } = await bothWays(file);
+        expect(inProcess).toEqual(viaFfmpeg);
+        if (file === src) expect(served).toBe('native');
+      }
+    });
   });
 });

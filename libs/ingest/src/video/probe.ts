@@ -1,7 +1,11 @@
 /**
  * probeVideo: what a video file holds (first video stream), without ffprobe (the bundled ffmpeg 4.1 has none).
  *
- * One ffmpeg run, `-map 0:v:0 -c copy -f framecrc -`: a stream copy, so nothing is decoded (about 10 ms for a
+ * In process first: when the libav addon is built, its demuxer reads the header and the packets (native-probe.ts puts
+ * them in the shape of ffmpeg's printout below, so the result is the same; a file it cannot read cleanly goes to
+ * ffmpeg, which also words the errors). That saves an ffmpeg process per video.
+ *
+ * Else one ffmpeg run, `-map 0:v:0 -c copy -f framecrc -`: a stream copy, so nothing is decoded (about 10 ms for a
  * 10 s clip). Its stderr carries the `Input #0` header (codec, size, rate, duration, start); its stdout one line per
  * packet with pts and flags, from which come the exact frame count and every frame's presentation time.
  *
@@ -26,7 +30,9 @@
  */
 import { IngestError } from '../errors';
 import { ffmpegToBuffer } from './ffmpeg';
-import { DAMAGE_PATTERNS, parseInputHeader, parsePacketTable, parseShowinfo, snapNtscRate } from './ffmpeg-log';
+import { DAMAGE_PATTERNS, parseInputHeader, parsePacketTable, parseShowinfo, snapNtscRate, type PacketTable } from './ffmpeg-log';
+import { probeFactsNative } from './native-decode';
+import { nativeProbeFacts, type ProbeFacts } from './native-probe';
 import { checkInputFile, ffmpegInput, HINT_TRUNCATED, stderrTail, toIngestError } from './input-errors';
 import type { VideoInfo } from './types';
 
@@ -58,8 +64,7 @@ function increasingPts(ticks: Array<number | null>): number[] | undefined {
 }
 
 /** Counts from the stream copy's packet lines; undefined when they cannot be trusted to equal a decode. */
-function countPackets(stdout: string, stderrAfterHeader: string): FrameCount | undefined {
-  const table = parsePacketTable(stdout);
+function countPackets(table: PacketTable, stderrAfterHeader: string): FrameCount | undefined {
   if (!table.timeBase || table.packets.length === 0) return undefined;
   if (!(table.packets[0].flags & 1)) return undefined; // not starting at a keyframe: decoders drop the lead-in
   if (/error|invalid|non-monoton|corrupt/i.test(stderrAfterHeader)) return undefined;
@@ -95,9 +100,11 @@ function rateFromPts(pts: number[] | undefined, tb: [number, number] | undefined
   return ((pts.length - 1) * tb[1]) / ((pts[pts.length - 1] - pts[0]) * tb[0]);
 }
 
-export async function probeVideo(file: string, opts: ProbeOptions = {}): Promise<VideoInfo> {
-  const minFrames = opts.minFrames ?? 8;
-  const { abs } = await checkInputFile(file);
+/** Probes run so far in this thread, by prober (the tests check which one served; benchmarks report it). */
+export const probeRuns = { native: 0, ffmpeg: 0 };
+
+/** The facts from ffmpeg's stream copy: its header on stderr, its packet table on stdout. Throws for unusable files. */
+async function ffmpegFacts(file: string, abs: string): Promise<ProbeFacts> {
   let stdout: string;
   let stderr: string;
   try {
@@ -126,10 +133,21 @@ export async function probeVideo(file: string, opts: ProbeOptions = {}): Promise
     const reason = /partial file/i.test(afterHeader) ? 'file ends in the middle of the video data' : `container is damaged (${stderrTail(afterHeader, 1)})`;
     throw new IngestError('corrupt', file, reason, HINT_TRUNCATED);
   }
+  return { header, video, table: parsePacketTable(stdout), afterHeader };
+}
+
+export async function probeVideo(file: string, opts: ProbeOptions = {}): Promise<VideoInfo> {
+  const minFrames = opts.minFrames ?? 8;
+  const { abs } = await checkInputFile(file);
+  // in process when the addon reads the file cleanly (native-probe.ts: the same facts); ffmpeg otherwise
+  const raw = probeFactsNative(abs);
+  const native = raw && nativeProbeFacts(raw);
+  const { header, video, table, afterHeader } = native ?? (await ffmpegFacts(file, abs));
+  probeRuns[native ? 'native' : 'ffmpeg']++;
 
   // The packet table's time base is the stream's (a stream copy keeps it), which is also the decoded frames' one.
-  const timeBase = parsePacketTable(stdout).timeBase;
-  const packets = countPackets(stdout, afterHeader);
+  const timeBase = table.timeBase;
+  const packets = countPackets(table, afterHeader);
   const count = packets && opts.countBy !== 'decode' ? packets : await countByDecoding(file, abs, timeBase !== undefined);
   const countedBy = count === packets ? 'packets' : 'decode';
 
