@@ -38,6 +38,7 @@ interface CommonFlags {
   workers: number;
   minFrames: number;
   shard?: CacheShard;
+  hwaccel?: string;
 }
 
 /** The progress line of a cache build: videos done, videos/s and frames/s of this run, failures, ETA. */
@@ -178,6 +179,7 @@ async function run(dataset: Dataset, flags: CommonFlags & Record<string, unknown
       shard,
       workers: flags.workers,
       minFrames: flags.minFrames,
+      hwaccel: flags.hwaccel,
       signal: controller.signal,
       onProgress: (p) => progress.update(p.skipped + p.written + p.failed, progressText(p)),
     });
@@ -207,6 +209,9 @@ export function addIngestCommands(cli: Command): void {
           '--shard <i/n>',
           'fill the cache with shard i of n of the manifest (0-based, like SLURM_PROCID; by a hash of each video id), for n machines',
         ).argParser(shardArg),
+      )
+      .addOption(
+        new Option('--hwaccel <device>', 'decode on the GPU (NVDEC, through the in-process decoder; checked before anything is written)').choices(['cuda']),
       );
   common(program.command('kinetics').description('Kinetics: official CSVs (label,youtube_id,time_start,time_end,split)'))
     .option('--csv <file>', 'annotation CSV (repeat: train first, then validate)', collect)

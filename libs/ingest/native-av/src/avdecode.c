@@ -23,6 +23,8 @@
  *     `hwaccel` (null, or a libavutil device type such as "cuda") decodes on that device (NVDEC for "cuda") where
  *     the codec supports it, and copies the frames back for scaling.
  *
+ *   openDevice(type) -> true: opens and closes a hardware device (the check before a `--hwaccel` cache build).
+ *
  * Errors: an Error naming the step that failed (open, stream info, no video stream, codec, device) with libav's
  * message. libav's own log lines never reach stderr.
  */
@@ -466,6 +468,36 @@ static napi_value DecodePts(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* openDevice(type): opens and closes a hardware device of that type (a check before a cache build); throws when it
+ * cannot, naming the types this libavutil knows. */
+static napi_value OpenDevice(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char *hw = argc >= 1 ? get_string(env, argv[0]) : NULL;
+  if (!hw) return throw_av(env, "openDevice: expected a device type", 0);
+  char msg[512];
+  enum AVHWDeviceType type = av_hwdevice_find_type_by_name(hw);
+  if (type == AV_HWDEVICE_TYPE_NONE) {
+    int n = snprintf(msg, sizeof msg, "hwaccel %s: this libavutil knows no such device type (it knows:", hw);
+    for (enum AVHWDeviceType t = av_hwdevice_iterate_types(AV_HWDEVICE_TYPE_NONE); t != AV_HWDEVICE_TYPE_NONE && n < (int)sizeof msg - 32;
+         t = av_hwdevice_iterate_types(t))
+      n += snprintf(msg + n, sizeof msg - n, " %s", av_hwdevice_get_type_name(t));
+    snprintf(msg + n, sizeof msg - n, ")");
+    free(hw);
+    return throw_av(env, msg, 0);
+  }
+  AVBufferRef *dev = NULL;
+  int err = av_hwdevice_ctx_create(&dev, type, NULL, NULL, 0);
+  snprintf(msg, sizeof msg, "hwaccel %s: cannot open the device", hw);
+  free(hw);
+  if (err < 0) return throw_av(env, msg, err);
+  av_buffer_unref(&dev);
+  napi_value ok;
+  napi_get_boolean(env, 1, &ok);
+  return ok;
+}
+
 static napi_value Version(napi_env env, napi_callback_info info) {
   napi_value s;
   char v[160];
@@ -483,6 +515,8 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "probe", f);
   napi_create_function(env, "decodePts", NAPI_AUTO_LENGTH, DecodePts, NULL, &f);
   napi_set_named_property(env, exports, "decodePts", f);
+  napi_create_function(env, "openDevice", NAPI_AUTO_LENGTH, OpenDevice, NULL, &f);
+  napi_set_named_property(env, exports, "openDevice", f);
   napi_create_function(env, "version", NAPI_AUTO_LENGTH, Version, NULL, &f);
   napi_set_named_property(env, exports, "version", f);
   return exports;

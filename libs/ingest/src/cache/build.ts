@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { IngestError, toFailedItem, type FailedItem } from '../errors';
 import type { Manifest, ManifestIssue } from '../manifest/types';
 import { createWorkerPool } from '../pool/worker-pool';
+import { checkHwaccel } from '../video/native-decode';
 import { shardRecords, validateCacheShard, type CacheShard } from './cache-shard';
 import type { IngestVideoTask, TaskResult } from '../pool/worker';
 import { FrameCache, type CacheSettings } from './frame-cache';
@@ -28,6 +29,11 @@ export interface BuildOptions {
   workers: number;
   /** Videos with fewer frames are refused as too short. */
   minFrames?: number;
+  /**
+   * Decode on this hardware device ('cuda': NVDEC through the in-process decoder). Checked before anything is
+   * written; files the in-process decoder cannot take are decoded on the CPU by ffmpeg. The frames are the same.
+   */
+  hwaccel?: string;
   /**
    * Stop scheduling new videos when this signal aborts (Ctrl-C); videos in flight are still written when they finish.
    * One that fails after the stop, or whose ffmpeg a signal stopped, stays pending (not reported as bad): the same
@@ -57,6 +63,8 @@ export interface BuildReport {
   /** Set for a sharded build: shard `index` of `count` (0-based), covering `videos` of the manifest's `manifestVideos`. */
   shard?: CacheShard & { videos: number; manifestVideos: number };
   workers: number;
+  /** The hardware device decoding ran on (BuildOptions.hwaccel), absent for the CPU. */
+  hwaccel?: string;
   startedAt: string;
   finishedAt: string;
   elapsedSec: number;
@@ -81,6 +89,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const shard = opts.shard && validateCacheShard(opts.shard);
+  if (opts.hwaccel) checkHwaccel(opts.hwaccel);
   const records = shardRecords(opts.manifest.records, shard);
   const cache = FrameCache.openWriter(opts.out, opts.settings, shard);
   const pool = createWorkerPool(opts.workers);
@@ -116,7 +125,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
   // the cache cannot be written (a full disk, an I/O error): not the video's fault; the build stops
   let fatal: IngestError | undefined;
   const processOne = async (record: (typeof todo)[number]): Promise<void> => {
-    const task: IngestVideoTask = { kind: 'ingest-video', record, settings: opts.settings, minFrames: opts.minFrames ?? 8 };
+    const task: IngestVideoTask = { kind: 'ingest-video', record, settings: opts.settings, minFrames: opts.minFrames ?? 8, hwaccel: opts.hwaccel };
     try {
       const res = (await pool.run(task)) as TaskResult<IngestVideoResult>;
       if (fatal) return;
@@ -157,6 +166,7 @@ export async function buildCache(opts: BuildOptions): Promise<BuildReport> {
     settings: opts.settings,
     ...(shard && { shard: { ...shard, videos: records.length, manifestVideos: opts.manifest.records.length } }),
     workers: opts.workers,
+    ...(opts.hwaccel ? { hwaccel: opts.hwaccel } : {}),
     startedAt,
     finishedAt: new Date().toISOString(),
     elapsedSec,

@@ -14,6 +14,8 @@ export interface IngestVideoTask {
   record: VideoRecord;
   settings: Pick<CacheHeader, 'shortSide' | 'fps' | 'quality'>;
   minFrames: number;
+  /** Decode on this device ('cuda'), BuildOptions.hwaccel. */
+  hwaccel?: string;
 }
 
 /** Returns `value` to the caller with `buffers` moved (not copied) across the thread boundary. */
@@ -33,7 +35,7 @@ export default async function runTask(task: WorkerTask): Promise<TaskResult<unkn
   try {
     switch (task.kind) {
       case 'ingest-video': {
-        const r = await ingestVideo(task.record, task.settings, task.minFrames);
+        const r = await ingestVideo(task.record, task.settings, { minFrames: task.minFrames, hwaccel: task.hwaccel });
         return transfer({ ok: true, value: r }, [r.jpegs.buffer as ArrayBuffer]);
       }
       case 'clip': {

@@ -50,6 +50,7 @@ interface AvDecodeAddon {
     onFrame?: ((rgb: Buffer, k: number) => void) | null,
     hwaccel?: string | null,
   ): { data: Buffer | null; found: boolean[]; decoded: number };
+  openDevice(type: string): boolean;
   version(): string;
 }
 
@@ -139,5 +140,19 @@ export function decodeEachNative(
     if (thrown) throw thrown.err; // onFrame's own error
     if (opts.hwaccel && err instanceof Error && err.message.startsWith('hwaccel ')) throw err;
     return undefined;
+  }
+}
+
+/**
+ * Checks that frames can be decoded on a `hwaccel` device ('cuda') before a cache build starts: throws an Error that
+ * names the device type, libav's reason and what to do.
+ */
+export function checkHwaccel(hwaccel: string): void {
+  const l = load();
+  if (!l.ok) throw new Error(`--hwaccel ${hwaccel} needs the in-process decoder, which is not built: ${l.reason}`);
+  try {
+    l.addon.openDevice(hwaccel);
+  } catch (err) {
+    throw new Error(`--${(err as Error).message}; drop --hwaccel to decode on the CPU`, { cause: err });
   }
 }
