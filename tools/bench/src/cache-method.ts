@@ -23,6 +23,8 @@ export interface CacheBuildResult extends Measured {
   failed: number;
   /** The peer: frames/s of a bare ffmpeg decode + scale of the same videos to /dev/null, `workers` at once. */
   bareFramesPerSec: number;
+  /** Seconds until the first video was written: the worker pool's start-up (module loading) and one video. */
+  firstVideoSec: number;
 }
 
 /** Decodes and scales every video as the build does, writing nothing; resolves with the wall seconds. */
@@ -63,8 +65,18 @@ async function bareDecodeScale(files: string[], workers: number, shortSide: numb
 
 export async function buildSetCache(set: ClipSet, list: ClipList, dir: string, o: BenchOptions): Promise<CacheBuildResult> {
   fs.rmSync(dir, { recursive: true, force: true });
+  const t0 = performance.now();
+  let firstVideoSec = 0;
   const { value: report, m } = await measure(() =>
-    buildCache({ manifest: { classes: set.classes, records: list.videos, issues: [] }, out: dir, settings: CACHE_SETTINGS, workers: o.workers }),
+    buildCache({
+      manifest: { classes: set.classes, records: list.videos, issues: [] },
+      out: dir,
+      settings: CACHE_SETTINGS,
+      workers: o.workers,
+      onProgress: (p) => {
+        if (p.written > 0 && !firstVideoSec) firstVideoSec = (performance.now() - t0) / 1000;
+      },
+    }),
   );
   if (report.failures.length) {
     throw new Error(
@@ -80,6 +92,7 @@ export async function buildSetCache(set: ClipSet, list: ClipList, dir: string, o
   return {
     ...m,
     bareFramesPerSec: report.framesWritten / bareSec,
+    firstVideoSec,
     videos: report.counts.written,
     frames: report.framesWritten,
     framesPerSec: report.framesWritten / m.sec,

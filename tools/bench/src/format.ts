@@ -64,7 +64,7 @@ export function formatSet(r: SetResult, workers: number): string {
     );
   }
   out.push(
-    `  cache build: ${r.build.videos} videos, ${r.build.frames} frames (short side 128, 30 fps, JPEG q90) at ${f(r.build.framesPerSec, 0)} frames/s = ${f(r.ratios.buildOverPoolEpoch, 2)}x the time of one pool epoch over these clips; ${f(r.build.framesPerSec / r.build.bareFramesPerSec, 2)}x the speed of a bare ffmpeg decode+scale of the same videos to /dev/null (${f(r.build.bareFramesPerSec, 0)} frames/s)`,
+    `  cache build: ${r.build.videos} videos, ${r.build.frames} frames (short side 128, 30 fps, JPEG q90) at ${f(r.build.framesPerSec, 0)} frames/s = ${f(r.ratios.buildOverPoolEpoch, 2)}x the time of one pool epoch over these clips; ${f(r.build.framesPerSec / r.build.bareFramesPerSec, 2)}x the speed of a bare ffmpeg decode+scale of the same videos to /dev/null (${f(r.build.bareFramesPerSec, 0)} frames/s); first video written after ${f(r.build.firstVideoSec * 1000, 0)} ms of ${f(r.build.sec * 1000, 0)} (worker start-up and one video)`,
   );
   out.push('ratios (steady state; min-max over the timed rounds)');
   const ratio = (label: string, k: keyof SetResult['ratioRanges']): string =>

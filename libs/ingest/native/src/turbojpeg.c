@@ -3,7 +3,8 @@
  * calling thread (no libuv hop), into a fresh Node Buffer of packed RGB; and encodes them for a cache build.
  *
  *   decode(jpeg: Uint8Array) -> { data: Buffer, width, height } | undefined
- *   encode(rgb: Uint8Array, width, height, quality) -> Buffer   (baseline JPEG, 4:2:0, accurate DCT, as sharp's)
+ *   encode(rgb: Uint8Array, width, height, quality, bgr?) -> Buffer   (baseline JPEG, 4:2:0, accurate DCT, as sharp's;
+ *     `bgr`: the pixels are in B, G, R order)
  *
  * undefined: not a 3-component colour JPEG (greyscale, CMYK); the caller decodes those another way.
  * Throws on anything libjpeg reports, warnings included (a truncated or corrupt stream), so that the caller's
@@ -14,6 +15,7 @@
  */
 #include <node_api.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <turbojpeg.h>
@@ -100,8 +102,8 @@ static napi_value decode(napi_env env, napi_callback_info info) {
 }
 
 static napi_value encode(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return fail(env, "encode(rgb, width, height, quality): missing arguments");
   bool is_typed = false;
   napi_typedarray_type type;
@@ -119,13 +121,16 @@ static napi_value encode(napi_env env, napi_callback_info info) {
   if (width <= 0 || height <= 0 || (uint64_t)width * (uint64_t)height > (uint64_t)1 << 28) return fail(env, "encode: unreasonable dimensions");
   if (length != (size_t)width * (size_t)height * 3) return fail(env, "encode: rgb must hold width x height x 3 bytes");
   if (quality < 1 || quality > 100) return fail(env, "encode: quality must be 1..100");
+  bool bgr = false;
+  napi_valuetype bgrType = napi_undefined;
+  if (argc > 4 && napi_typeof(env, argv[4], &bgrType) == napi_ok && bgrType == napi_boolean) napi_get_value_bool(env, argv[4], &bgr);
 
   handles_t *h = handles(env);
   if (!h) return NULL;
   if (!h->compress && !(h->compress = tjInitCompress())) return fail(env, "tjInitCompress failed");
   unsigned char *jpeg = NULL;
   unsigned long size = 0;
-  if (tjCompress2(h->compress, (const unsigned char *)src, width, 0, height, TJPF_RGB, &jpeg, &size, TJSAMP_420, quality, TJFLAG_ACCURATEDCT) != 0) {
+  if (tjCompress2(h->compress, (const unsigned char *)src, width, 0, height, bgr ? TJPF_BGR : TJPF_RGB, &jpeg, &size, TJSAMP_420, quality, TJFLAG_ACCURATEDCT) != 0) {
     if (jpeg) tjFree(jpeg);
     return fail(env, tjGetErrorStr2(h->compress));
   }

@@ -21,12 +21,20 @@
  * at another build of the addon.
  */
 import * as path from 'node:path';
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
 import { loadOptionalAddon, type AddonLoad } from '@pvnas/base/node';
 
 // One libvips thread per call: parallelism comes from our worker pool, not from libvips inside a call.
-sharp.concurrency(1);
-sharp.cache(false);
+// Loaded on first use: a worker that encodes and decodes with the addon never pays its ~50 ms load.
+let sharpModule: typeof SharpModule | undefined;
+function sharp(...args: Parameters<typeof SharpModule>): ReturnType<typeof SharpModule> {
+  if (!sharpModule) {
+    sharpModule = require('sharp') as typeof SharpModule; // eslint-disable-line @typescript-eslint/no-require-imports
+    sharpModule.concurrency(1);
+    sharpModule.cache(false);
+  }
+  return sharpModule(...args);
+}
 
 export interface RgbImage {
   data: Uint8Array;
@@ -35,13 +43,24 @@ export interface RgbImage {
 }
 
 /**
- * A baseline JPEG (4:2:0) of packed RGB: the native addon's libjpeg-turbo when it is built (~0.1 ms a small
- * frame, in the calling thread), else sharp (~0.5 ms and a thread hop a call; the same encoder underneath).
+ * A baseline JPEG (4:2:0) of packed RGB (or BGR, `order`): the native addon's libjpeg-turbo when it is built (~0.1 ms
+ * a small frame, in the calling thread), else sharp (~0.5 ms and a thread hop a call; the same encoder underneath).
  */
-export async function encodeJpeg(rgb: Uint8Array, width: number, height: number, quality: number): Promise<Buffer> {
+export async function encodeJpeg(rgb: Uint8Array, width: number, height: number, quality: number, order: 'rgb' | 'bgr' = 'rgb'): Promise<Buffer> {
   if (process.env.PVNAS_JPEG_ENCODER !== 'sharp' && loadNativeJpeg().ok)
-    return (nativeAddon() as { addon: TurboJpegAddon }).addon.encode(rgb, width, height, quality);
-  return encodeJpegSharp(rgb, width, height, quality);
+    return (nativeAddon() as { addon: TurboJpegAddon }).addon.encode(rgb, width, height, quality, order === 'bgr');
+  return encodeJpegSharp(order === 'bgr' ? swapRedBlue(rgb) : rgb, width, height, quality);
+}
+
+/** A copy of packed 3-byte pixels with the first and third bytes swapped (BGR <-> RGB). */
+function swapRedBlue(px: Uint8Array): Uint8Array {
+  const out = new Uint8Array(px.length);
+  for (let i = 0; i + 2 < px.length; i += 3) {
+    out[i] = px[i + 2];
+    out[i + 1] = px[i + 1];
+    out[i + 2] = px[i];
+  }
+  return out;
 }
 
 /** sharp's encoder: `encodeJpeg`'s fallback, and the reference in tests. */
@@ -63,8 +82,8 @@ export async function decodeJpegSharp(jpeg: Uint8Array): Promise<RgbImage> {
 interface TurboJpegAddon {
   /** Packed RGB; undefined for a JPEG that is not 3-component colour; throws on any libjpeg error or warning. */
   decode(jpeg: Uint8Array): { data: Buffer; width: number; height: number } | undefined;
-  /** Baseline JPEG, 4:2:0, accurate DCT, of packed RGB `width x height x 3`. */
-  encode(rgb: Uint8Array, width: number, height: number, quality: number): Buffer;
+  /** Baseline JPEG, 4:2:0, accurate DCT, of packed RGB `width x height x 3` (BGR with `bgr`). */
+  encode(rgb: Uint8Array, width: number, height: number, quality: number, bgr?: boolean): Buffer;
 }
 
 export type NativeJpegLoad = { ok: true; file: string } | { ok: false; reason: string };

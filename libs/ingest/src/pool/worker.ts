@@ -7,7 +7,7 @@ import { ingestVideo } from '../cache/ingest-video';
 import { toFailedItem, type FailedItem } from '../errors';
 import type { VideoRecord } from '../manifest/types';
 import type { CacheHeader } from '../cache/schema';
-import { loadClip, type ClipTask } from './clip-task';
+import type { ClipTask } from './clip-task';
 
 export interface IngestVideoTask {
   kind: 'ingest-video';
@@ -39,6 +39,8 @@ export default async function runTask(task: WorkerTask): Promise<TaskResult<unkn
         return transfer({ ok: true, value: r }, [r.jpegs.buffer as ArrayBuffer]);
       }
       case 'clip': {
+        // loaded on first use: a cache build's workers never load the cache reader (zod, lmdb: ~150 ms a worker)
+        const { loadClip } = require('./clip-task') as typeof import('./clip-task'); // eslint-disable-line @typescript-eslint/no-require-imports
         const r = await loadClip(task);
         return transfer(
           { ok: true, value: r },

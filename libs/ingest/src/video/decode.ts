@@ -49,6 +49,8 @@ export interface DecodeFramesOptions {
 
 export interface DecodeAllOptions {
   size?: FrameSize;
+  /** Pixels in B, G, R order (swscale converts to BGR24 twice as fast as to RGB24; the cache build's JPEGs take it). */
+  bgr?: boolean;
   /** Resample to this rate with ffmpeg's `fps` filter (frames duplicated or dropped by timestamp). */
   fps?: number;
   info?: VideoInfo;
@@ -85,8 +87,8 @@ function baseOptions(threads: number | undefined): string[] {
 }
 
 /** Output options for raw RGB frames after the filter `chain`: every frame the graph passes, none dropped or duplicated. */
-function rawOutput(chain: string, extra: string[] = []): string[] {
-  return ['-map', '0:v:0', '-an', '-sn', '-dn', '-vsync', '0', '-vf', chain, '-sws_flags', 'bilinear', ...extra, '-f', 'rawvideo', '-pix_fmt', 'rgb24'];
+function rawOutput(chain: string, extra: string[] = [], pixFmt: 'rgb24' | 'bgr24' = 'rgb24'): string[] {
+  return ['-map', '0:v:0', '-an', '-sn', '-dn', '-vsync', '0', '-vf', chain, '-sws_flags', 'bilinear', ...extra, '-f', 'rawvideo', '-pix_fmt', pixFmt];
 }
 
 function checkIndices(file: string, indices: number[], frames: number): void {
@@ -253,12 +255,13 @@ export async function decodeFrames(file: string, indices: number[], opts: Decode
 function decodeAllJob(abs: string, info: VideoInfo, opts: DecodeAllOptions): { job: FfmpegJob; width: number; height: number } {
   const out = outputSize(opts.size, info.width, info.height);
   if (opts.fps !== undefined && !(opts.fps > 0)) throw new RangeError(`fps must be positive, got ${opts.fps}`);
-  const chain = `${opts.fps ? `fps=fps=${opts.fps},` : ''}${scaleChain(out.width, out.height)}`;
+  const pixFmt = opts.bgr ? 'bgr24' : 'rgb24';
+  const chain = `${opts.fps ? `fps=fps=${opts.fps},` : ''}${scaleChain(out.width, out.height, pixFmt)}`;
   // With fps resampling the output count says nothing about damage (the fps filter fills a gap with copies of the
   // frame before it); its closing line, logged at verbose, counts the frames the decoder produced. See splitFpsLog.
   const loglevel = opts.fps ? 'level+verbose' : 'error';
   return {
-    job: { input: ffmpegInput(abs), inputOptions: [...baseOptions(opts.threads), '-loglevel', loglevel], outputOptions: rawOutput(chain) },
+    job: { input: ffmpegInput(abs), inputOptions: [...baseOptions(opts.threads), '-loglevel', loglevel], outputOptions: rawOutput(chain, [], pixFmt) },
     width: out.width,
     height: out.height,
   };

@@ -18,9 +18,9 @@ export function outputSize(size: FrameSize | undefined, width: number, height: n
   return { width: size.width, height: size.height };
 }
 
-/** The filter chain after frame selection: bilinear scale and conversion to packed RGB in one swscale pass. */
-export function scaleChain(width: number, height: number): string {
-  return `scale=${width}:${height}:flags=bilinear,format=rgb24`;
+/** The filter chain after frame selection: bilinear scale and conversion to packed RGB (or BGR) in one swscale pass. */
+export function scaleChain(width: number, height: number, pixFmt: 'rgb24' | 'bgr24' = 'rgb24'): string {
+  return `scale=${width}:${height}:flags=bilinear,format=${pixFmt}`;
 }
 
 /** Runs of consecutive indices in a sorted, duplicate-free list: [[first, last], ...]. */

@@ -46,9 +46,7 @@ interface AvDecodeAddon {
     seekSeconds: number | null,
     width: number,
     height: number,
-    threads: number,
-    onFrame?: ((rgb: Buffer, k: number) => void) | null,
-    hwaccel?: string | null,
+    opts?: { threads?: number; onFrame?: (rgb: Buffer, k: number) => void; hwaccel?: string; bgr?: boolean },
   ): { data: Buffer | null; found: boolean[]; decoded: number };
   openDevice(type: string): boolean;
   version(): string;
@@ -86,7 +84,7 @@ export function decodePtsNative(
   const l = load();
   if (!l.ok) return undefined;
   try {
-    const got = l.addon.decodePts(file, wantedPts, seekSeconds ?? null, width, height, threads);
+    const got = l.addon.decodePts(file, wantedPts, seekSeconds ?? null, width, height, { threads });
     return { data: got.data as Buffer, found: got.found };
   } catch {
     return undefined;
@@ -107,7 +105,7 @@ export function probeFactsNative(file: string): NativeProbe | undefined {
 
 /**
  * Decodes `file` from the start and passes each frame whose pts is in `wantedPts` (ascending, distinct) to `onFrame`
- * as it comes, RGB24 `width x height` in a fresh buffer, with its position k in `wantedPts`. Returns which were
+ * as it comes, RGB24 `width x height` (BGR24 with `bgr`) in a fresh buffer, with its position k in `wantedPts`. Returns which were
  * found, or undefined when the addon is absent or cannot decode the file. `hwaccel` ('cuda') decodes on that device;
  * an error setting it up is thrown (it names the device and libav's reason), not swallowed.
  */
@@ -117,7 +115,7 @@ export function decodeEachNative(
   width: number,
   height: number,
   onFrame: (rgb: Buffer, k: number) => void,
-  opts: { threads?: number; hwaccel?: string } = {},
+  opts: { threads?: number; hwaccel?: string; bgr?: boolean } = {},
 ): { found: boolean[]; decoded: number } | undefined {
   if (process.env.PVNAS_DECODER === 'ffmpeg' && !opts.hwaccel) return undefined;
   const l = load();
@@ -135,7 +133,7 @@ export function decodeEachNative(
     }
   };
   try {
-    return l.addon.decodePts(file, wantedPts, null, width, height, opts.threads ?? 1, deliver, opts.hwaccel ?? null);
+    return l.addon.decodePts(file, wantedPts, null, width, height, { ...opts, onFrame: deliver });
   } catch (err) {
     if (thrown) throw thrown.err; // onFrame's own error
     if (opts.hwaccel && err instanceof Error && err.message.startsWith('hwaccel ')) throw err;
