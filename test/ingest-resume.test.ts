@@ -1,7 +1,7 @@
 /**
  * `ingest kinetics` stopped for real and resumed: a SIGKILL while videos are being written, a SIGINT to the
- * process (`kill -INT`) and a Ctrl-C as a terminal sends it (SIGINT to the whole process group, ffmpeg children
- * included). After each stop no partial video is visible in the LMDB cache (every record has all its frames,
+ * process (`kill -INT`) and a Ctrl-C as a terminal sends it (SIGINT to the whole process group, with the in-process
+ * decoder and with ffmpeg children). After each stop no partial video is visible in the LMDB cache (every record has all its frames,
  * no frames without a record); the same command run again decodes only what is missing.
  */
 import fs from 'node:fs';
@@ -14,7 +14,8 @@ import { makeTempDir, testsrcVideo, writeFile } from './support/datasets';
 jest.setTimeout(90_000);
 
 const VIDEOS = 16;
-const FRAMES = 60; // 2 s at 30 fps
+// 4 s at 30 fps: long enough that a signal sent after the second video finds the in-process build still running
+const FRAMES = 120;
 
 describe('ingest kinetics: stop and resume', () => {
   let tmp: ReturnType<typeof makeTempDir>;
@@ -22,7 +23,7 @@ describe('ingest kinetics: stop and resume', () => {
 
   beforeAll(async () => {
     tmp = makeTempDir('e2e-resume');
-    source = await testsrcVideo(path.join(tmp.dir, 'source.mp4'), { width: 160, height: 120, seconds: 2 });
+    source = await testsrcVideo(path.join(tmp.dir, 'source.mp4'), { width: 160, height: 120, seconds: 4 });
   });
   afterAll(() => tmp?.remove());
 
@@ -116,19 +117,23 @@ describe('ingest kinetics: stop and resume', () => {
     for (const id of done) expect({ id, same: again.get(id)!.equals(before.get(id)!) }).toEqual({ id, same: true });
   }, 180_000);
 
+  // With the in-process decoder (when built) and with one ffmpeg per video (PVNAS_DECODER=ffmpeg), whose processes a
+  // terminal's Ctrl-C reaches too.
   it.each([
-    ['SIGINT to the process (kill -INT)', false, 'SIGINT', 130],
-    ['Ctrl-C in a terminal (SIGINT to the process group, ffmpeg included)', true, 'SIGINT', 130],
-    ['SIGTERM (what a scheduler sends before a kill)', false, 'SIGTERM', 143],
+    ['SIGINT to the process (kill -INT)', false, 'SIGINT', 130, {}],
+    ['Ctrl-C in a terminal (SIGINT to the process group)', true, 'SIGINT', 130, {}],
+    ['Ctrl-C in a terminal, decoding with ffmpeg processes (SIGINT to them too)', true, 'SIGINT', 130, { PVNAS_DECODER: 'ffmpeg' }],
+    ['SIGTERM (what a scheduler sends before a kill)', false, 'SIGTERM', 143, {}],
   ] as const)(
     '%s: stops gracefully (exit 130, SIGTERM 143), says how to continue; the rerun finishes the rest',
-    async (_label, group, signal, exitCode) => {
-      const d = dataset(group ? 'ctrl-c' : signal.toLowerCase());
-      const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: group });
+    async (_label, group, signal, exitCode, env) => {
+      const viaFfmpeg = 'PVNAS_DECODER' in env;
+      const d = dataset(group ? `ctrl-c${viaFfmpeg ? '-ffmpeg' : ''}` : signal.toLowerCase());
+      const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: group, env });
       try {
         await cacheHolds(d.out, 2);
         // A terminal's Ctrl-C reaches the ffmpeg decoding a video in flight: send it while one runs.
-        if (group) await waitFor('an ffmpeg child', () => (groupPids(running.child.pid!, 'ffmpeg')?.length !== 0 ? true : undefined), 20_000, 2);
+        if (viaFfmpeg) await waitFor('an ffmpeg child', () => (groupPids(running.child.pid!, 'ffmpeg')?.length !== 0 ? true : undefined), 20_000, 2);
         killTree(running.child, signal);
         const stopped = await running.done;
         expect({ code: stopped.code, signal: stopped.signal, failures: readReport(d.out).failures }).toEqual({ code: exitCode, signal: null, failures: [] });
@@ -180,7 +185,8 @@ describe('ingest kinetics: stop and resume', () => {
   // signal at all. Nothing is wrong with the video: it must stay pending for the next run, not be listed as bad.
   (process.platform === 'linux' ? it : it.skip)('an ffmpeg stopped by SIGINT on its own: its video is left pending, not reported as failed', async () => {
     const d = dataset('ffmpeg-sigint');
-    const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: true });
+    // one ffmpeg per video (the fallback decoder), so that there are ffmpeg processes to stop
+    const running = startCli(PVNAS_BIN, d.args, { cwd: tmp.dir, detached: true, env: { PVNAS_DECODER: 'ffmpeg' } });
     try {
       await cacheHolds(d.out, 1);
       // For 0.4 s, SIGINT every ffmpeg the run starts (probes and decodes of several videos).
@@ -215,7 +221,7 @@ describe('ingest kinetics: stop and resume', () => {
         last: 'run the same command again to continue',
       });
 
-      const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir });
+      const rerun = await runCli(PVNAS_BIN, d.args, { cwd: tmp.dir, env: { PVNAS_DECODER: 'ffmpeg' } });
       const second = readReport(d.out);
       expect({ code: rerun.code, failures: second.failures }).toEqual({ code: 0, failures: [] });
       expect(second.counts).toMatchObject({ skippedCached: VIDEOS - report.counts.pending, written: report.counts.pending, inCache: VIDEOS, pending: 0 });
