@@ -220,6 +220,34 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     expect([...steps].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
   }, 300_000);
 
+  it("--strategy sampling: one drawn path a step; killed and resumed, it ends with the uninterrupted run's genotype and alphas", async () => {
+    const sampling = ['search', '--config', configFile, '--strategy', 'sampling'];
+    const whole = path.join(tmp.dir, 'runs', 'sampling-whole');
+    const w = await run([...sampling, '--name', 'sampling-whole']);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain('search (sampling): ');
+    expect(json(path.join(whole, 'config.json'))).toMatchObject({ strategy: 'sampling', sampling: { tauMax: 10, tauMin: 0.1 } });
+    expect(fs.readFileSync(path.join(whole, 'report.md'), 'utf8')).toContain('| strategy | `"sampling"` |');
+    const dir = path.join(tmp.dir, 'runs', 'sampling-killed');
+    const child = startCli(PVNAS_BIN, [...sampling, '--name', 'sampling-killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    await waitFor(
+      'the second checkpoint',
+      () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000002', 'checkpoint.json')) ? true : undefined),
+      100_000,
+      20,
+    );
+    killTree(child.child, 'SIGKILL');
+    expect((await child.done).signal).toBe('SIGKILL');
+    const r = await run(['search', '--resume', 'sampling-killed']);
+    expect(r.code).toBe(0);
+    expect(json(path.join(dir, 'genotype.json')).cells).toEqual(json(path.join(whole, 'genotype.json')).cells);
+    const [a, b] = [json(path.join(dir, 'alphas/epoch-002.json')), json(path.join(whole, 'alphas/epoch-002.json'))];
+    for (const t of ['spatial_normal', 'spatial_reduce', 'temporal_normal', 'temporal_reduce']) expect(a[t]).toEqual(b[t]);
+    // the paths differ from darts': the alphas moved differently from the darts run's
+    if (fs.existsSync(path.join(tmp.dir, 'runs', 'whole', 'alphas/epoch-002.json')))
+      expect(a.spatial_normal).not.toEqual(json(path.join(tmp.dir, 'runs', 'whole', 'alphas/epoch-002.json')).spatial_normal);
+  }, 300_000);
+
   it('Ctrl-C writes a checkpoint and exits 130; --resume of a finished run is refused', async () => {
     const dir = path.join(tmp.dir, 'runs', 'interrupted');
     const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'interrupted', '--set', 'checkpointEvery=0'], {

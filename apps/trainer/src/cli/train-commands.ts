@@ -5,7 +5,7 @@
  * with --resume).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, CELL_TYPES } from '@pvnas/nas';
+import { BACKEND_NAMES, CELL_TYPES, SUPERNET_STRATEGIES } from '@pvnas/nas';
 import { commandLineOverrides, resolveConfig } from '../config/load';
 import { DATASETS, type Dataset } from '../config/schema';
 import { describeAblation, resolveAblationConfig, runAblation } from '../commands/ablation';
@@ -163,13 +163,34 @@ export function addTrainCommands(cli: Command): void {
       .description(
         'one-level differentiable search on the Kinetics layout (no flags: the bundled sample set, a few minutes on 2 cores); ends with the genotype and the run folder',
       )
-      .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant'])),
+      .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant']))
+      .addOption(
+        new Option('--strategy <name>', "darts (the paper: every op of every edge) or sampling (one Gumbel-drawn path a step: one network's memory)").choices([
+          ...SUPERNET_STRATEGIES,
+        ]),
+      ),
     { epochs: 'paper 80', channels: 'paper 64', jitter: 'paper 128,164', crop: 'paper 112' },
   ).action(
     async (
-      f: CommonFlags & { epochs?: number; channels?: number; jitter?: [number, number]; crop?: number; lrSchedule?: string; resume?: string; dryRun?: boolean },
+      f: CommonFlags & {
+        epochs?: number;
+        channels?: number;
+        jitter?: [number, number];
+        crop?: number;
+        lrSchedule?: string;
+        strategy?: string;
+        resume?: string;
+        dryRun?: boolean;
+      },
     ) => {
-      const extra = { epochs: f.epochs, channels: f.channels, 'clips.jitter': f.jitter, 'clips.crop': f.crop, 'optim.weightLr.kind': f.lrSchedule };
+      const extra = {
+        epochs: f.epochs,
+        channels: f.channels,
+        'clips.jitter': f.jitter,
+        'clips.crop': f.crop,
+        'optim.weightLr.kind': f.lrSchedule,
+        strategy: f.strategy,
+      };
       if (f.dryRun) return printJson(resolveConfig('search', 'kinetics', { file: f.config, flags: overrides(f, 'kinetics', extra) }));
       const dp = await dataParallel(f);
       if (!dp) return;

@@ -1,6 +1,6 @@
 /**
- * `pvnas search` / `nx run trainer:search`: the one-level search, alpha snapshots per epoch, the genotype
- * of the final alphas, plots and report in the run folder.
+ * `pvnas search` / `nx run trainer:search`: the one-level search (`strategy`: darts, the paper's, or sampling, one
+ * drawn path a step), alpha snapshots per epoch, the genotype of the final alphas, plots and report in the run folder.
  */
 import * as path from 'node:path';
 import { CELL_TYPES, deriveGenotype, SearchTrainer, searchVerdict, writeAlphas, writeGenotype, type Genotype, type SearchVerdict } from '@pvnas/nas';
@@ -40,6 +40,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
     { channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride },
     c.optim,
     c.epochs,
+    { strategy: c.strategy, sampling: c.sampling },
   );
   const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {
@@ -49,7 +50,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
       writeAlphas(s.run.path(alphasFile(0)), trainer.alphas({ run: s.run.meta.name, epoch: 0 }));
     }
     flags.log(
-      `search: ${s.train.records.length} clips of ${s.train.classes.length} classes from ${s.train.describe}; ${c.epochs} epochs of ${s.loader.batchesPerEpoch()} steps; run folder ${s.run.dir}`,
+      `search (${c.strategy}): ${s.train.records.length} clips of ${s.train.classes.length} classes from ${s.train.describe}; ${c.epochs} epochs of ${s.loader.batchesPerEpoch()} steps; run folder ${s.run.dir}`,
     );
     const status = await train(
       s,

@@ -28,8 +28,9 @@ export function renderReport(run: RunFolder, extraSections: string[] = []): stri
   );
   lines.push(`| commit | ${m.git ? `${m.git.commit.slice(0, 12)}${m.git.dirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout'} |`);
   lines.push(`| host | ${m.host.cpus} CPUs, ${m.host.memoryGb} GB, ${m.host.platform}, node ${m.versions.node} |`);
-  for (const key of ['epochs', 'batchSize', 'channels', 'repeats', 'clips', 'optim', 'data'])
-    if (config[key] !== undefined) lines.push(`| ${key} | \`${JSON.stringify(config[key])}\` |`);
+  // a search's strategy, and the sampling strategy's temperatures when it ran
+  const keys = ['strategy', ...(config.strategy === 'sampling' ? ['sampling'] : []), 'epochs', 'batchSize', 'channels', 'repeats', 'clips', 'optim', 'data'];
+  for (const key of keys) if (config[key] !== undefined) lines.push(`| ${key} | \`${JSON.stringify(config[key])}\` |`);
   lines.push('');
 
   const metricsFile = run.path('metrics.jsonl');

@@ -1,4 +1,7 @@
-/** A mixed edge: the softmax(alpha)-weighted sum of every candidate op (paper eq. 1). */
+/**
+ * A mixed edge: the softmax(alpha)-weighted sum of every candidate op (paper eq. 1), or one sampled op scaled by its
+ * gate (the `sampling` strategy, search/sampling.ts).
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ctx } from '../layers/context';
 import type { Params } from '../layers/params';
@@ -12,6 +15,7 @@ export class MixedOp {
    */
   private readonly live: Array<{ block: Block; column: number }>;
   private readonly columns: number[];
+  private readonly blocks: Block[];
 
   constructor(
     p: Params,
@@ -20,7 +24,7 @@ export class MixedOp {
     stride: number,
     temporalStride = 1,
   ) {
-    const blocks = names.map((name) => edgeOp(name, p.scope(name), C, stride, false, temporalStride));
+    const blocks = (this.blocks = names.map((name) => edgeOp(name, p.scope(name), C, stride, false, temporalStride)));
     this.live = blocks.map((block, column) => ({ block, column })).filter(({ column }) => names[column] !== 'none');
     this.columns = this.live.map((op) => op.column);
   }
@@ -36,5 +40,10 @@ export class MixedOp {
     }
     const terms = outputs.map((y, k) => tf.mul<tf.Tensor5D>(y, weights.slice([this.columns[k]], [1])));
     return terms.length === 1 ? terms[0] : tf.addN(terms);
+  }
+
+  /** Only op `column`, times `gate` (a scalar: 1 in value, the sampled op's straight-through weight). */
+  forwardOne(x: tf.Tensor5D, column: number, gate: tf.Tensor, ctx: Ctx): tf.Tensor5D {
+    return tf.mul<tf.Tensor5D>(this.blocks[column].forward(x, ctx), gate);
   }
 }

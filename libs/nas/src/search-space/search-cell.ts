@@ -43,8 +43,11 @@ export class SearchCell {
     }
   }
 
-  /** s0, s1: the two previous cells' outputs; weights [14, numOps]. With a tape, every block is a segment. */
-  forward(s0: tf.Tensor5D, s1: tf.Tensor5D, weights: tf.Tensor2D, ctx: Ctx, tape?: RecomputeTape): tf.Tensor5D {
+  /**
+   * s0, s1: the two previous cells' outputs; weights [14, numOps]. With `chosen` (the op of every edge, sampled),
+   * only those ops run and `weights` is their gates [14]. With a tape, every block is a segment.
+   */
+  forward(s0: tf.Tensor5D, s1: tf.Tensor5D, weights: tf.Tensor, ctx: Ctx, tape?: RecomputeTape, chosen?: readonly number[]): tf.Tensor5D {
     const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
     const states: tf.Tensor5D[] = [
       seg((x) => this.preprocess0.forward(x as tf.Tensor5D, ctx), [s0]),
@@ -54,6 +57,7 @@ export class SearchCell {
     for (let i = 0; i < NODES; i++) {
       const terms = states.map((h, j) => {
         const e = offset + j; // captured by value: segments run again in the backward pass
+        if (chosen) return seg((x, gs) => this.edges[e].forwardOne(x as tf.Tensor5D, chosen[e], tf.slice(gs, [e], [1]), ctx), [h, weights]);
         const row = (ws: tf.Tensor): tf.Tensor1D => tf.reshape(tf.slice(ws, [e, 0], [1, -1]), [-1]);
         return seg((x, ws) => this.edges[e].forward(x as tf.Tensor5D, row(ws), ctx), [h, weights]);
       });

@@ -28,6 +28,16 @@ export interface SearchNetworkConfig {
   temporalStride?: number;
 }
 
+/**
+ * One architecture drawn from the supernet for a step (the `sampling` strategy, search/sampling.ts): the op of every
+ * edge per cell type (a column of opsOf(type)), and their gates [14], computed from the alphas inside the step's
+ * gradient scope so that the alphas get a gradient through them.
+ */
+export interface SampledPath {
+  ops: Record<CellType, number[]>;
+  gates(type: CellType, alpha: tf.Tensor): tf.Tensor1D;
+}
+
 export class SearchNetwork {
   readonly params: Params;
   readonly alphas: Record<CellType, tf.Variable>;
@@ -63,18 +73,37 @@ export class SearchNetwork {
     return this.params.trainable().filter((v) => !alphas.has(v));
   }
 
+  /** The weights a sampled path uses: all but those of the ops its edges did not draw. */
+  pathWeights(path: SampledPath): tf.Variable[] {
+    const alphas = new Set<tf.Variable>(Object.values(this.alphas));
+    return this.params
+      .list()
+      .filter(({ variable, name }) => {
+        if (!variable.trainable || alphas.has(variable)) return false;
+        const m = /^cells\.(\d+)\.edges\.(\d+)\.([^.]+)\./.exec(name);
+        if (!m) return true;
+        const type = this.cells[Number(m[1])].type;
+        return opsOf(type)[path.ops[type][Number(m[2])]] === m[3];
+      })
+      .map((p) => p.variable);
+  }
+
   alphaList(): tf.Variable[] {
     return CELL_TYPES.map((t) => this.alphas[t]);
   }
 
-  /** x [N, T, H, W, 3] -> logits [N, classes]. With a tape every block runs as a recomputed segment. */
-  forward(x: tf.Tensor5D, ctx: Ctx, tape?: RecomputeTape, dropoutSeed = 0): tf.Tensor2D {
+  /**
+   * x [N, T, H, W, 3] -> logits [N, classes]. With a tape every block runs as a recomputed segment. With a `path`
+   * each edge runs its sampled op only, gated; else every op, weighted by softmax(alpha).
+   */
+  forward(x: tf.Tensor5D, ctx: Ctx, tape?: RecomputeTape, dropoutSeed = 0, path?: SampledPath): tf.Tensor2D {
     const seg = <T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, inputs: tf.Tensor[]): T => (tape ? tape.run(fn, inputs) : fn(...inputs));
     const stem = seg((v) => this.stem.forward(v as tf.Tensor5D, ctx), [x]);
     let [s0, s1] = [stem, stem];
     for (const cell of this.cells) {
-      const weights = seg(() => tf.softmax(this.alphas[cell.type] as tf.Tensor2D), []);
-      [s0, s1] = [s1, cell.forward(s0, s1, weights, ctx, tape)];
+      const alpha = this.alphas[cell.type];
+      const weights = seg(() => (path ? path.gates(cell.type, alpha) : tf.softmax(alpha as tf.Tensor2D)), []);
+      [s0, s1] = [s1, cell.forward(s0, s1, weights, ctx, tape, path?.ops[cell.type])];
     }
     const p = ctx.training ? this.config.dropout : 0;
     const pooled = seg((v) => globalAvgPool(v as tf.Tensor5D), [s1]);
@@ -102,14 +131,14 @@ export function lossAndGradients(
   x: tf.Tensor5D,
   labels: tf.Tensor1D,
   variables: tf.Variable[],
-  options: { recompute: boolean; dropoutSeed?: number; normEval?: boolean },
+  options: { recompute: boolean; dropoutSeed?: number; normEval?: boolean; path?: SampledPath },
 ): { loss: tf.Scalar; correct: tf.Scalar; grads: tf.Tensor[] } {
   if (!options.recompute) {
     const ctx: Ctx = { training: true, updateStats: true, normEval: options.normEval };
     let correct: tf.Scalar | undefined;
     const grads = tf.tidy(() => {
       const r = gradients(() => {
-        const logits = net.forward(x, ctx, undefined, options.dropoutSeed);
+        const logits = net.forward(x, ctx, undefined, options.dropoutSeed, options.path);
         correct = tf.keep(correctCount(logits, labels));
         return crossEntropy(logits, labels);
       }, variables);
@@ -126,7 +155,7 @@ export function lossAndGradients(
       return !tape.recomputing;
     },
   };
-  const logits = net.forward(x, ctx, tape, options.dropoutSeed);
+  const logits = net.forward(x, ctx, tape, options.dropoutSeed, options.path);
   const correct = correctCount(logits, labels);
   const loss = tape.run((l) => crossEntropy(l as tf.Tensor2D, labels), [logits]) as tf.Scalar;
   const grads = tape.backward(loss, variables);

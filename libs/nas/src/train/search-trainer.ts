@@ -18,6 +18,11 @@ import { assignParams, paramTensors } from './checkpoint';
 import type { StepAt, StepOutcome } from './epoch-loop';
 import { CELL_TYPES, type CellType } from '../search-space/cell-types';
 import { averageStatistics, replicaSeed, syncParams } from '../distributed/process-group';
+import { argmaxPath, gumbelTau, samplingSchema, samplingStep, type SamplingConfig } from '../search/sampling';
+import type { SupernetStrategy } from '../search/strategies';
+
+/** The seed of step `step`'s sampled path: the same on every rank (they must run the same path). */
+const pathSeed = (seed: number, step: number): number => (seed * 7919 + step * 104729 + 1) % 2147483647;
 
 /** Optimisation settings of the search (paper 4.2 / Alg. 1); the defaults and where they come from: docs/architecture.md, Defaults. */
 export const searchOptimSchema = z.strictObject({
@@ -47,8 +52,13 @@ export class SearchTrainer {
     readonly network: SearchNetworkConfig,
     readonly optim: SearchOptim,
     readonly epochs: number,
-    /** BN on running statistics while training (layers/context.ts `normEval`). */
-    readonly options: { normEval?: boolean } = {},
+    readonly options: {
+      /** BN on running statistics while training (layers/context.ts `normEval`). */
+      normEval?: boolean;
+      /** How the supernet is searched (search/strategies.ts): darts (default) or sampling, with its settings. */
+      strategy?: SupernetStrategy;
+      sampling?: SamplingConfig;
+    } = {},
   ) {
     this.net = new SearchNetwork(network);
     this.alphaOpt = new Adam({ lr: optim.alphaLr, beta1: optim.alphaBetas[0], beta2: optim.alphaBetas[1], eps: 1e-8, weightDecay: optim.alphaWeightDecay });
@@ -59,9 +69,23 @@ export class SearchTrainer {
     return { weights: learningRate(this.optim.weightLr, epoch, this.epochs), alphas: this.optim.alphaLr };
   }
 
-  /** One search step: Adam on the alphas, then SGD on the weights with the updated alphas. */
+  /**
+   * One search step: darts, Adam on the alphas then SGD on the weights with the updated alphas (one-level.ts);
+   * sampling, one drawn path, both updates from one pass (sampling.ts).
+   */
   step(x: tf.Tensor5D, labels: tf.Tensor1D, at: StepAt): StepOutcome {
     this.weightOpt.config.lr = this.lrs(at.epoch).weights;
+    if (this.options.strategy === 'sampling') {
+      const r = samplingStep(this.net, x, labels, this.alphaOpt, this.weightOpt, {
+        tau: gumbelTau(this.options.sampling ?? samplingSchema.parse({}), at.epochFraction, this.epochs),
+        pathSeed: pathSeed(this.network.seed, at.step),
+        dropoutSeed: replicaSeed(this.network.seed, at.step),
+        recompute: this.optim.recompute,
+        gradClip: this.optim.gradClip ?? undefined,
+        normEval: this.options.normEval,
+      });
+      return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
+    }
     const r = searchStep(this.net, x, labels, this.alphaOpt, this.weightOpt, {
       mode: this.optim.oneLevel,
       recompute: this.optim.recompute,
@@ -82,9 +106,12 @@ export class SearchTrainer {
     averageStatistics(this.net.params.list());
   }
 
-  /** Eval logits [N, classes] of a batch (running BN statistics, no dropout), for validation. */
+  /**
+   * Eval logits [N, classes] of a batch (running BN statistics, no dropout), for validation: of the supernet (darts),
+   * or of its most likely path (sampling, which trains one path at a time).
+   */
   logits(x: tf.Tensor5D): tf.Tensor2D {
-    return this.net.forward(x, EVAL);
+    return this.net.forward(x, EVAL, undefined, 0, this.options.strategy === 'sampling' ? argmaxPath(this.net) : undefined);
   }
 
   /** softmax over ops of every edge, per category. */
