@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { concatChannels, spatialAvgPool, spatialConv, spatialMaxPool, temporalConv, temporalSubsample } from './backend/ops/video';
 import type { GNode, GraphBuilder } from './export/graph-builder';
 import { BatchNorm } from './layers/batch-norm';
-import type { Ctx } from './layers/context';
+import { relu, type Ctx } from './layers/context';
 import type { Params } from './layers/params';
 
 /** Candidate ops of the spatial cells, in the order of their alpha columns. */
@@ -108,7 +108,7 @@ export class ReLUConvBN implements Block {
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    return this.bn.forward(spatialConv(tf.relu(x), this.w as tf.Tensor4D), ctx);
+    return this.bn.forward(spatialConv(relu(x, ctx), this.w as tf.Tensor4D), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     return this.bn.emit(g, g.spatialConv(g.relu(x), this.w));
@@ -130,7 +130,7 @@ export class FactorizedReduce implements Block {
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    const r = tf.relu(x);
+    const r = relu(x, ctx);
     const [N, T, H, W, C] = x.shape;
     const shifted = tf
       .pad(r, [
@@ -215,8 +215,8 @@ export class SepConv implements Block {
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     const { depthwise1, pointwise1, depthwise2, pointwise2 } = this.w;
-    const h = this.bn1.forward(spatialConv(spatialConv(tf.relu(x), w4(depthwise1), { stride: this.stride, groups: x.shape[4] }), w4(pointwise1)), ctx);
-    return this.bn2.forward(spatialConv(spatialConv(tf.relu(h), w4(depthwise2), { groups: h.shape[4] }), w4(pointwise2)), ctx);
+    const h = this.bn1.forward(spatialConv(spatialConv(relu(x, ctx), w4(depthwise1), { stride: this.stride, groups: x.shape[4] }), w4(pointwise1)), ctx);
+    return this.bn2.forward(spatialConv(spatialConv(relu(h, ctx), w4(depthwise2), { groups: h.shape[4] }), w4(pointwise2)), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
     const C = x.shape[3];
@@ -240,7 +240,7 @@ export class DilConv implements Block {
     this.bn = new BatchNorm(p.scope('bn'), cout, affine);
   }
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    const dw = spatialConv(tf.relu(x), w4(this.w.depthwise), { stride: this.stride, dilation: 2, groups: x.shape[4] });
+    const dw = spatialConv(relu(x, ctx), w4(this.w.depthwise), { stride: this.stride, dilation: 2, groups: x.shape[4] });
     return this.bn.forward(spatialConv(dw, w4(this.w.pointwise)), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {
@@ -268,7 +268,7 @@ export class Conv2Plus1d implements Block {
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
     const k = this.w.spatial.shape[0];
     // a strided 1x1 keeps the top-left sample of each 2x2 block, as PyTorch's 1x1 stride-2 conv
-    const h = spatialConv(tf.relu(x), w4(this.w.spatial), { stride: this.stride, pad: (k - 1) / 2 });
+    const h = spatialConv(relu(x, ctx), w4(this.w.spatial), { stride: this.stride, pad: (k - 1) / 2 });
     return this.bn.forward(temporalConv(h, w4(this.w.temporal), this.temporalStride), ctx);
   }
   emit(g: GraphBuilder, x: GNode): GNode {

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { spatialConv } from '../backend/ops/video';
 import type { GNode, GraphBuilder } from '../export/graph-builder';
 import { BatchNorm } from './batch-norm';
-import type { Ctx } from './context';
+import { relu, type Ctx } from './context';
 import type { Params } from './params';
 import { type Block } from '../operations';
 
@@ -51,7 +51,7 @@ export class Stem implements Block {
   }
 
   forward(x: tf.Tensor5D, ctx: Ctx): tf.Tensor5D {
-    return this.convs.reduce((h, c, i) => c.bn.forward(spatialConv(i > 0 ? tf.relu(h) : h, c.w as tf.Tensor4D, { stride: c.stride }), ctx), x);
+    return this.convs.reduce((h, c, i) => c.bn.forward(spatialConv(i > 0 ? relu(h, ctx) : h, c.w as tf.Tensor4D, { stride: c.stride }), ctx), x);
   }
 
   emit(g: GraphBuilder, x: GNode): GNode {
