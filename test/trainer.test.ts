@@ -248,6 +248,37 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
       expect(a.spatial_normal).not.toEqual(json(path.join(tmp.dir, 'runs', 'whole', 'alphas/epoch-002.json')).spatial_normal);
   }, 300_000);
 
+  it('--strategy training-free: candidates scored at initialisation, one line each; killed and resumed, the same candidates and genotype', async () => {
+    const free = ['search', '--config', configFile, '--strategy', 'training-free', '--set', 'trainingFree.candidates=5', '--set', 'trainingFree.batch=2'];
+    const whole = path.join(tmp.dir, 'runs', 'free-whole');
+    const w = await run([...free, '--set', 'trainingFree.regionSamples=256', '--name', 'free-whole']);
+    expect(w.code).toBe(0);
+    const scored = lines(path.join(whole, 'candidates.jsonl'));
+    expect(scored.map((c) => c.index)).toEqual([0, 1, 2, 3, 4]);
+    for (const c of scored) {
+      expect(c.ntkCondition === null || c.ntkCondition >= 1).toBe(true);
+      expect(c.linearRegions).toBeGreaterThanOrEqual(1);
+      expect(c.linearRegions).toBeLessThanOrEqual(256);
+    }
+    const genotype = json(path.join(whole, 'genotype.json'));
+    expect(genotype.source).toMatchObject({ from: 'training-free', run: 'free-whole' });
+    expect(scored.map((c) => c.genotype.cells)).toContainEqual(genotype.cells);
+    expect(fs.readFileSync(path.join(whole, 'report.md'), 'utf8')).toContain('## Candidates (training-free)');
+
+    const dir = path.join(tmp.dir, 'runs', 'free-killed');
+    const file = path.join(dir, 'candidates.jsonl');
+    const child = startCli(PVNAS_BIN, [...free, '--set', 'trainingFree.regionSamples=256', '--name', 'free-killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    const written = () => (fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/\n/g)?.length ?? 0) : 0);
+    await waitFor('two scored candidates', () => (written() >= 2 ? true : undefined), 100_000, 5);
+    killTree(child.child, 'SIGKILL');
+    expect((await child.done).signal).toBe('SIGKILL');
+    const r = await run(['search', '--resume', 'free-killed']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/continuing after \d scored candidates/);
+    expect(lines(file).map(({ seconds: _, ...c }) => c)).toEqual(scored.map(({ seconds: _, ...c }) => c));
+    expect(json(path.join(dir, 'genotype.json')).cells).toEqual(genotype.cells);
+  }, 300_000);
+
   it('Ctrl-C writes a checkpoint and exits 130; --resume of a finished run is refused', async () => {
     const dir = path.join(tmp.dir, 'runs', 'interrupted');
     const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'interrupted', '--set', 'checkpointEvery=0'], {

@@ -34,7 +34,25 @@ export { randomGenotype, randomCell } from './search-space/random-arch';
 export { SearchNetwork, lossAndGradients, type SearchNetworkConfig, type SampledPath } from './search-space/search-network';
 export { searchStep, ONE_LEVEL_MODES, type OneLevelMode } from './search/one-level';
 export { samplingStep, samplePath, gumbelTau, samplingSchema, type SamplingConfig } from './search/sampling';
-export { SUPERNET_STRATEGIES, type SupernetStrategy } from './search/strategies';
+export {
+  SUPERNET_STRATEGIES,
+  CANDIDATE_STRATEGIES,
+  SEARCH_STRATEGIES,
+  type SupernetStrategy,
+  type CandidateStrategy,
+  type SearchStrategy,
+} from './search/strategies';
+export {
+  candidateGenotype,
+  combinedRanks,
+  linearRegionCount,
+  ntkConditionNumber,
+  regionInputs,
+  scoreAtInit,
+  trainingFreeSchema,
+  type TrainingFreeConfig,
+  type TrainingFreeScore,
+} from './search/training-free';
 export { searchVerdict, type SearchOutcome, type SearchVerdict } from './search/verdict';
 export { Adam, Sgd, clipGlobalNorm } from './train/optimizers';
 export { learningRate, lrScheduleSchema, type LrSchedule } from './train/lr-schedule';

@@ -5,7 +5,7 @@
  * with --resume).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, CELL_TYPES, SUPERNET_STRATEGIES } from '@pvnas/nas';
+import { BACKEND_NAMES, CELL_TYPES, SEARCH_STRATEGIES } from '@pvnas/nas';
 import { commandLineOverrides, resolveConfig } from '../config/load';
 import { DATASETS, type Dataset } from '../config/schema';
 import { describeAblation, resolveAblationConfig, runAblation } from '../commands/ablation';
@@ -165,9 +165,10 @@ export function addTrainCommands(cli: Command): void {
       )
       .addOption(new Option('--lr-schedule <kind>', 'weight LR schedule: step (paper), cosine (DARTS), constant').choices(['step', 'cosine', 'constant']))
       .addOption(
-        new Option('--strategy <name>', "darts (the paper: every op of every edge) or sampling (one Gumbel-drawn path a step: one network's memory)").choices([
-          ...SUPERNET_STRATEGIES,
-        ]),
+        new Option(
+          '--strategy <name>',
+          "darts (the paper: every op of every edge), sampling (one Gumbel-drawn path a step: one network's memory), training-free (random architectures ranked at initialisation)",
+        ).choices([...SEARCH_STRATEGIES]),
       ),
     { epochs: 'paper 80', channels: 'paper 64', jitter: 'paper 128,164', crop: 'paper 112' },
   ).action(

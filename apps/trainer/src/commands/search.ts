@@ -3,11 +3,22 @@
  * drawn path a step), alpha snapshots per epoch, the genotype of the final alphas, plots and report in the run folder.
  */
 import * as path from 'node:path';
-import { CELL_TYPES, deriveGenotype, SearchTrainer, searchVerdict, writeAlphas, writeGenotype, type Genotype, type SearchVerdict } from '@pvnas/nas';
+import {
+  CELL_TYPES,
+  deriveGenotype,
+  SearchTrainer,
+  searchVerdict,
+  writeAlphas,
+  writeGenotype,
+  type Genotype,
+  type SearchVerdict,
+  type SupernetStrategy,
+} from '@pvnas/nas';
 import { searchConfigSchema, type SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
 import { readMetrics, type EpochRecord } from '../run/metrics';
 import { writeReport } from '../run/report';
+import { runCandidateSearch } from './search-candidates';
 import { openSession, train, type SessionFlags } from './session';
 import { singleViewAccuracy, validationLoader } from './view-scores';
 
@@ -30,7 +41,16 @@ function verdictSection(v: SearchVerdict): string[] {
 
 export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' | 'stopped'; run: string; genotype?: Genotype; verdict?: SearchVerdict }> {
   const s = await openSession('search', searchConfigSchema, flags);
+  if (s.config.strategy === 'training-free') {
+    if (s.worldSize > 1) throw new Error('the training-free strategy runs in one process: drop --nproc-per-node');
+    try {
+      return await runCandidateSearch(s, flags.log);
+    } finally {
+      s.close();
+    }
+  }
   let c: SearchConfig = s.config;
+  const strategy = c.strategy as SupernetStrategy;
   if (s.backend.name === 'wasm' && !c.optim.recompute) {
     // wasm memory ends at 4 GB: the supernet's activations of a batch do not fit (it aborts), recomputed ones do
     flags.log('wasm backend: recomputing activations in the backward pass (its memory ends at 4 GB), as optim.recompute=true');
@@ -40,7 +60,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
     { channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride },
     c.optim,
     c.epochs,
-    { strategy: c.strategy, sampling: c.sampling },
+    { strategy, sampling: c.sampling },
   );
   const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {

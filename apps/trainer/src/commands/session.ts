@@ -283,22 +283,38 @@ export function stopExitCode(): number {
   return stoppedBy === 'SIGTERM' ? 143 : 130;
 }
 
-export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string) => void): Promise<'done' | 'stopped'> {
-  const batches = s.loader.batchesPerEpoch();
-  if (batches === 0) throw new Error(`the training split has ${s.train.records.length} videos: fewer than one batch`);
-  const start: LoopState = s.resumeFrom?.state ?? { epoch: 0, cursor: 0, step: 0, totals: emptyTotals() };
-  const metrics = s.run.path('metrics.jsonl');
+/**
+ * Ctrl-C, SIGTERM (and the end of the `pvnas ablation` that started this run) request a stop at the next boundary:
+ * `requested()` turns true and the log says what finishing means; the same signal again exits at once.
+ */
+export function stopOnSignal(log: (line: string) => void, finishing: string): { requested: () => boolean; release: () => void } {
   let stop = false;
   const onSignal = (signal?: NodeJS.Signals): void => {
     if (stop) process.exit(signal === 'SIGTERM' ? 143 : 130);
     stop = true;
     if (signal === 'SIGTERM') stoppedBy = 'SIGTERM';
-    log(`\nstopping${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)`);
+    log(`\nstopping${signal === 'SIGTERM' ? ' (SIGTERM)' : ''}: ${finishing} (Ctrl-C again to quit at once)`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // started by `pvnas ablation` (an IPC channel): its end, even a SIGKILL, stops this run at a checkpoint too
   if (process.channel) process.on('disconnect', onSignal);
+  return {
+    requested: () => stop,
+    release: () => {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('disconnect', onSignal);
+    },
+  };
+}
+
+export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string) => void): Promise<'done' | 'stopped'> {
+  const batches = s.loader.batchesPerEpoch();
+  if (batches === 0) throw new Error(`the training split has ${s.train.records.length} videos: fewer than one batch`);
+  const start: LoopState = s.resumeFrom?.state ?? { epoch: 0, cursor: 0, step: 0, totals: emptyTotals() };
+  const metrics = s.run.path('metrics.jsonl');
+  const stop = stopOnSignal(log, 'finishing this step and writing a checkpoint');
   const progress = s.primary ? createTrainProgress(s.run.meta.name, h.epochs * batches, start.step) : quiet;
   let failuresSeen = s.loader.failures.length;
   try {
@@ -374,7 +390,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
         await saveCheckpoint(s.run.path('checkpoints'), `step-${String(state.step).padStart(6, '0')}`, state, { loop: state, ...h.state() }, h.tensors());
       },
       // a signal may reach one rank only: the group stops together, at the same step
-      stopRequested: () => (s.worldSize > 1 ? anyRank(stop) : stop),
+      stopRequested: () => (s.worldSize > 1 ? anyRank(stop.requested()) : stop.requested()),
     });
     progress.stop();
     s.run.update({ status: r.status, ended: new Date().toISOString() });
@@ -384,9 +400,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
     s.run.update({ status: 'failed', error: (e as Error).message, ended: new Date().toISOString() });
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    process.removeListener('disconnect', onSignal);
+    stop.release();
     if (s.resumeFrom) tf.dispose(Object.values(s.resumeFrom.tensors));
     const failures: FailedItem[] = s.loader.failures;
     if (failures.length > 0) fs.writeFileSync(s.run.path('bad-clips.json'), JSON.stringify(failures, null, 1) + '\n');

@@ -5,7 +5,15 @@
  */
 import { z } from 'zod';
 import { manifestSpecSchema } from '@pvnas/ingest';
-import { backendRequestSchema, deviceRequestSchema, retrainOptimSchema, samplingSchema, searchOptimSchema, SUPERNET_STRATEGIES } from '@pvnas/nas';
+import {
+  backendRequestSchema,
+  deviceRequestSchema,
+  retrainOptimSchema,
+  samplingSchema,
+  searchOptimSchema,
+  SEARCH_STRATEGIES,
+  trainingFreeSchema,
+} from '@pvnas/nas';
 
 export const DATASETS = ['kinetics', 'ssv2', 'ucf101'] as const;
 export type Dataset = (typeof DATASETS)[number];
@@ -96,10 +104,15 @@ export const searchConfigSchema = z.strictObject({
   /** 2: the search's 112-pixel crops reach the cells at 56, where retraining's 224 crops arrive with stride 4. */
   stemStride: stemStride.default(2),
   optim: searchOptimSchema.prefault({}),
-  /** How the supernet is searched (libs/nas/src/search/strategies.ts): darts (the paper's, every op) or sampling (one path a step). */
-  strategy: z.enum(SUPERNET_STRATEGIES).default('darts'),
+  /**
+   * How the space is searched (libs/nas/src/search/strategies.ts): darts (the paper's, every op), sampling (one path a
+   * step), training-free (random architectures ranked at initialisation).
+   */
+  strategy: z.enum(SEARCH_STRATEGIES).default('darts'),
   /** The sampling strategy's Gumbel-softmax temperature (GDAS: 10 annealed to 0.1). */
   sampling: samplingSchema.prefault({}),
+  /** The training-free strategy's candidates and scoring batch. */
+  trainingFree: trainingFreeSchema.prefault({}),
   /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
   alphasEvery: z.number().int().min(1).default(100),
   /** The supernet's single-view validation accuracy every this many epochs, when a validation split exists (0: never). */

@@ -6,7 +6,7 @@ import { DerivedNetwork } from '../derived/derived-network';
 import { relu, TRAIN } from '../layers/context';
 import { CELL_TYPES } from '../search-space/cell-types';
 import { randomGenotype } from '../search-space/random-arch';
-import { combinedRanks, linearRegionCount, ntkConditionNumber, ranks, symmetricEigenvalues } from './training-free';
+import { combinedRanks, linearRegionCount, ntkConditionNumber, ranks, regionInputs, symmetricEigenvalues, trainingFreeSchema } from './training-free';
 
 describe('training-free indicators', () => {
   beforeAll(async () => {
@@ -71,6 +71,15 @@ describe('training-free indicators', () => {
         { ntkCondition: Infinity, linearRegions: 8 },
       ]),
     ).toEqual([1 + 2, 0 + 0, 2 + 0]);
+  });
+
+  it('the random inputs of the region count are the same for a seed, 0 included (tfjs reads a seed of 0 as none)', () => {
+    const c = trainingFreeSchema.parse({ regionSamples: 4 });
+    for (const seed of [0, 5]) {
+      const [a, b] = [regionInputs(c, seed), regionInputs(c, seed)];
+      expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+      tf.dispose([a, b]);
+    }
   });
 
   it('on a derived network at initialisation: a finite condition number >= 1, regions between 1 and the batch, repeatable, no leak', () => {

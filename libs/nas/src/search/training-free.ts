@@ -16,7 +16,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs-core';
 import { gradients } from '../backend/backprop';
+import { z } from 'zod';
+import { DerivedNetwork, type DerivedNetworkConfig } from '../derived/derived-network';
 import type { Ctx } from '../layers/context';
+import { CELL_TYPES } from '../search-space/cell-types';
+import type { Genotype } from '../search-space/genotype';
+import { randomGenotype } from '../search-space/random-arch';
 
 /** Eigenvalues (ascending) of a symmetric matrix, by cyclic Jacobi rotations in float64 (for the small Θ here). */
 export function symmetricEigenvalues(matrix: readonly (readonly number[])[]): number[] {
@@ -114,4 +119,65 @@ export function combinedRanks(scores: ReadonlyArray<{ ntkCondition: number; line
     'descending',
   );
   return a.map((r, i) => r + b[i]);
+}
+
+export const trainingFreeSchema = z.strictObject({
+  /** Random architectures scored (TE-NAS prunes a supernet; here candidates are drawn, as the other strategies draw them). */
+  candidates: z.number().int().min(2).default(32),
+  /** Clips of the NTK's batch (the first of the training split's first epoch); Θ is batch x batch. */
+  batch: z.number().int().min(2).default(8),
+  /**
+   * Linear regions are counted, as TE-NAS does, on a thin copy of the candidate (`regionChannels` initial channels;
+   * TE-NAS: 1) over this many random inputs of `regionFrames` x `regionSize`² pixels (TE-NAS: 3x3): on the full
+   * network and full-size clips nearly every input falls in a region of its own, and the count says nothing (measured
+   * on the sample set: 512 of 512 at C=8 on 8x32x32 clips, and at C=2 on 4x4 inputs; 1883-1983 of 2048 at C=2 on 2x2).
+   */
+  regionSamples: z.number().int().min(2).default(2048),
+  regionChannels: z.number().int().min(2).default(2),
+  regionFrames: z.number().int().min(1).default(1),
+  regionSize: z.number().int().min(2).default(2),
+});
+export type TrainingFreeConfig = z.infer<typeof trainingFreeSchema>;
+
+export interface TrainingFreeScore {
+  ntkCondition: number;
+  linearRegions: number;
+}
+
+/** Candidate `index` of a search seeded `seed`: a random architecture of the space (random-arch.ts), reproducible. */
+export function candidateGenotype(seed: number, index: number): Genotype {
+  return randomGenotype((seed * 1_000_003 + index * 7_919 + 17) % 2_147_483_647);
+}
+
+/**
+ * Both indicators of `genotype` at initialisation: the NTK's condition number on the clips `x` [N, T, H, W, 3], the
+ * linear regions of its thin copy (`regionChannels`) over the random inputs `regionInputs` [M, t, h, w, 3].
+ */
+export function scoreAtInit(
+  genotype: Genotype,
+  network: Omit<DerivedNetworkConfig, 'layout' | 'dropout'>,
+  x: tf.Tensor5D,
+  regionInputs: tf.Tensor5D,
+  regionChannels = 2,
+): TrainingFreeScore {
+  const ctx = { training: true, updateStats: false };
+  const net = new DerivedNetwork(genotype, { ...network, dropout: 0, layout: [...CELL_TYPES] });
+  let ntkCondition: number;
+  try {
+    ntkCondition = ntkConditionNumber((v) => net.forward(v as tf.Tensor5D, ctx), net.params.trainable(), x);
+  } finally {
+    net.dispose();
+  }
+  const thin = new DerivedNetwork(genotype, { ...network, channels: regionChannels, dropout: 0, layout: [...CELL_TYPES] });
+  try {
+    return { ntkCondition, linearRegions: linearRegionCount((c) => thin.forward(regionInputs, c), regionInputs.shape[0], ctx) };
+  } finally {
+    thin.dispose();
+  }
+}
+
+/** The random inputs linear regions are counted over (standard normal, seeded). */
+export function regionInputs(c: TrainingFreeConfig, seed: number): tf.Tensor5D {
+  // 2 seed + 1: tfjs's randomNormal takes a seed of 0 for no seed at all (Math.random)
+  return tf.randomNormal([c.regionSamples, c.regionFrames, c.regionSize, c.regionSize, 3], 0, 1, 'float32', 2 * seed + 1) as tf.Tensor5D;
 }
