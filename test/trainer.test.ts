@@ -279,6 +279,30 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     expect(json(path.join(dir, 'genotype.json')).cells).toEqual(genotype.cells);
   }, 300_000);
 
+  it('--max-gflops: training-free rejects candidates over the budget; darts logs the expected GFLOPs and its report says whether the genotype keeps it', async () => {
+    const free = await run([
+      ...['search', '--config', configFile, '--strategy', 'training-free', '--max-gflops', '21.5', '--name', 'free-budget'],
+      ...['--set', 'trainingFree.candidates=3', '--set', 'trainingFree.batch=2', '--set', 'trainingFree.regionSamples=64'],
+    ]);
+    expect(free.code).toBe(0);
+    const drawn = lines(path.join(tmp.dir, 'runs', 'free-budget', 'candidates.jsonl'));
+    expect(drawn.filter((c) => !c.rejected)).toHaveLength(3);
+    for (const c of drawn) expect({ index: c.index, over: c.gflops > 21.5 }).toEqual({ index: c.index, over: c.rejected === true });
+    expect(drawn.some((c) => c.rejected)).toBe(true); // random cells make PV-NAS-L cost 18-32 GFLOPs at 8x224x224
+    expect(fs.readFileSync(path.join(tmp.dir, 'runs', 'free-budget', 'report.md'), 'utf8')).toMatch(
+      /## Budget\n\nKept: the derived network costs \d+\.\d\d GFLOPs/,
+    );
+
+    const darts = await run(['search', '--config', configFile, '--max-gflops', '10', '--set', 'budget.weight=5', '--name', 'darts-budget']);
+    expect(darts.code).toBe(0);
+    const epochs = lines(path.join(tmp.dir, 'runs', 'darts-budget', 'metrics.jsonl')).filter((r) => r.kind === 'epoch');
+    expect(epochs.map((e) => typeof e.expectedGflops)).toEqual(['number', 'number']);
+    expect(epochs[1].expectedGflops).toBeLessThan(epochs[0].expectedGflops);
+    expect(fs.readFileSync(path.join(tmp.dir, 'runs', 'darts-budget', 'report.md'), 'utf8')).toMatch(
+      /## Budget\n\n(Kept|\*\*Not kept\*\*): the derived network costs/,
+    );
+  }, 300_000);
+
   it('Ctrl-C writes a checkpoint and exits 130; --resume of a finished run is refused', async () => {
     const dir = path.join(tmp.dir, 'runs', 'interrupted');
     const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'interrupted', '--set', 'checkpointEvery=0'], {

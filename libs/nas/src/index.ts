@@ -42,6 +42,7 @@ export {
   type CandidateStrategy,
   type SearchStrategy,
 } from './search/strategies';
+export { budgetSchema, costTerm, expectedGflopsOf, genotypeGflops, targetShape, type AlphaCost, type Budget } from './search/budget';
 export {
   candidateGenotype,
   combinedRanks,
@@ -58,7 +59,7 @@ export { Adam, Sgd, clipGlobalNorm } from './train/optimizers';
 export { learningRate, lrScheduleSchema, type LrSchedule } from './train/lr-schedule';
 export { DerivedNetwork, dropPathProb, type DerivedNetworkConfig } from './derived/derived-network';
 export { defaultLayout, PRESETS, type PresetName } from './derived/layout';
-export { networkCost, type NetworkShape } from './derived/cost';
+export { costTable, networkCost, type CostTable, type NetworkShape } from './derived/cost';
 export { TRAIN, EVAL, type Ctx } from './layers/context';
 export { Params, type Param } from './layers/params';
 export { MixedOp } from './search-space/mixed-op';

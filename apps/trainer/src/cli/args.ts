@@ -15,3 +15,12 @@ export function intArg(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
     return n;
   };
 }
+
+/** A parser of a positive number flag; its error names the flag. */
+export function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
+}

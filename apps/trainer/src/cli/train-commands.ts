@@ -14,7 +14,7 @@ import { runRetrain } from '../commands/retrain';
 import { runSearch } from '../commands/search';
 import { stopExitCode } from '../commands/session';
 import { runView } from '../commands/view';
-import { intArg, printJson } from './args';
+import { intArg, positiveNumber, printJson } from './args';
 import { addLaunchOptions, launchRequested, launchWorkers, workerPlace, type WorkerPlace } from './launch';
 
 const log = (line: string): void => void process.stderr.write(line + '\n');
@@ -169,6 +169,12 @@ export function addTrainCommands(cli: Command): void {
           '--strategy <name>',
           "darts (the paper: every op of every edge), sampling (one Gumbel-drawn path a step: one network's memory), training-free (random architectures ranked at initialisation)",
         ).choices([...SEARCH_STRATEGIES]),
+      )
+      .addOption(
+        new Option(
+          '--max-gflops <G>',
+          'GFLOPs budget of the derived network (PV-NAS-L at 8x224x224; budget.target): a cost term, or rejected candidates',
+        ).argParser(positiveNumber('--max-gflops')),
       ),
     { epochs: 'paper 80', channels: 'paper 64', jitter: 'paper 128,164', crop: 'paper 112' },
   ).action(
@@ -180,6 +186,7 @@ export function addTrainCommands(cli: Command): void {
         crop?: number;
         lrSchedule?: string;
         strategy?: string;
+        maxGflops?: number;
         resume?: string;
         dryRun?: boolean;
       },
@@ -191,6 +198,7 @@ export function addTrainCommands(cli: Command): void {
         'clips.crop': f.crop,
         'optim.weightLr.kind': f.lrSchedule,
         strategy: f.strategy,
+        'budget.maxGflops': f.maxGflops,
       };
       if (f.dryRun) return printJson(resolveConfig('search', 'kinetics', { file: f.config, flags: overrides(f, 'kinetics', extra) }));
       const dp = await dataParallel(f);

@@ -18,6 +18,7 @@ import { searchConfigSchema, type SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
 import { readMetrics, type EpochRecord } from '../run/metrics';
 import { writeReport } from '../run/report';
+import { budgetSection } from './search-budget';
 import { runCandidateSearch } from './search-candidates';
 import { openSession, train, type SessionFlags } from './session';
 import { singleViewAccuracy, validationLoader } from './view-scores';
@@ -60,7 +61,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
     { channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride },
     c.optim,
     c.epochs,
-    { strategy, sampling: c.sampling },
+    { strategy, sampling: c.sampling, budget: c.budget },
   );
   const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {
@@ -86,12 +87,15 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
         epochEnd: async (e) => {
           writeAlphas(s.run.path(alphasFile(e.epoch + 1)), trainer.alphas({ run: s.run.meta.name, epoch: e.epoch + 1 }));
           const last = e.epoch + 1 === c.epochs;
-          if (!val || ((e.epoch + 1) % c.validateEvery !== 0 && !last)) return { alphas: trainer.alphaSoftmax() };
+          const expectedGflops = trainer.expectedGflops();
+          const cost = expectedGflops !== undefined ? { expectedGflops } : {};
+          if (!val || ((e.epoch + 1) % c.validateEvery !== 0 && !last)) return { alphas: trainer.alphaSoftmax(), ...cost };
           const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
           // after the last epoch, the same clips with their frames shuffled: near chance when the classes need time
           const shuffled = last && v.clips > 0 ? await singleViewAccuracy(val, (x) => trainer.logits(x), { seed: c.seed }) : undefined;
           return {
             alphas: trainer.alphaSoftmax(),
+            ...cost,
             ...(v.clips > 0 && { valAcc: v.acc, valClips: v.clips }),
             ...(shuffled && { valAccShuffled: shuffled.acc }),
           };
@@ -112,7 +116,8 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
       s.run.update({ verdict });
     }
     await renderRunPlots(s.run.dir);
-    writeReport(s.run, verdict ? verdictSection(verdict) : []);
+    const budget = genotype ? budgetSection(genotype, c.budget, flags.log) : [];
+    writeReport(s.run, [...budget, ...(verdict ? verdictSection(verdict) : [])]);
     if (status === 'stopped') flags.log(`stopped; continue with: npx pvnas search --resume ${s.run.meta.name}`);
     else {
       flags.log(

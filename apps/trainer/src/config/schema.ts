@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { manifestSpecSchema } from '@pvnas/ingest';
 import {
   backendRequestSchema,
+  budgetSchema,
   deviceRequestSchema,
   retrainOptimSchema,
   samplingSchema,
@@ -113,6 +114,8 @@ export const searchConfigSchema = z.strictObject({
   sampling: samplingSchema.prefault({}),
   /** The training-free strategy's candidates and scoring batch. */
   trainingFree: trainingFreeSchema.prefault({}),
+  /** A GFLOPs budget for the derived network the search is for (libs/nas/src/search/budget.ts), every strategy. */
+  budget: budgetSchema.prefault({}),
   /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
   alphasEvery: z.number().int().min(1).default(100),
   /** The supernet's single-view validation accuracy every this many epochs, when a validation split exists (0: never). */

@@ -15,6 +15,7 @@ import { lossAndGradients, type SearchNetwork } from '../search-space/search-net
 import { averageGradients, meanOverRanks, processGroup } from '../distributed/process-group';
 import { readScalars } from '../train/loss';
 import { Adam, clipGlobalNorm, Sgd } from '../train/optimizers';
+import type { AlphaCost } from './budget';
 
 export const ONE_LEVEL_MODES = ['alternating', 'simultaneous'] as const;
 export type OneLevelMode = (typeof ONE_LEVEL_MODES)[number];
@@ -28,6 +29,8 @@ export interface SearchStepOptions {
   dropoutSeed?: number;
   /** BN on running statistics (layers/context.ts `normEval`). */
   normEval?: boolean;
+  /** A cost budget's term (search/budget.ts): its gradients are added to the alphas' before their step. */
+  alphaCost?: AlphaCost;
 }
 
 export interface SearchStepResult {
@@ -36,6 +39,17 @@ export interface SearchStepResult {
   /** Clips of the batch (of all the ranks' batches) the weight step's forward pass classified right (top-1). */
   correct: number;
   gradNorm?: number;
+  /** The derived network's expected GFLOPs under softmax(alpha), with a cost budget. */
+  expectedGflops?: number;
+}
+
+/** The alphas' gradients plus the cost term's (disposing both); the term's expected GFLOPs, or undefined. */
+export function withAlphaCost(net: SearchNetwork, grads: tf.Tensor[], cost: AlphaCost | undefined): { grads: tf.Tensor[]; expectedGflops?: tf.Scalar } {
+  if (!cost) return { grads };
+  const c = cost(net.alphas);
+  const sum = grads.map((g, i) => tf.add(g, c.grads[i]));
+  tf.dispose([...grads, ...c.grads]);
+  return { grads: sum, expectedGflops: c.expectedGflops };
 }
 
 export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor1D, alphaOpt: Adam, weightOpt: Sgd, o: SearchStepOptions): SearchStepResult {
@@ -44,16 +58,19 @@ export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor
   const pass = (vars: tf.Variable[]) => lossAndGradients(net, x, labels, vars, { recompute: o.recompute, dropoutSeed: o.dropoutSeed, normEval: o.normEval });
   let a: { loss: tf.Scalar; grads: tf.Tensor[] };
   let w: { loss: tf.Scalar; correct: tf.Scalar; grads: tf.Tensor[] };
+  let cost: ReturnType<typeof withAlphaCost>;
   if (o.mode === 'simultaneous') {
     const both = pass([...alphas, ...weights]);
     const grads = averageGradients(both.grads);
-    a = { loss: tf.clone(both.loss), grads: grads.slice(0, alphas.length) };
+    cost = withAlphaCost(net, grads.slice(0, alphas.length), o.alphaCost);
+    a = { loss: tf.clone(both.loss), grads: cost.grads };
     w = { ...both, grads: grads.slice(alphas.length) };
     alphaOpt.step(alphas, a.grads);
   } else {
     const first = pass(alphas);
     first.correct.dispose();
-    a = { loss: first.loss, grads: averageGradients(first.grads) };
+    cost = withAlphaCost(net, averageGradients(first.grads), o.alphaCost);
+    a = { loss: first.loss, grads: cost.grads };
     alphaOpt.step(alphas, a.grads);
     w = pass(weights);
     w = { ...w, grads: averageGradients(w.grads) };
@@ -65,6 +82,10 @@ export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor
   weightOpt.step(weights, grads);
   tf.dispose(grads);
   // the step's one host read: its metrics (averaged over the ranks), after the updates
-  const m = readScalars({ ...meanOverRanks({ alphaLoss: a.loss, weightLoss: w.loss, correct: w.correct }), gradNorm: norm });
+  const m = readScalars({
+    ...meanOverRanks({ alphaLoss: a.loss, weightLoss: w.loss, correct: w.correct }),
+    gradNorm: norm,
+    expectedGflops: cost.expectedGflops,
+  });
   return { ...m, correct: Math.round(m.correct * processGroup().worldSize) };
 }

@@ -21,7 +21,8 @@ import { CELL_TYPES, type CellType } from '../search-space/cell-types';
 import { lossAndGradients, type SampledPath, type SearchNetwork } from '../search-space/search-network';
 import { readScalars } from '../train/loss';
 import { Adam, clipGlobalNorm, Sgd } from '../train/optimizers';
-import type { SearchStepResult } from './one-level';
+import type { AlphaCost } from './budget';
+import { withAlphaCost, type SearchStepResult } from './one-level';
 
 export const samplingSchema = z.strictObject({
   /** Gumbel-softmax temperature at the start and at the end of the search, annealed linearly (GDAS: 10 and 0.1). */
@@ -87,6 +88,8 @@ export interface SamplingStepOptions {
   recompute: boolean;
   gradClip?: number;
   normEval?: boolean;
+  /** A cost budget's term (search/budget.ts), added to the alphas' gradients. */
+  alphaCost?: AlphaCost;
 }
 
 /** One step of the sampling strategy: draw a path, one pass, Adam on the alphas, SGD on the path's weights. */
@@ -104,15 +107,19 @@ export function samplingStep(
     const weights = net.pathWeights(path);
     const r = lossAndGradients(net, x, labels, [...alphas, ...weights], { recompute: o.recompute, dropoutSeed: o.dropoutSeed, normEval: o.normEval, path });
     const grads = averageGradients(r.grads);
-    const aGrads = grads.slice(0, alphas.length);
-    alphaOpt.step(alphas, aGrads);
-    tf.dispose(aGrads);
+    const cost = withAlphaCost(net, grads.slice(0, alphas.length), o.alphaCost);
+    alphaOpt.step(alphas, cost.grads);
+    tf.dispose(cost.grads);
     let wGrads = grads.slice(alphas.length);
     let norm: tf.Scalar | undefined;
     if (o.gradClip !== undefined) ({ grads: wGrads, norm } = clipGlobalNorm(wGrads, o.gradClip));
     weightOpt.step(weights, wGrads);
     tf.dispose(wGrads);
-    const m = readScalars({ ...meanOverRanks({ alphaLoss: r.loss, weightLoss: tf.clone(r.loss), correct: r.correct }), gradNorm: norm });
+    const m = readScalars({
+      ...meanOverRanks({ alphaLoss: r.loss, weightLoss: tf.clone(r.loss), correct: r.correct }),
+      gradNorm: norm,
+      expectedGflops: cost.expectedGflops,
+    });
     return { ...m, correct: Math.round(m.correct * processGroup().worldSize) };
   } finally {
     dispose();

@@ -20,6 +20,7 @@ import { CELL_TYPES, type CellType } from '../search-space/cell-types';
 import { averageStatistics, replicaSeed, syncParams } from '../distributed/process-group';
 import { argmaxPath, gumbelTau, samplingSchema, samplingStep, type SamplingConfig } from '../search/sampling';
 import type { SupernetStrategy } from '../search/strategies';
+import { costTerm, expectedGflopsOf, type AlphaCost, type Budget } from '../search/budget';
 
 /** The seed of step `step`'s sampled path: the same on every rank (they must run the same path). */
 const pathSeed = (seed: number, step: number): number => (seed * 7919 + step * 104729 + 1) % 2147483647;
@@ -47,6 +48,8 @@ export class SearchTrainer {
   readonly net: SearchNetwork;
   private readonly alphaOpt: Adam;
   private readonly weightOpt: Sgd;
+  private readonly alphaCost?: AlphaCost;
+  private readonly expected?: (alphas: Record<CellType, tf.Tensor>) => tf.Scalar;
 
   constructor(
     readonly network: SearchNetworkConfig,
@@ -58,8 +61,12 @@ export class SearchTrainer {
       /** How the supernet is searched (search/strategies.ts): darts (default) or sampling, with its settings. */
       strategy?: SupernetStrategy;
       sampling?: SamplingConfig;
+      /** A cost budget (search/budget.ts): its term joins the alphas' gradients while the expected cost exceeds it. */
+      budget?: Budget;
     } = {},
   ) {
+    this.alphaCost = options.budget && costTerm(options.budget);
+    this.expected = options.budget?.maxGflops ? expectedGflopsOf(options.budget).expected : undefined;
     this.net = new SearchNetwork(network);
     this.alphaOpt = new Adam({ lr: optim.alphaLr, beta1: optim.alphaBetas[0], beta2: optim.alphaBetas[1], eps: 1e-8, weightDecay: optim.alphaWeightDecay });
     this.weightOpt = new Sgd({ lr: optim.weightLr.initial, momentum: optim.momentum, weightDecay: optim.weightDecay });
@@ -83,6 +90,7 @@ export class SearchTrainer {
         recompute: this.optim.recompute,
         gradClip: this.optim.gradClip ?? undefined,
         normEval: this.options.normEval,
+        alphaCost: this.alphaCost,
       });
       return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
     }
@@ -92,6 +100,7 @@ export class SearchTrainer {
       gradClip: this.optim.gradClip ?? undefined,
       dropoutSeed: replicaSeed(this.network.seed, at.step),
       normEval: this.options.normEval,
+      alphaCost: this.alphaCost,
     });
     return { loss: r.weightLoss, alphaLoss: r.alphaLoss, correct: r.correct, gradNorm: r.gradNorm };
   }
@@ -112,6 +121,15 @@ export class SearchTrainer {
    */
   logits(x: tf.Tensor5D): tf.Tensor2D {
     return this.net.forward(x, EVAL, undefined, 0, this.options.strategy === 'sampling' ? argmaxPath(this.net) : undefined);
+  }
+
+  /** The derived network's expected GFLOPs under softmax(alpha) at the budget's target; undefined without a budget. */
+  expectedGflops(): number | undefined {
+    if (!this.expected) return undefined;
+    const e = this.expected(this.net.alphas);
+    const v = e.dataSync()[0];
+    e.dispose();
+    return v;
   }
 
   /** softmax over ops of every edge, per category. */
