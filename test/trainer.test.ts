@@ -256,9 +256,9 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     const scored = lines(path.join(whole, 'candidates.jsonl'));
     expect(scored.map((c) => c.index)).toEqual([0, 1, 2, 3, 4]);
     for (const c of scored) {
-      expect(c.ntkCondition === null || c.ntkCondition >= 1).toBe(true);
-      expect(c.linearRegions).toBeGreaterThanOrEqual(1);
-      expect(c.linearRegions).toBeLessThanOrEqual(256);
+      expect(c.scores.ntkCondition === null || c.scores.ntkCondition >= 1).toBe(true);
+      expect(c.scores.linearRegions).toBeGreaterThanOrEqual(1);
+      expect(c.scores.linearRegions).toBeLessThanOrEqual(256);
     }
     const genotype = json(path.join(whole, 'genotype.json'));
     expect(genotype.source).toMatchObject({ from: 'training-free', run: 'free-whole' });
@@ -277,6 +277,51 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     expect(r.stderr).toMatch(/continuing after \d scored candidates/);
     expect(lines(file).map(({ seconds: _, ...c }) => c)).toEqual(scored.map(({ seconds: _, ...c }) => c));
     expect(json(path.join(dir, 'genotype.json')).cells).toEqual(genotype.cells);
+  }, 300_000);
+
+  it('--strategy evolution and random: candidates trained briefly and scored on held-out videos; evolution mutates the fittest, resumes where it stopped', async () => {
+    const evo = [
+      'search',
+      '--config',
+      configFile,
+      '--strategy',
+      'evolution',
+      '--set',
+      'evolution.candidates=4',
+      '--set',
+      'evolution.population=2',
+      '--set',
+      'evolution.sample=2',
+    ];
+    const w = await run([...evo, '--name', 'evo-whole']);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toMatch(/evolution: candidates train on \d+ videos and are scored on \d+ held out/);
+    const whole = lines(path.join(tmp.dir, 'runs', 'evo-whole', 'candidates.jsonl'));
+    expect(whole.map((c) => c.index)).toEqual([0, 1, 2, 3]);
+    expect(whole.slice(0, 2).every((c) => c.parent === undefined)).toBe(true); // the first population is random
+    expect(whole.slice(2).every((c) => [0, 1, 2].includes(c.parent))).toBe(true);
+    for (const c of whole) expect(c.scores.heldOutAcc).toBeGreaterThanOrEqual(0);
+    const best = [...whole].sort((a, b) => b.scores.heldOutAcc - a.scores.heldOutAcc || a.scores.trainLoss - b.scores.trainLoss || a.index - b.index)[0];
+    expect(json(path.join(tmp.dir, 'runs', 'evo-whole', 'genotype.json'))).toMatchObject({
+      cells: best.genotype.cells,
+      source: { from: 'evolution', seed: best.index },
+    });
+
+    const dir = path.join(tmp.dir, 'runs', 'evo-killed');
+    const file = path.join(dir, 'candidates.jsonl');
+    const child = startCli(PVNAS_BIN, [...evo, '--name', 'evo-killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    const written = () => (fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/\n/g)?.length ?? 0) : 0);
+    await waitFor('a scored candidate', () => (written() >= 1 ? true : undefined), 100_000, 5);
+    killTree(child.child, 'SIGKILL');
+    await child.done;
+    expect((await run(['search', '--resume', 'evo-killed'])).code).toBe(0);
+    expect(lines(file).map(({ seconds: _, ...c }) => c)).toEqual(whole.map(({ seconds: _, ...c }) => c));
+
+    const random = await run(['search', '--config', configFile, '--strategy', 'random', '--set', 'evolution.candidates=2', '--name', 'random']);
+    expect(random.code).toBe(0);
+    const drawn = lines(path.join(tmp.dir, 'runs', 'random', 'candidates.jsonl'));
+    expect(drawn.map((c) => c.parent)).toEqual([undefined, undefined]);
+    expect(fs.readFileSync(path.join(tmp.dir, 'runs', 'random', 'report.md'), 'utf8')).toContain('## Candidates (random)');
   }, 300_000);
 
   it('--max-gflops: training-free rejects candidates over the budget; darts logs the expected GFLOPs and its report says whether the genotype keeps it', async () => {

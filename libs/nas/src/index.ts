@@ -42,6 +42,7 @@ export {
   type CandidateStrategy,
   type SearchStrategy,
 } from './search/strategies';
+export { evolutionSchema, mutate, proposeEvolution, type EvolutionConfig, type Evaluated } from './search/evolution';
 export { budgetSchema, costTerm, expectedGflopsOf, genotypeGflops, targetShape, type AlphaCost, type Budget } from './search/budget';
 export {
   candidateGenotype,

@@ -167,7 +167,7 @@ export function addTrainCommands(cli: Command): void {
       .addOption(
         new Option(
           '--strategy <name>',
-          "darts (the paper: every op of every edge), sampling (one Gumbel-drawn path a step: one network's memory), training-free (random architectures ranked at initialisation)",
+          "darts (the paper: every op of every edge), sampling (one Gumbel-drawn path a step: one network's memory), training-free (random architectures ranked at initialisation), evolution (regularized evolution, candidates trained briefly), random (random search, trained the same way)",
         ).choices([...SEARCH_STRATEGIES]),
       )
       .addOption(

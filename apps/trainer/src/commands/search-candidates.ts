@@ -1,23 +1,15 @@
 /**
- * `pvnas search --strategy training-free`: random architectures scored at initialisation (libs/nas/src/search/
- * training-free.ts), one line each in the run folder's candidates.jsonl, then the best by TE-NAS's rank sum written as
- * genotype.json, with the report's candidate table. A stopped or killed run resumed with --resume goes on after the
- * last line written: candidate i is the same architecture and scoring batch whatever happened before.
+ * The candidate strategies of `pvnas search` (training-free, evolution, random): architectures proposed one by one,
+ * each scored and appended as one line to the run folder's candidates.jsonl, then the best written as genotype.json
+ * with the report's candidate table. A stopped or killed run resumed with --resume goes on after the last line
+ * written: proposals and scores are functions of the seed, the candidate's index and the lines before it.
+ *
+ * What differs between the strategies is a `CandidateRunner` (candidate-runners.ts): how it proposes, how it scores,
+ * how it ranks. Candidates over the cost budget are recorded as rejected and not scored.
  */
 import * as fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import {
-  CELL_TYPES,
-  candidateGenotype,
-  combinedRanks,
-  genotypeGflops,
-  genotypeSchema,
-  regionInputs,
-  scoreAtInit,
-  writeGenotype,
-  type Genotype,
-} from '@pvnas/nas';
+import { CELL_TYPES, genotypeGflops, genotypeSchema, writeGenotype, type Genotype } from '@pvnas/nas';
 import type { SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
 import { writeReport } from '../run/report';
@@ -29,112 +21,104 @@ export const CANDIDATES_FILE = 'candidates.jsonl';
 const candidateSchema = z.object({
   index: z.number().int().min(0),
   genotype: genotypeSchema,
+  /** The candidate it mutates (evolution). */
+  parent: z.number().int().min(0).optional(),
   /** The derived network's GFLOPs at the budget's target (budget.ts). */
   gflops: z.number().min(0),
   /** Over the budget: not scored. */
   rejected: z.boolean().optional(),
-  ntkCondition: z.number().nullable().optional(), // JSON has no Infinity: null is a singular NTK
-  linearRegions: z.number().int().min(0).optional(),
+  /** The runner's scores (null: undefined, e.g. a singular NTK: JSON has no Infinity). */
+  scores: z.record(z.string(), z.number().nullable()).optional(),
   seconds: z.number(),
 });
-type Candidate = z.infer<typeof candidateSchema>;
-type Scored = Candidate & { linearRegions: number; ntkCondition: number | null };
+export type Candidate = z.infer<typeof candidateSchema>;
+export type Scored = Candidate & { scores: Record<string, number | null> };
+
+/** How a candidate strategy proposes, scores and ranks (candidate-runners.ts). */
+export interface CandidateRunner {
+  /** The log's first line about the search. */
+  describe: string;
+  /** Candidate `index`, given the candidates scored so far (rejected ones left out), in order. */
+  propose(index: number, scored: readonly Scored[]): { genotype: Genotype; parent?: number };
+  score(genotype: Genotype, index: number): Promise<Record<string, number | null>>;
+  /** Indices into `scored`, best first. */
+  order(scored: readonly Scored[]): number[];
+  /** The report table's score columns. */
+  columns: Array<{ title: string; value: (s: Scored, rank: number) => string }>;
+  /** What the ranking is, for the report. */
+  ranking: string;
+  close(): Promise<void>;
+}
 
 /** Draws per candidate wanted before a budget no candidate keeps is called impossible. */
 const MAX_DRAWS_PER_CANDIDATE = 50;
 
-/** The candidates a run has scored so far; a torn last line (a kill mid-write) is dropped and scored again. */
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The candidates a run has written so far; a torn last line (a kill mid-write) is dropped and done again. */
 function readCandidates(file: string): Candidate[] {
   if (!fs.existsSync(file)) return [];
   const out: Candidate[] = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    const r = candidateSchema.safeParse(
-      (() => {
-        try {
-          return JSON.parse(line) as unknown;
-        } catch {
-          return undefined;
-        }
-      })(),
-    );
+    const r = candidateSchema.safeParse(parseLine(line));
     if (!r.success || r.data.index !== out.length) break;
     out.push(r.data);
   }
   return out;
 }
 
-/** The scoring batch: the first `n` clips of the training split's first epoch (seeded, the same on every resume). */
-async function scoringBatch(s: Session<SearchConfig>, n: number): Promise<tf.Tensor5D> {
-  for await (const b of s.batches.epoch(0, 0)) {
-    if (b.shape[0] < n)
-      throw new Error(`trainingFree.batch is ${n} clips but a training batch holds ${b.shape[0]}: raise batchSize or lower trainingFree.batch`);
-    const [, T, H, W, C] = b.shape;
-    return tf.tensor5d(b.data.subarray(0, n * T * H * W * C), [n, T, H, W, C]);
-  }
-  throw new Error('the training split gave no batch');
-}
-
-const fmt = (v: number | null) => (v === null ? 'singular' : v.toPrecision(4));
-
 export async function runCandidateSearch(
   s: Session<SearchConfig>,
+  runner: CandidateRunner,
+  wanted: number,
   log: (line: string) => void,
 ): Promise<{ status: 'done' | 'stopped'; run: string; genotype?: Genotype }> {
   const c = s.config;
-  const n = c.trainingFree.candidates;
   const file = s.run.path(CANDIDATES_FILE);
   const done = readCandidates(file);
   fs.writeFileSync(file, done.map((x) => JSON.stringify(x) + '\n').join('')); // without a torn line
-  const scored = (): Scored[] => done.filter((d): d is Scored => !d.rejected);
+  const scored = (): Scored[] => done.filter((d): d is Scored => !d.rejected && d.scores !== undefined);
   if (done.length) log(`continuing after ${scored().length} scored candidates`);
+  log(`search (${c.strategy}): ${runner.describe}; run folder ${s.run.dir}`);
   const max = c.budget.maxGflops;
-  log(
-    `search (training-free): ${n} random architectures scored at initialisation (NTK on ${c.trainingFree.batch} training clips, linear regions over ${c.trainingFree.regionSamples} random inputs); run folder ${s.run.dir}`,
-  );
-  const x = await scoringBatch(s, c.trainingFree.batch);
-  const inputs = regionInputs(c.trainingFree, c.seed);
-  await s.loader.close();
   const stop = stopOnSignal(log, 'finishing this candidate');
   let status: 'done' | 'stopped' = 'done';
   try {
-    for (let i = done.length; scored().length < n; i++) {
+    for (let i = done.length; scored().length < wanted; i++) {
       if (stop.requested()) {
         status = 'stopped';
         break;
       }
-      if (i >= n * MAX_DRAWS_PER_CANDIDATE)
+      if (i >= wanted * MAX_DRAWS_PER_CANDIDATE)
         throw new Error(
-          `training-free: ${i} random architectures drawn and only ${scored().length} keep the budget of ${max} GFLOPs (${n} wanted): raise --max-gflops, or lower trainingFree.candidates`,
+          `${c.strategy}: ${i} architectures drawn and only ${scored().length} keep the budget of ${max} GFLOPs (${wanted} wanted): raise --max-gflops, or ask for fewer candidates`,
         );
       const t0 = performance.now();
-      const genotype = candidateGenotype(c.seed, i);
+      const { genotype, parent } = runner.propose(i, scored());
       const gflops = genotypeGflops(genotype, c.budget);
+      const base = { index: i, genotype, ...(parent !== undefined && { parent: scored()[parent].index }), gflops };
       if (max !== null && gflops > max) {
-        const rejected: Candidate = { index: i, genotype, gflops, rejected: true, seconds: (performance.now() - t0) / 1000 };
+        const rejected: Candidate = { ...base, rejected: true, seconds: (performance.now() - t0) / 1000 };
         fs.appendFileSync(file, JSON.stringify(rejected) + '\n');
         done.push(rejected);
         continue;
       }
-      const score = scoreAtInit(
-        genotype,
-        { channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, seed: c.seed + i, temporalStride: c.temporalStride },
-        x,
-        inputs,
-        c.trainingFree.regionChannels,
-      );
-      const cand: Scored = {
-        index: i,
-        genotype,
-        gflops,
-        ntkCondition: Number.isFinite(score.ntkCondition) ? score.ntkCondition : null,
-        linearRegions: score.linearRegions,
-        seconds: (performance.now() - t0) / 1000,
-      };
+      const scores = await runner.score(genotype, i);
+      const cand: Scored = { ...base, scores, seconds: (performance.now() - t0) / 1000 };
       fs.appendFileSync(file, JSON.stringify(cand) + '\n');
       done.push(cand);
+      const said = Object.entries(scores)
+        .map(([k, v]) => `${k} ${v === null ? 'undefined' : +v.toPrecision(4)}`)
+        .join(', ');
       log(
-        `candidate ${i} (${scored().length} of ${n}): NTK condition ${fmt(cand.ntkCondition)}, linear regions ${cand.linearRegions} of ${c.trainingFree.regionSamples} inputs, ${gflops.toFixed(1)} GFLOPs (${cand.seconds.toFixed(1)} s)`,
+        `candidate ${i} (${scored().length} of ${wanted}${cand.parent !== undefined ? `, from ${cand.parent}` : ''}): ${said}, ${gflops.toFixed(1)} GFLOPs (${cand.seconds.toFixed(1)} s)`,
       );
     }
   } catch (e) {
@@ -142,33 +126,32 @@ export async function runCandidateSearch(
     throw e;
   } finally {
     stop.release();
-    tf.dispose([x, inputs]);
+    await runner.close();
   }
   s.run.update({ status, ended: new Date().toISOString() });
   const ranked = scored();
-  const rejectedCount = done.length - ranked.length;
-  const sums = combinedRanks(ranked.map((d) => ({ ntkCondition: d.ntkCondition ?? Infinity, linearRegions: d.linearRegions })));
-  const order = ranked.map((_, i) => i).sort((a, b) => sums[a] - sums[b] || a - b);
+  const order = runner.order(ranked);
+  const rank = new Map(order.map((k, r) => [k, r]));
   const table = [
-    '## Candidates (training-free)',
+    `## Candidates (${c.strategy})`,
     '',
-    `${ranked.length} of ${n} scored${max !== null ? ` (${rejectedCount} drawn over the budget of ${max} GFLOPs, not scored)` : ''}; ranked by the sum of the ranks by NTK condition number (low first) and by linear regions (high first). GFLOPs: the derived network at the budget's target.`,
+    `${ranked.length} of ${wanted} scored${max !== null ? ` (${done.length - ranked.length} drawn over the budget of ${max} GFLOPs, not scored)` : ''}; ${runner.ranking}. GFLOPs: the derived network at the budget's target. The ten best:`,
     '',
-    '| rank sum | candidate | NTK condition | linear regions | GFLOPs | cells |',
-    '| ---: | ---: | ---: | ---: | ---: | --- |',
+    `| rank | candidate | ${runner.columns.map((k) => k.title).join(' | ')} | GFLOPs | cells |`,
+    `| ---: | ---: | ${runner.columns.map(() => '---:').join(' | ')} | ---: | --- |`,
     ...order.slice(0, 10).map((i) => {
       const d = ranked[i];
       const cells = CELL_TYPES.map((t) => d.genotype.cells[t].edges.map(([op, k]) => `${op}(${k})`).join(' ')).join(' / ');
-      return `| ${sums[i]} | ${d.index} | ${fmt(d.ntkCondition)} | ${d.linearRegions} | ${d.gflops.toFixed(2)} | ${cells} |`;
+      return `| ${(rank.get(i) as number) + 1} | ${d.index} | ${runner.columns.map((k) => k.value(d, rank.get(i) as number)).join(' | ')} | ${d.gflops.toFixed(2)} | ${cells} |`;
     }),
     '',
   ];
   let genotype: Genotype | undefined;
   if (status === 'done') {
     const best = ranked[order[0]];
-    genotype = { ...best.genotype, source: { run: s.run.meta.name, from: 'training-free', seed: best.index } };
+    genotype = { ...best.genotype, source: { run: s.run.meta.name, from: c.strategy, seed: best.index } };
     writeGenotype(s.run.path('genotype.json'), genotype);
-    log(`best: candidate ${best.index} (rank sum ${sums[order[0]]}; NTK condition ${fmt(best.ntkCondition)}, ${best.linearRegions} linear regions)`);
+    log(`best: candidate ${best.index}`);
     log(`genotype: ${s.run.path('genotype.json')}`);
   } else log(`stopped; continue with: npx pvnas search --resume ${s.run.meta.name}`);
   await renderRunPlots(s.run.dir);

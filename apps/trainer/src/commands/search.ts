@@ -19,6 +19,7 @@ import { renderRunPlots } from '../plots/render-run';
 import { readMetrics, type EpochRecord } from '../run/metrics';
 import { writeReport } from '../run/report';
 import { budgetSection } from './search-budget';
+import { trainedRunner, trainingFreeRunner } from './candidate-runners';
 import { runCandidateSearch } from './search-candidates';
 import { openSession, train, type SessionFlags } from './session';
 import { singleViewAccuracy, validationLoader } from './view-scores';
@@ -42,10 +43,13 @@ function verdictSection(v: SearchVerdict): string[] {
 
 export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' | 'stopped'; run: string; genotype?: Genotype; verdict?: SearchVerdict }> {
   const s = await openSession('search', searchConfigSchema, flags);
-  if (s.config.strategy === 'training-free') {
-    if (s.worldSize > 1) throw new Error('the training-free strategy runs in one process: drop --nproc-per-node');
+  const strategy0 = s.config.strategy;
+  if (strategy0 === 'training-free' || strategy0 === 'evolution' || strategy0 === 'random') {
+    if (s.worldSize > 1) throw new Error(`the ${strategy0} strategy runs in one process: drop --nproc-per-node`);
     try {
-      return await runCandidateSearch(s, flags.log);
+      const free = strategy0 === 'training-free';
+      const runner = free ? await trainingFreeRunner(s) : await trainedRunner(s, strategy0, flags.log);
+      return await runCandidateSearch(s, runner, free ? s.config.trainingFree.candidates : s.config.evolution.candidates, flags.log);
     } finally {
       s.close();
     }

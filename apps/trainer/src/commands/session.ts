@@ -222,22 +222,7 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
       backend: { name: backend.name, device: backend.device, threads: backend.threads, versions: backend.versions },
     });
   }
-  const loader = new ClipLoader({
-    records: train.records,
-    cacheDir: train.cacheDir,
-    batchSize: localBatch,
-    seed: c.seed,
-    workers,
-    prefetchBatches: 2,
-    temporal: { ...DEFAULT_TEMPORAL, numFrames: c.clips.frames, windowFrames: c.clips.window },
-    train: {
-      jitter: c.clips.jitter,
-      crop: c.clips.crop,
-      flipP: c.clips.flipP,
-      dropLast: train.records.length >= 2 * c.batchSize,
-      ...(place && { shard: { rank: place.rank, worldSize } }),
-    },
-  });
+  const loader = trainLoader(train.records, train.cacheDir, c, { batchSize: localBatch, workers, place });
   const batches = partners ? withTimeReversal(loader, partners, reversal!.p, c.seed) : loader;
   let resumeFrom: Session<ConfigOf<Cmd>>['resumeFrom'];
   // the newest checkpoint that reads whole (a damaged newest one is passed over, loudly)
@@ -251,6 +236,31 @@ export async function openSession<Cmd extends 'search' | 'retrain'>(
   const scratch = primary ? undefined : path.dirname(run.dir);
   const close = () => void (scratch && fs.rmSync(scratch, { recursive: true, force: true }));
   return { run, primary, worldSize, resumed: flags.resume ? source : undefined, close, config, backend, train, baseDir, loader, batches, resumeFrom };
+}
+
+/** The training clips' loader of a run: its config's clips, seed and batch (this process's share of it). */
+export function trainLoader(
+  records: SplitData['records'],
+  cacheDir: SplitData['cacheDir'],
+  c: Pick<ConfigOf<'search'>, 'clips' | 'seed' | 'batchSize'>,
+  o: { batchSize: number; workers: number; place?: WorkerPlace },
+): ClipLoader {
+  return new ClipLoader({
+    records,
+    cacheDir,
+    batchSize: o.batchSize,
+    seed: c.seed,
+    workers: o.workers,
+    prefetchBatches: 2,
+    temporal: { ...DEFAULT_TEMPORAL, numFrames: c.clips.frames, windowFrames: c.clips.window },
+    train: {
+      jitter: c.clips.jitter,
+      crop: c.clips.crop,
+      flipP: c.clips.flipP,
+      dropLast: records.length >= 2 * c.batchSize,
+      ...(o.place && { shard: { rank: o.place.rank, worldSize: o.place.worldSize } }),
+    },
+  });
 }
 
 export interface TrainHooks {

@@ -9,6 +9,7 @@ import {
   backendRequestSchema,
   budgetSchema,
   deviceRequestSchema,
+  evolutionSchema,
   retrainOptimSchema,
   samplingSchema,
   searchOptimSchema,
@@ -107,13 +108,16 @@ export const searchConfigSchema = z.strictObject({
   optim: searchOptimSchema.prefault({}),
   /**
    * How the space is searched (libs/nas/src/search/strategies.ts): darts (the paper's, every op), sampling (one path a
-   * step), training-free (random architectures ranked at initialisation).
+   * step), training-free (random architectures ranked at initialisation), evolution and random (candidates trained
+   * briefly).
    */
   strategy: z.enum(SEARCH_STRATEGIES).default('darts'),
   /** The sampling strategy's Gumbel-softmax temperature (GDAS: 10 annealed to 0.1). */
   sampling: samplingSchema.prefault({}),
   /** The training-free strategy's candidates and scoring batch. */
   trainingFree: trainingFreeSchema.prefault({}),
+  /** The evolution and random strategies' candidates, population, tournament and brief training. */
+  evolution: evolutionSchema.prefault({}),
   /** A GFLOPs budget for the derived network the search is for (libs/nas/src/search/budget.ts), every strategy. */
   budget: budgetSchema.prefault({}),
   /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
