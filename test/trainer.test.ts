@@ -348,6 +348,29 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     );
   }, 300_000);
 
+  it('--max-ms: candidates are timed whole on this backend, darts searches with a latency table; the report times the genotype', async () => {
+    const small = ['--set', 'budget.target.size=32', '--set', 'budget.target.frames=4'];
+    const free = await run([
+      ...['search', '--config', configFile, '--strategy', 'training-free', '--max-ms', '100000', '--name', 'free-ms', ...small],
+      ...['--set', 'trainingFree.candidates=2', '--set', 'trainingFree.batch=2', '--set', 'trainingFree.regionSamples=64'],
+    ]);
+    expect(free.code).toBe(0);
+    const drawn = lines(path.join(tmp.dir, 'runs', 'free-ms', 'candidates.jsonl'));
+    expect(drawn.map((c) => [c.rejected, c.ms > 0])).toEqual([
+      [undefined, true],
+      [undefined, true],
+    ]);
+    const darts = await run(['search', '--config', configFile, '--max-ms', '0.001', '--name', 'darts-ms', ...small]);
+    expect(darts.code).toBe(0);
+    expect(darts.stderr).toMatch(/--max-ms: latency table in [\d.]+ s/);
+    const epochs = lines(path.join(tmp.dir, 'runs', 'darts-ms', 'metrics.jsonl')).filter((r) => r.kind === 'epoch');
+    expect(epochs.every((e) => e.expectedMs > 0 && e.expectedGflops === undefined)).toBe(true);
+    expect(fs.readFileSync(path.join(tmp.dir, 'runs', 'darts-ms', 'report.md'), 'utf8')).toMatch(
+      /\*\*Not kept\*\*: the derived network takes [\d.]+ ms a clip on this backend/,
+    );
+    expect(darts.stderr).toContain('WARNING: the genotype');
+  }, 300_000);
+
   it('Ctrl-C writes a checkpoint and exits 130; --resume of a finished run is refused', async () => {
     const dir = path.join(tmp.dir, 'runs', 'interrupted');
     const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'interrupted', '--set', 'checkpointEvery=0'], {

@@ -43,7 +43,8 @@ export {
   type SearchStrategy,
 } from './search/strategies';
 export { evolutionSchema, mutate, proposeEvolution, type EvolutionConfig, type Evaluated } from './search/evolution';
-export { budgetSchema, costTerm, expectedGflopsOf, genotypeGflops, targetShape, type AlphaCost, type Budget } from './search/budget';
+export { budgetSchema, costTerm, expectedGflopsOf, expectedMsOf, genotypeGflops, targetShape, type AlphaCost, type Budget } from './search/budget';
+export { latencyTable, networkMs, timeMs, type LatencyTable } from './search/latency';
 export {
   candidateGenotype,
   combinedRanks,

@@ -175,6 +175,12 @@ export function addTrainCommands(cli: Command): void {
           '--max-gflops <G>',
           'GFLOPs budget of the derived network (PV-NAS-L at 8x224x224; budget.target): a cost term, or rejected candidates',
         ).argParser(positiveNumber('--max-gflops')),
+      )
+      .addOption(
+        new Option(
+          '--max-ms <M>',
+          'ms per clip of the derived network (budget.target) on this backend: a cost term from a latency table, or rejected candidates',
+        ).argParser(positiveNumber('--max-ms')),
       ),
     { epochs: 'paper 80', channels: 'paper 64', jitter: 'paper 128,164', crop: 'paper 112' },
   ).action(
@@ -187,6 +193,7 @@ export function addTrainCommands(cli: Command): void {
         lrSchedule?: string;
         strategy?: string;
         maxGflops?: number;
+        maxMs?: number;
         resume?: string;
         dryRun?: boolean;
       },
@@ -199,6 +206,7 @@ export function addTrainCommands(cli: Command): void {
         'optim.weightLr.kind': f.lrSchedule,
         strategy: f.strategy,
         'budget.maxGflops': f.maxGflops,
+        'budget.maxMs': f.maxMs,
       };
       if (f.dryRun) return printJson(resolveConfig('search', 'kinetics', { file: f.config, flags: overrides(f, 'kinetics', extra) }));
       const dp = await dataParallel(f);

@@ -13,7 +13,7 @@ import { CELL_TYPES, genotypeGflops, genotypeSchema, writeGenotype, type Genotyp
 import type { SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
 import { writeReport } from '../run/report';
-import { budgetSection } from './search-budget';
+import { budgetSection, genotypeMs } from './search-budget';
 import { stopOnSignal, type Session } from './session';
 
 export const CANDIDATES_FILE = 'candidates.jsonl';
@@ -23,8 +23,9 @@ const candidateSchema = z.object({
   genotype: genotypeSchema,
   /** The candidate it mutates (evolution). */
   parent: z.number().int().min(0).optional(),
-  /** The derived network's GFLOPs at the budget's target (budget.ts). */
+  /** The derived network's GFLOPs at the budget's target (budget.ts), and its ms per clip when a ms budget is set. */
   gflops: z.number().min(0),
+  ms: z.number().min(0).optional(),
   /** Over the budget: not scored. */
   rejected: z.boolean().optional(),
   /** The runner's scores (null: undefined, e.g. a singular NTK: JSON has no Infinity). */
@@ -98,13 +99,15 @@ export async function runCandidateSearch(
       }
       if (i >= wanted * MAX_DRAWS_PER_CANDIDATE)
         throw new Error(
-          `${c.strategy}: ${i} architectures drawn and only ${scored().length} keep the budget of ${max} GFLOPs (${wanted} wanted): raise --max-gflops, or ask for fewer candidates`,
+          `${c.strategy}: ${i} architectures drawn and only ${scored().length} keep the budget (${[max !== null && `${max} GFLOPs`, c.budget.maxMs !== null && `${c.budget.maxMs} ms`].filter(Boolean).join(', ')}; ${wanted} wanted): raise it, or ask for fewer candidates`,
         );
       const t0 = performance.now();
       const { genotype, parent } = runner.propose(i, scored());
       const gflops = genotypeGflops(genotype, c.budget);
-      const base = { index: i, genotype, ...(parent !== undefined && { parent: scored()[parent].index }), gflops };
-      if (max !== null && gflops > max) {
+      // timed only when a ms budget asks (a whole network at the target size)
+      const ms = c.budget.maxMs !== null && (max === null || gflops <= max) ? genotypeMs(genotype, c.budget) : undefined;
+      const base = { index: i, genotype, ...(parent !== undefined && { parent: scored()[parent].index }), gflops, ...(ms !== undefined && { ms }) };
+      if ((max !== null && gflops > max) || (ms !== undefined && c.budget.maxMs !== null && ms > c.budget.maxMs)) {
         const rejected: Candidate = { ...base, rejected: true, seconds: (performance.now() - t0) / 1000 };
         fs.appendFileSync(file, JSON.stringify(rejected) + '\n');
         done.push(rejected);
@@ -135,7 +138,7 @@ export async function runCandidateSearch(
   const table = [
     `## Candidates (${c.strategy})`,
     '',
-    `${ranked.length} of ${wanted} scored${max !== null ? ` (${done.length - ranked.length} drawn over the budget of ${max} GFLOPs, not scored)` : ''}; ${runner.ranking}. GFLOPs: the derived network at the budget's target. The ten best:`,
+    `${ranked.length} of ${wanted} scored${max !== null || c.budget.maxMs !== null ? ` (${done.length - ranked.length} drawn over the budget, not scored)` : ''}; ${runner.ranking}. GFLOPs: the derived network at the budget's target. The ten best:`,
     '',
     `| rank | candidate | ${runner.columns.map((k) => k.title).join(' | ')} | GFLOPs | cells |`,
     `| ---: | ---: | ${runner.columns.map(() => '---:').join(' | ')} | ---: | --- |`,

@@ -18,7 +18,7 @@ import { searchConfigSchema, type SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
 import { readMetrics, type EpochRecord } from '../run/metrics';
 import { writeReport } from '../run/report';
-import { budgetSection } from './search-budget';
+import { budgetSection, targetLatency } from './search-budget';
 import { trainedRunner, trainingFreeRunner } from './candidate-runners';
 import { runCandidateSearch } from './search-candidates';
 import { openSession, train, type SessionFlags } from './session';
@@ -65,7 +65,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
     { channels: c.channels, classes: s.train.classes.length, stemStride: c.stemStride, dropout: c.dropout, seed: c.seed, temporalStride: c.temporalStride },
     c.optim,
     c.epochs,
-    { strategy, sampling: c.sampling, budget: c.budget },
+    { strategy, sampling: c.sampling, budget: c.budget, latency: targetLatency(c.budget, flags.log) },
   );
   const val = await validationLoader(c, { workers: s.loader.opts.workers, log: flags.log, baseDir: s.baseDir });
   try {
@@ -91,8 +91,7 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
         epochEnd: async (e) => {
           writeAlphas(s.run.path(alphasFile(e.epoch + 1)), trainer.alphas({ run: s.run.meta.name, epoch: e.epoch + 1 }));
           const last = e.epoch + 1 === c.epochs;
-          const expectedGflops = trainer.expectedGflops();
-          const cost = expectedGflops !== undefined ? { expectedGflops } : {};
+          const cost = trainer.expectedCost();
           if (!val || ((e.epoch + 1) % c.validateEvery !== 0 && !last)) return { alphas: trainer.alphaSoftmax(), ...cost };
           const v = await singleViewAccuracy(val, (x) => trainer.logits(x));
           // after the last epoch, the same clips with their frames shuffled: near chance when the classes need time

@@ -64,8 +64,9 @@ export const epochRecordSchema = z.object({
   valClips: z.number().int().min(0).optional(),
   /** Clips the loader skipped (bad videos) in this epoch. */
   skipped: z.number().int().min(0),
-  /** Search with a cost budget: the derived network's expected GFLOPs under the alphas at the epoch's end. */
+  /** Search with a cost budget: the derived network's expected GFLOPs and ms per clip under the alphas at the epoch's end. */
   expectedGflops: z.number().min(0).optional(),
+  expectedMs: z.number().min(0).optional(),
 });
 
 export const metricRecordSchema = z.discriminatedUnion('kind', [stepRecordSchema, epochRecordSchema]);

@@ -50,19 +50,19 @@ describe('cost budget', () => {
     const cheap = alphasOn((t) => opsOf(t).indexOf('max_pool_1x3x3'));
     const term = costTerm(budget)!;
     const under = term(cheap);
-    expect(under.expectedGflops.dataSync()[0]).toBeLessThan(15);
+    expect(under.expectedGflops!.dataSync()[0]).toBeLessThan(15);
     expect(under.grads.every((g) => tf.max(tf.abs(g)).dataSync()[0] === 0)).toBe(true);
     // start from uniform alphas (above the budget) and let Adam follow the term alone
     const uniform = Object.fromEntries(CELL_TYPES.map((t) => [t, tf.variable(tf.zeros([EDGES, opsOf(t).length]))])) as Record<CellType, tf.Variable>;
     const adam = new Adam({ lr: 0.1, beta1: 0, beta2: 0.999, eps: 1e-8, weightDecay: 0 });
     const first = term(uniform);
-    const e0 = first.expectedGflops.dataSync()[0];
+    const e0 = first.expectedGflops!.dataSync()[0];
     expect(e0).toBeGreaterThan(15);
     tf.dispose([first.expectedGflops, ...first.grads]);
     let e = e0;
     for (let k = 0; k < 20; k++) {
       const r = term(uniform);
-      e = r.expectedGflops.dataSync()[0];
+      e = r.expectedGflops!.dataSync()[0];
       adam.step(
         CELL_TYPES.map((t) => uniform[t]),
         r.grads,

@@ -1,6 +1,6 @@
 /**
  * A cost budget for every strategy (TinyVideoNet, FBNet): `maxGflops` bounds the GFLOPs (multiply-accumulates, 1e9,
- * the paper's unit) of the network the search is for, the retraining's derived network at `target` (PV-NAS-L on
+ * the paper's unit), `maxMs` the milliseconds per clip on the running backend (latency.ts), of the network the search is for, the retraining's derived network at `target` (PV-NAS-L on
  * 8x224x224 clips by default), whatever the network searched on.
  *
  *  - darts and sampling add a differentiable term to the alphas' loss: weight * max(0, E / maxGflops - 1), where E is
@@ -14,12 +14,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { costTable, networkCost, type NetworkShape } from '../derived/cost';
 import { defaultLayout, PRESETS } from '../derived/layout';
-import { CELL_TYPES, NODES, opsOf, type CellType } from '../search-space/cell-types';
+import { CELL_TYPES, EDGES, NODES, opsOf, type CellType } from '../search-space/cell-types';
+import type { OpName } from '../operations';
+import type { LatencyTable } from './latency';
 import type { Genotype } from '../search-space/genotype';
 
 export const budgetSchema = z.strictObject({
   /** Largest GFLOPs of the derived network at `target`; null: no budget. */
   maxGflops: z.number().positive().nullable().default(null),
+  /** Largest milliseconds per clip (batch 1, inference) of the derived network at `target` on the running backend. */
+  maxMs: z.number().positive().nullable().default(null),
   /** Weight of darts' and sampling's cost term (in units of the loss per budget exceeded). */
   weight: z.number().min(0).default(1),
   /** The network the budget is for: the retraining's. */
@@ -45,6 +49,23 @@ export function genotypeGflops(g: Genotype, b: Budget): number {
   return networkCost(g, targetShape(b)).macs / 1e9;
 }
 
+/** Per cell type, [edge][op] weights summed over the target's cells of that type, times the chance the edge is kept. */
+function keptWeights(cells: ReadonlyArray<{ type: CellType; edges: ReadonlyArray<Partial<Record<OpName, number>>> }>): Record<CellType, number[][]> {
+  const weights = Object.fromEntries(CELL_TYPES.map((t) => [t, Array.from({ length: EDGES }, () => opsOf(t).map(() => 0))])) as Record<CellType, number[][]>;
+  const keep: number[] = [];
+  for (let node = 0; node < NODES; node++) for (let input = 0; input < node + 2; input++) keep.push(2 / (node + 2));
+  for (const cell of cells) cell.edges.forEach((ops, e) => opsOf(cell.type).forEach((op, k) => (weights[cell.type][e][k] += keep[e] * (ops[op] ?? 0))));
+  return weights;
+}
+
+/** fixed + sum over types of softmax(alpha) * weights: an expectation under the alphas, differentiable. */
+function expectation(fixed: number, weights: Record<CellType, number[][]>): (alphas: Record<CellType, tf.Tensor>) => tf.Scalar {
+  return (alphas) =>
+    tf.tidy(
+      () => tf.addN([tf.scalar(fixed), ...CELL_TYPES.map((t) => tf.sum(tf.mul(tf.softmax(alphas[t] as tf.Tensor2D), tf.tensor2d(weights[t]))))]) as tf.Scalar,
+    );
+}
+
 /**
  * The expected GFLOPs of the derived network under softmax(alpha), as a function of the alphas (differentiable),
  * from a table computed once: per cell type, each op's GFLOPs on each edge summed over the target's cells of that
@@ -56,43 +77,52 @@ export function expectedGflopsOf(b: Budget): {
   expected: (alphas: Record<CellType, tf.Tensor>) => tf.Scalar;
 } {
   const table = costTable(targetShape(b));
-  const weights = Object.fromEntries(CELL_TYPES.map((t) => [t, Array.from({ length: 14 }, () => opsOf(t).map(() => 0))])) as Record<CellType, number[][]>;
-  const keep: number[] = [];
-  for (let node = 0; node < NODES; node++) for (let input = 0; input < node + 2; input++) keep.push(2 / (node + 2));
-  for (const cell of table.cells) {
-    cell.edges.forEach((ops, e) => opsOf(cell.type).forEach((op, k) => (weights[cell.type][e][k] += (keep[e] * ops[op].macs) / 1e9)));
-  }
+  const weights = keptWeights(
+    table.cells.map(({ type, edges }) => ({ type, edges: edges.map((ops) => Object.fromEntries(Object.entries(ops).map(([op, c]) => [op, c.macs / 1e9]))) })),
+  );
   const fixed = table.fixed.macs / 1e9;
-  return {
-    fixed,
-    weights,
-    expected: (alphas) =>
-      tf.tidy(
-        () => tf.addN([tf.scalar(fixed), ...CELL_TYPES.map((t) => tf.sum(tf.mul(tf.softmax(alphas[t] as tf.Tensor2D), tf.tensor2d(weights[t]))))]) as tf.Scalar,
-      ),
-  };
+  return { fixed, weights, expected: expectation(fixed, weights) };
 }
 
-/** What a step adds to the alphas' gradients, and the expected GFLOPs (a scalar on the device, read with the step's metrics). */
-export type AlphaCost = (alphas: Record<CellType, tf.Variable>) => { expectedGflops: tf.Scalar; grads: tf.Tensor[] };
+/** The expected milliseconds per clip under softmax(alpha), from a measured latency table (latency.ts). */
+export function expectedMsOf(table: LatencyTable): (alphas: Record<CellType, tf.Tensor>) => tf.Scalar {
+  return expectation(table.fixedMs, keptWeights(table.cells));
+}
 
 /**
- * darts' and sampling's cost term, weight * max(0, E / maxGflops - 1): its gradients with respect to the alphas (in
- * CELL_TYPES order) and E; undefined without a budget.
+ * What a step adds to the alphas' gradients, and the expectations under the budget (scalars on the device, read with
+ * the step's metrics).
  */
-export function costTerm(b: Budget): AlphaCost | undefined {
-  if (b.maxGflops === null) return undefined;
-  const max = b.maxGflops;
-  const { expected } = expectedGflopsOf(b);
+export type AlphaCost = (alphas: Record<CellType, tf.Variable>) => { expectedGflops?: tf.Scalar; expectedMs?: tf.Scalar; grads: tf.Tensor[] };
+
+/**
+ * darts' and sampling's cost term, weight * (max(0, E_gflops / maxGflops - 1) + max(0, E_ms / maxMs - 1)) for the
+ * budgets given: its gradients with respect to the alphas (in CELL_TYPES order) and the expectations; undefined without
+ * a budget. `latency`: the table `maxMs` needs (latency.ts), measured on the running backend.
+ */
+export function costTerm(b: Budget, latency?: LatencyTable): AlphaCost | undefined {
+  const terms: Array<{ key: 'expectedGflops' | 'expectedMs'; max: number; expected: (alphas: Record<CellType, tf.Tensor>) => tf.Scalar }> = [];
+  if (b.maxGflops !== null) terms.push({ key: 'expectedGflops', max: b.maxGflops, expected: expectedGflopsOf(b).expected });
+  if (b.maxMs !== null) {
+    if (!latency) throw new Error('budget.maxMs needs a latency table of the target network (latency.ts latencyTable)');
+    terms.push({ key: 'expectedMs', max: b.maxMs, expected: expectedMsOf(latency) });
+  }
+  if (!terms.length) return undefined;
   return (alphas) => {
     const vars = CELL_TYPES.map((t) => alphas[t]);
-    let expectedGflops: tf.Scalar | undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const e = expected(alphas);
-      expectedGflops = tf.keep(tf.clone(e));
-      return tf.mul(b.weight, tf.relu(tf.sub(tf.div(e, max), 1))) as tf.Scalar;
-    }, vars);
+    const seen: { expectedGflops?: tf.Scalar; expectedMs?: tf.Scalar } = {};
+    const { value, grads } = tf.variableGrads(
+      () =>
+        tf.addN(
+          terms.map(({ key, max, expected }) => {
+            const e = expected(alphas);
+            seen[key] = tf.keep(tf.clone(e));
+            return tf.mul(b.weight, tf.relu(tf.sub(tf.div(e, max), 1)));
+          }),
+        ) as tf.Scalar,
+      vars,
+    );
     value.dispose();
-    return { expectedGflops: expectedGflops as tf.Scalar, grads: vars.map((v) => grads[v.name]) };
+    return { ...seen, grads: vars.map((v) => grads[v.name]) };
   };
 }

@@ -39,17 +39,22 @@ export interface SearchStepResult {
   /** Clips of the batch (of all the ranks' batches) the weight step's forward pass classified right (top-1). */
   correct: number;
   gradNorm?: number;
-  /** The derived network's expected GFLOPs under softmax(alpha), with a cost budget. */
+  /** The derived network's expected GFLOPs and ms per clip under softmax(alpha), with a cost budget. */
   expectedGflops?: number;
+  expectedMs?: number;
 }
 
-/** The alphas' gradients plus the cost term's (disposing both); the term's expected GFLOPs, or undefined. */
-export function withAlphaCost(net: SearchNetwork, grads: tf.Tensor[], cost: AlphaCost | undefined): { grads: tf.Tensor[]; expectedGflops?: tf.Scalar } {
+/** The alphas' gradients plus the cost term's (disposing both); the term's expectations, when a budget is set. */
+export function withAlphaCost(
+  net: SearchNetwork,
+  grads: tf.Tensor[],
+  cost: AlphaCost | undefined,
+): { grads: tf.Tensor[]; expectedGflops?: tf.Scalar; expectedMs?: tf.Scalar } {
   if (!cost) return { grads };
-  const c = cost(net.alphas);
-  const sum = grads.map((g, i) => tf.add(g, c.grads[i]));
-  tf.dispose([...grads, ...c.grads]);
-  return { grads: sum, expectedGflops: c.expectedGflops };
+  const { grads: extra, ...expected } = cost(net.alphas);
+  const sum = grads.map((g, i) => tf.add(g, extra[i]));
+  tf.dispose([...grads, ...extra]);
+  return { grads: sum, ...expected };
 }
 
 export function searchStep(net: SearchNetwork, x: tf.Tensor5D, labels: tf.Tensor1D, alphaOpt: Adam, weightOpt: Sgd, o: SearchStepOptions): SearchStepResult {

@@ -119,6 +119,7 @@ export function samplingStep(
       ...meanOverRanks({ alphaLoss: r.loss, weightLoss: tf.clone(r.loss), correct: r.correct }),
       gradNorm: norm,
       expectedGflops: cost.expectedGflops,
+      expectedMs: cost.expectedMs,
     });
     return { ...m, correct: Math.round(m.correct * processGroup().worldSize) };
   } finally {

@@ -20,7 +20,8 @@ import { CELL_TYPES, type CellType } from '../search-space/cell-types';
 import { averageStatistics, replicaSeed, syncParams } from '../distributed/process-group';
 import { argmaxPath, gumbelTau, samplingSchema, samplingStep, type SamplingConfig } from '../search/sampling';
 import type { SupernetStrategy } from '../search/strategies';
-import { costTerm, expectedGflopsOf, type AlphaCost, type Budget } from '../search/budget';
+import { costTerm, expectedGflopsOf, expectedMsOf, type AlphaCost, type Budget } from '../search/budget';
+import type { LatencyTable } from '../search/latency';
 
 /** The seed of step `step`'s sampled path: the same on every rank (they must run the same path). */
 const pathSeed = (seed: number, step: number): number => (seed * 7919 + step * 104729 + 1) % 2147483647;
@@ -49,7 +50,7 @@ export class SearchTrainer {
   private readonly alphaOpt: Adam;
   private readonly weightOpt: Sgd;
   private readonly alphaCost?: AlphaCost;
-  private readonly expected?: (alphas: Record<CellType, tf.Tensor>) => tf.Scalar;
+  private readonly expected: Partial<Record<'gflops' | 'ms', (alphas: Record<CellType, tf.Tensor>) => tf.Scalar>>;
 
   constructor(
     readonly network: SearchNetworkConfig,
@@ -63,10 +64,16 @@ export class SearchTrainer {
       sampling?: SamplingConfig;
       /** A cost budget (search/budget.ts): its term joins the alphas' gradients while the expected cost exceeds it. */
       budget?: Budget;
+      /** The target network's latency table, for a budget in ms (search/latency.ts). */
+      latency?: LatencyTable;
     } = {},
   ) {
-    this.alphaCost = options.budget && costTerm(options.budget);
-    this.expected = options.budget?.maxGflops ? expectedGflopsOf(options.budget).expected : undefined;
+    const b = options.budget;
+    this.alphaCost = b && costTerm(b, options.latency);
+    this.expected = {
+      ...(b?.maxGflops && { gflops: expectedGflopsOf(b).expected }),
+      ...(b?.maxMs && options.latency && { ms: expectedMsOf(options.latency) }),
+    };
     this.net = new SearchNetwork(network);
     this.alphaOpt = new Adam({ lr: optim.alphaLr, beta1: optim.alphaBetas[0], beta2: optim.alphaBetas[1], eps: 1e-8, weightDecay: optim.alphaWeightDecay });
     this.weightOpt = new Sgd({ lr: optim.weightLr.initial, momentum: optim.momentum, weightDecay: optim.weightDecay });
@@ -123,13 +130,17 @@ export class SearchTrainer {
     return this.net.forward(x, EVAL, undefined, 0, this.options.strategy === 'sampling' ? argmaxPath(this.net) : undefined);
   }
 
-  /** The derived network's expected GFLOPs under softmax(alpha) at the budget's target; undefined without a budget. */
-  expectedGflops(): number | undefined {
-    if (!this.expected) return undefined;
-    const e = this.expected(this.net.alphas);
-    const v = e.dataSync()[0];
-    e.dispose();
-    return v;
+  /** The derived network's expected GFLOPs and ms per clip under softmax(alpha) at the budget's target, for the budgets set. */
+  expectedCost(): { expectedGflops?: number; expectedMs?: number } {
+    const read = (f?: (alphas: Record<CellType, tf.Tensor>) => tf.Scalar): number | undefined => {
+      if (!f) return undefined;
+      const e = f(this.net.alphas);
+      const v = e.dataSync()[0];
+      e.dispose();
+      return v;
+    };
+    const [gflops, ms] = [read(this.expected.gflops), read(this.expected.ms)];
+    return { ...(gflops !== undefined && { expectedGflops: gflops }), ...(ms !== undefined && { expectedMs: ms }) };
   }
 
   /** softmax over ops of every edge, per category. */
