@@ -172,5 +172,18 @@ describe('pvnas ablation (smoke size)', () => {
     const other = await runCli(PVNAS_BIN, [...args, '--random', '2'], { cwd: tmp.dir, timeoutMs: 60_000 });
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/was started with another config \(randomGenotypes differ\)/);
+
+    // the training-free indicators of its four retrained genotypes, against their 30-view top-1
+    const ind = await runCli(PVNAS_BIN, ['indicators', '--ablation', dir, '--seeds', '1'], { cwd: tmp.dir, timeoutMs: 120_000 });
+    expect(ind.code).toBe(0);
+    const report = json(path.join(dir, 'indicators.json'));
+    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual(['random-r1', 'searched-s1', 'early-e1', '2d']);
+    for (const r of report.rows) {
+      expect(r.top1).toBe(res.variants.find((v: { variant: string }) => v.variant === r.variant).top1);
+      expect(r.ntkCondition === null || r.ntkCondition >= 1).toBe(true);
+      expect(r.linearRegions).toBeGreaterThan(0);
+    }
+    for (const rho of Object.values(report.spearman)) expect(rho === null || (typeof rho === 'number' && Math.abs(rho) <= 1)).toBe(true);
+    expect(fs.readFileSync(path.join(dir, 'indicators.md'), 'utf8')).toMatch(/Spearman's rho with top-1: NTK condition \(negated\) /);
   }, 900_000);
 });

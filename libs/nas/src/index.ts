@@ -52,6 +52,7 @@ export {
   ntkConditionNumber,
   regionInputs,
   scoreAtInit,
+  spearman,
   trainingFreeSchema,
   type TrainingFreeConfig,
   type TrainingFreeScore,

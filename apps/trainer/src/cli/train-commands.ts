@@ -10,6 +10,7 @@ import { commandLineOverrides, resolveConfig } from '../config/load';
 import { DATASETS, type Dataset } from '../config/schema';
 import { describeAblation, resolveAblationConfig, runAblation } from '../commands/ablation';
 import { runEvaluate } from '../commands/evaluate';
+import { runIndicators } from '../commands/indicators';
 import { runRetrain } from '../commands/retrain';
 import { runSearch } from '../commands/search';
 import { stopExitCode } from '../commands/session';
@@ -394,5 +395,16 @@ export function addTrainCommands(cli: Command): void {
       const stop = (): void => void v.server.close(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+    });
+  cli
+    .command('indicators')
+    .description(
+      "the training-free indicators (NTK condition number, linear regions) of an ablation's retrained genotypes at initialisation, and their rank correlation with the 30-view top-1",
+    )
+    .requiredOption('--ablation <dir>', 'an ablation folder (runs/ablation-...) whose retrainings have 30-view results')
+    .addOption(new Option('--seeds <n>', 'initialisations per genotype (median condition number, mean regions)').default(3).argParser(intArg('--seeds', 1)))
+    .action(async (f: { ablation: string; seeds: number }) => {
+      const r = await runIndicators({ ablation: f.ablation, seeds: f.seeds, log });
+      printJson({ indicators: `${r.ablation}/indicators.json`, report: `${r.ablation}/indicators.md`, spearman: r.spearman, n: r.rows.length });
     });
 }

@@ -6,7 +6,7 @@ import { DerivedNetwork } from '../derived/derived-network';
 import { relu, TRAIN } from '../layers/context';
 import { CELL_TYPES } from '../search-space/cell-types';
 import { randomGenotype } from '../search-space/random-arch';
-import { combinedRanks, linearRegionCount, ntkConditionNumber, ranks, regionInputs, symmetricEigenvalues, trainingFreeSchema } from './training-free';
+import { combinedRanks, linearRegionCount, ntkConditionNumber, ranks, regionInputs, spearman, symmetricEigenvalues, trainingFreeSchema } from './training-free';
 
 describe('training-free indicators', () => {
   beforeAll(async () => {
@@ -71,6 +71,14 @@ describe('training-free indicators', () => {
         { ntkCondition: Infinity, linearRegions: 8 },
       ]),
     ).toEqual([1 + 2, 0 + 0, 2 + 0]);
+  });
+
+  it("Spearman's rank correlation: 1 and -1 for monotone series, ties by mean rank, null for a constant", () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
+    // ranks a = 1, 2, 3, 4 and b = 1, 2.5, 2.5, 4: rho = 4.5 / sqrt(5 x 4.5)
+    expect(spearman([1, 2, 3, 4], [5, 7, 7, 9])).toBeCloseTo(4.5 / Math.sqrt(5 * 4.5), 12);
+    expect(spearman([1, 2, 3], [2, 2, 2])).toBeNull();
   });
 
   it('the random inputs of the region count are the same for a seed, 0 included (tfjs reads a seed of 0 as none)', () => {

@@ -19,7 +19,7 @@ import { gradients } from '../backend/backprop';
 import { z } from 'zod';
 import { DerivedNetwork, type DerivedNetworkConfig } from '../derived/derived-network';
 import type { Ctx } from '../layers/context';
-import { CELL_TYPES } from '../search-space/cell-types';
+import { CELL_TYPES, type CellType } from '../search-space/cell-types';
 import type { Genotype } from '../search-space/genotype';
 import { randomGenotype } from '../search-space/random-arch';
 
@@ -108,6 +108,34 @@ export function ranks(values: readonly number[], order: 'ascending' | 'descendin
   return out;
 }
 
+/** Ranks from 1 with ties sharing their mean rank (Spearman's convention). */
+function averageRanks(xs: readonly number[]): number[] {
+  const order = xs.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
+  const out = new Array<number>(xs.length);
+  for (let k = 0; k < order.length;) {
+    let j = k;
+    while (j + 1 < order.length && order[j + 1].v === order[k].v) j++;
+    for (let m = k; m <= j; m++) out[order[m].i] = (k + j) / 2 + 1;
+    k = j + 1;
+  }
+  return out;
+}
+
+/** Spearman's rank correlation of two equal-length series (Pearson's on average ranks); null when either is constant. */
+export function spearman(a: readonly number[], b: readonly number[]): number | null {
+  if (a.length !== b.length) throw new RangeError(`spearman: ${a.length} values against ${b.length}`);
+  const [ra, rb] = [averageRanks(a), averageRanks(b)];
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const [ma, mb] = [mean(ra), mean(rb)];
+  let [sab, saa, sbb] = [0, 0, 0];
+  for (let i = 0; i < ra.length; i++) {
+    sab += (ra[i] - ma) * (rb[i] - mb);
+    saa += (ra[i] - ma) ** 2;
+    sbb += (rb[i] - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : null;
+}
+
 /** TE-NAS's combined score of each candidate: its rank by NTK condition number (low first) plus by linear regions (high first). */
 export function combinedRanks(scores: ReadonlyArray<{ ntkCondition: number; linearRegions: number }>): number[] {
   const a = ranks(
@@ -155,20 +183,21 @@ export function candidateGenotype(seed: number, index: number): Genotype {
  */
 export function scoreAtInit(
   genotype: Genotype,
-  network: Omit<DerivedNetworkConfig, 'layout' | 'dropout'>,
+  network: Omit<DerivedNetworkConfig, 'layout' | 'dropout'> & { layout?: CellType[] },
   x: tf.Tensor5D,
   regionInputs: tf.Tensor5D,
   regionChannels = 2,
 ): TrainingFreeScore {
   const ctx = { training: true, updateStats: false };
-  const net = new DerivedNetwork(genotype, { ...network, dropout: 0, layout: [...CELL_TYPES] });
+  const layout = network.layout ?? [...CELL_TYPES];
+  const net = new DerivedNetwork(genotype, { ...network, dropout: 0, layout });
   let ntkCondition: number;
   try {
     ntkCondition = ntkConditionNumber((v) => net.forward(v as tf.Tensor5D, ctx), net.params.trainable(), x);
   } finally {
     net.dispose();
   }
-  const thin = new DerivedNetwork(genotype, { ...network, channels: regionChannels, dropout: 0, layout: [...CELL_TYPES] });
+  const thin = new DerivedNetwork(genotype, { ...network, channels: regionChannels, dropout: 0, layout });
   try {
     return { ntkCondition, linearRegions: linearRegionCount((c) => thin.forward(regionInputs, c), regionInputs.shape[0], ctx) };
   } finally {
