@@ -54,7 +54,10 @@ describe('pvnas ablation (smoke size)', () => {
             classesFromCsv: 'tiny/kinetics/annotations/train.csv',
           },
         },
-        search: { ...tiny, epochs: 2, checkpointEvery: 1 },
+        // two strategies beside the schedules, 3 s of search each
+        strategies: ['sampling', 'training-free'],
+        strategyMinutes: 0.05,
+        search: { ...tiny, epochs: 2, checkpointEvery: 1, trainingFree: { batch: 2, regionSamples: 64 } },
         retrain: { ...tiny, epochs: 2, stemStride: 1, checkpointEvery: 1 },
         evaluate: { clipsPerVideo: 2, batchSize: 4 },
       }),
@@ -114,7 +117,7 @@ describe('pvnas ablation (smoke size)', () => {
     );
 
     const r = await runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 400_000 });
-    expect(r.stderr).toMatch(/ablation: 10 runs, [1-9]\d* already done/);
+    expect(r.stderr).toMatch(/ablation: 16 runs, [1-9]\d* already done/);
     if (orphanEnd === 'stopped') expect(r.stderr).toMatch(new RegExp(`continuing ${orphan}\\b`)); // from its checkpoint
     expect(r.stderr).not.toMatch(new RegExp(`(starting|continuing) ${finished}\\b`));
     expect(r.code).toBe(0);
@@ -141,7 +144,14 @@ describe('pvnas ablation (smoke size)', () => {
     expect(lr('search-step-s1').at(-1)).toBe(lr('search-step-s1')[0]);
     expect(lr('search-cosine-s1').at(-1)).toBeLessThan(0.6 * lr('search-cosine-s1')[0]);
     expect(lr('search-cosine-s1')[0]).toBe(lr('search-step-s1')[0]);
-    expect(res.variants.map((v: { variant: string }) => v.variant)).toEqual(['random-r1', 'searched-s1', 'early-e1', '2d']);
+    expect(res.variants.map((v: { variant: string }) => v.variant)).toEqual([
+      'random-r1',
+      'searched-s1',
+      'early-e1',
+      '2d',
+      'strategy-sampling',
+      'strategy-training-free',
+    ]);
     for (const v of res.variants) {
       expect(v).toMatchObject({ top1: expect.any(Number), top5: 1, shuffledTop1: expect.any(Number), params: expect.any(Number), paramsL: expect.any(Number) });
     }
@@ -152,12 +162,20 @@ describe('pvnas ablation (smoke size)', () => {
     );
     expect(res.variants.find((v: { variant: string }) => v.variant === '2d').counts.temporal_reduce.temporalConvs).toBe(0);
     expect(json(path.join(dir, 'genotypes', 'early-e1.json')).source).toMatchObject({ run: 'search-step-s1', epoch: 1 });
-    expect(res.groups.map((g: { group: string }) => g.group)).toEqual(['random', 'searched', 'early', '2d']);
+    expect(res.groups.map((g: { group: string }) => g.group)).toEqual(['random', 'searched', 'early', '2d', 'strategy']);
+    // the strategies table: each strategy's genotype retrained and evaluated, its search's minutes and memory
+    expect(res.strategies.map((x: { strategy: string }) => x.strategy)).toEqual(['sampling', 'training-free']);
+    for (const x of res.strategies) {
+      expect(x).toMatchObject({ top1: expect.any(Number), gflopsL: expect.any(Number), searchSeconds: expect.any(Number), peakRssMiB: expect.any(Number) });
+      expect(x.searchSeconds).toBeGreaterThan(0);
+    }
+    expect(json(path.join(dir, 'runs', 'search-strategy-training-free', 'config.json'))).toMatchObject({ strategy: 'training-free', timeBudgetMin: 0.05 });
 
     const md = fs.readFileSync(path.join(dir, 'ablation.md'), 'utf8');
     expect(md).toMatch(/Budget: search 2 epochs at C=2 on 24-px crops; retraining 2 epochs/);
     expect(md).toMatch(/\| step \| 1 \| [\d.]+ \|/);
     expect(md).toMatch(/\*\*Random\*\* \| 1 \|/);
+    expect(md).toMatch(/## 6\. Search strategies \(0\.05 min of search each\)[\s\S]*\| sampling \| [\d.]+ \| [\d.]+ \| [\d.]+ \| \d+ \|/);
     expect(md).toMatch(/## What the data show[\s\S]*\*\*Schedule[\s\S]*\*\*Searched vs random[\s\S]*\*\*Time/);
     for (const f of ['accuracy.svg', 'param-free-ops.svg', 'param-free-share.svg'])
       expect(XMLValidator.validate(fs.readFileSync(path.join(dir, f), 'utf8'))).toBe(true);
@@ -166,7 +184,7 @@ describe('pvnas ablation (smoke size)', () => {
     // nothing left to do: a third run starts nothing
     const again = await runCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 120_000 });
     expect(again.code).toBe(0);
-    expect(again.stderr).toMatch(/ablation: 10 runs, 10 already done/);
+    expect(again.stderr).toMatch(/ablation: 16 runs, 16 already done/);
     expect(again.stderr).not.toMatch(/starting|continuing/);
     // another budget in the same folder is refused, naming what differs
     const other = await runCli(PVNAS_BIN, [...args, '--random', '2'], { cwd: tmp.dir, timeoutMs: 60_000 });
@@ -177,7 +195,14 @@ describe('pvnas ablation (smoke size)', () => {
     const ind = await runCli(PVNAS_BIN, ['indicators', '--ablation', dir, '--seeds', '1'], { cwd: tmp.dir, timeoutMs: 120_000 });
     expect(ind.code).toBe(0);
     const report = json(path.join(dir, 'indicators.json'));
-    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual(['random-r1', 'searched-s1', 'early-e1', '2d']);
+    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual([
+      'random-r1',
+      'searched-s1',
+      'early-e1',
+      '2d',
+      'strategy-sampling',
+      'strategy-training-free',
+    ]);
     for (const r of report.rows) {
       expect(r.top1).toBe(res.variants.find((v: { variant: string }) => v.variant === r.variant).top1);
       expect(r.ntkCondition === null || r.ntkCondition >= 1).toBe(true);

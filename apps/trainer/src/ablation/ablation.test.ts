@@ -94,6 +94,34 @@ describe('ablation plan', () => {
     expect(jobs).toHaveLength(6 + 2 * 12);
   });
 
+  it('compares the strategies asked for: one search each under the same minutes, its genotype retrained and evaluated; a table row each', () => {
+    const c = { ...config, strategies: ['sampling', 'training-free'] as Array<'sampling' | 'training-free'>, strategyMinutes: 2 };
+    const jobs = planAblation(c, 9);
+    expect(jobs.filter((j) => j.kind === 'search' && j.strategy).map((j) => [j.id, j.kind === 'search' && j.strategy, j.kind === 'search' && j.seed])).toEqual([
+      ['search-strategy-sampling', 'sampling', 1],
+      ['search-strategy-training-free', 'training-free', 1],
+    ]);
+    expect(jobs.find((j) => j.id === 'retrain-strategy-sampling')).toMatchObject({
+      after: ['search-strategy-sampling'],
+      genotype: { from: 'search', search: 'search-strategy-sampling' },
+    });
+    expect(jobs).toHaveLength(6 + 2 + 2 * 14);
+    const md = renderAblationMarkdown(
+      {
+        ...fakeResults(),
+        config: c,
+        strategies: [
+          { strategy: 'sampling', variant: 'strategy-sampling', top1: 0.5, gflopsL: 21.5, searchSeconds: 125, peakRssMiB: 900 },
+          { strategy: 'training-free', variant: 'strategy-training-free', top1: null, gflopsL: null, searchSeconds: null, peakRssMiB: null },
+        ],
+      },
+      [],
+    );
+    expect(md).toContain('## 6. Search strategies (2 min of search each)');
+    expect(md).toContain('| sampling | 50.0 | 21.50 | 2.1 | 900 |');
+    expect(md).toContain('| training-free |  |  |  |  |');
+  });
+
   it('a stop-early snapshot at the last epoch is the searched genotype itself, not a second run', () => {
     expect(variants({ ...config, stopEarly: [0.99] }, 4).filter((v) => v.group === 'early')).toEqual([]);
   });
@@ -184,6 +212,7 @@ function fakeResults(): AblationResults {
         valAcc: stat([0.8]),
       },
     ],
+    strategies: [],
   };
 }
 

@@ -46,7 +46,14 @@ const user = (o: Record<string, unknown>) => commandLineOverrides([], o);
 /** The resolved config of a search run. */
 export function searchRunConfig(c: AblationConfig, job: Extract<Job, { kind: 'search' }>, dirs: AblationDirs, workers: number): Record<string, unknown> {
   const schedule = job.schedule === 'cosine' ? { kind: 'cosine', minimum: c.cosineMinimum } : { kind: 'step' };
-  const flags = mergeConfig(mergeConfig(base(c, job.id, dirs, workers), user(c.search)), { seed: job.seed, optim: { weightLr: schedule } });
+  // a strategy's search: the same budget in minutes for all; the candidate strategies draw until it runs out
+  const strategy = job.strategy && {
+    strategy: job.strategy,
+    timeBudgetMin: c.strategyMinutes,
+    trainingFree: { candidates: 100_000 },
+    evolution: { candidates: 100_000 },
+  };
+  const flags = mergeConfig(mergeConfig(base(c, job.id, dirs, workers), user(c.search)), { seed: job.seed, optim: { weightLr: schedule }, ...strategy });
   return resolveConfig('search', 'kinetics', { flags });
 }
 

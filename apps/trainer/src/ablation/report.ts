@@ -117,6 +117,25 @@ export function findings(r: AblationResults): string[] {
   return out;
 }
 
+/** The strategies table: each strategy's search under the same wall-clock budget, retrained the same way. */
+function strategiesSection(r: AblationResults): string[] {
+  if (!r.strategies.length) return [];
+  const pct = (v: number | null) => (v === null ? '' : (100 * v).toFixed(1));
+  return [
+    `## 6. Search strategies (${r.config.strategyMinutes} min of search each)`,
+    '',
+    "Each strategy searched once (the first seed) with the same wall-clock budget on the same data, and its genotype was retrained and evaluated as the variants above (30 views). GFLOPs: the genotype as PV-NAS-L at 8x224x224. Peak memory: the search process's resident peak.",
+    '',
+    '| strategy | 30-view top-1 % | L GFLOPs | search min | peak memory MiB |',
+    '|---|---|---|---|---|',
+    ...r.strategies.map(
+      (x) =>
+        `| ${x.strategy} | ${pct(x.top1)} | ${x.gflopsL === null ? '' : x.gflopsL.toFixed(2)} | ${x.searchSeconds === null ? '' : (x.searchSeconds / 60).toFixed(1)} | ${x.peakRssMiB === null ? '' : x.peakRssMiB.toFixed(0)} |`,
+    ),
+    '',
+  ];
+}
+
 export function renderAblationMarkdown(r: AblationResults, plots: string[]): string {
   const lines = [
     `# Ablation ${r.name}`,
@@ -149,6 +168,7 @@ export function renderAblationMarkdown(r: AblationResults, plots: string[]): str
     '|---|---|---|---|---|---|---|---|---|---|',
     ...r.variants.map(variantRow),
     '',
+    ...strategiesSection(r),
     '## What the data show',
     '',
     ...findings(r),

@@ -13,7 +13,7 @@ import { trajectoryFromAlphasFiles } from '../plots/alpha-trajectory';
 import { readMetrics, type EpochRecord } from '../run/metrics';
 import { RunFolder } from '../run/run-folder';
 import type { AblationDirs } from './job-config';
-import { SCHEDULES, searchId, variants, type Schedule, type Variant } from './plan';
+import { SCHEDULES, searchId, strategySearchId, variants, type Schedule, type Variant } from './plan';
 import { cellCounts, meanSd, paramFreeShare, type CellCounts } from './variants';
 import { readJsonFile } from '@pvnas/base/node';
 
@@ -79,6 +79,8 @@ export interface AblationResults {
   variants: VariantResult[];
   groups: GroupResult[];
   schedules: Array<{ schedule: Schedule; paramFree: Record<CellType, Stat>; temporalConvs: Record<'temporal_normal' | 'temporal_reduce', Stat>; valAcc: Stat }>;
+  /** The strategies table (config `strategies`), in its order. */
+  strategies: StrategyResult[];
 }
 
 const evaluationSchema = z.object({
@@ -167,12 +169,45 @@ function variantResult(dirs: AblationDirs, v: Variant, classes: number | null): 
 
 const stat = (xs: Array<number | null>): Stat => meanSd(xs.filter((x): x is number => x !== null));
 
-const GROUP_LABELS: Record<Variant['group'], string> = { random: 'Random', searched: 'PV-NAS search (step)', early: 'Stopped early', '2d': '2D baseline' };
+const GROUP_LABELS: Record<Variant['group'], string> = {
+  random: 'Random',
+  searched: 'PV-NAS search (step)',
+  early: 'Stopped early',
+  '2d': '2D baseline',
+  strategy: 'Search strategies (same wall-clock budget)',
+};
+
+/** One strategy of the strategies table: its search's time and memory, its genotype's retrained accuracy and cost. */
+export interface StrategyResult {
+  strategy: string;
+  variant: string;
+  top1: number | null;
+  /** GFLOPs of the genotype as PV-NAS-L at 8x224x224. */
+  gflopsL: number | null;
+  searchSeconds: number | null;
+  peakRssMiB: number | null;
+}
+
+function strategyResults(c: AblationConfig, dirs: AblationDirs, vs: VariantResult[]): StrategyResult[] {
+  return c.strategies.map((strategy) => {
+    const v = vs.find((x) => x.variant === `strategy-${strategy}`);
+    const dir = path.join(dirs.runs, strategySearchId(strategy));
+    const meta = done(dir) ? RunFolder.open(dir).meta : undefined;
+    return {
+      strategy,
+      variant: `strategy-${strategy}`,
+      top1: v?.top1 ?? null,
+      gflopsL: v?.gflopsL ?? null,
+      searchSeconds: meta?.searchSeconds ?? null,
+      peakRssMiB: meta?.peakRssMiB ?? null,
+    };
+  });
+}
 
 export function collectResults(name: string, c: AblationConfig, dirs: AblationDirs, budget: AblationResults['budget']): AblationResults {
   const searches = c.seeds.flatMap((seed) => SCHEDULES.map((s) => searchResult(dirs, s, seed)));
   const vs = variants(c, budget.searchEpochs).map((v) => variantResult(dirs, v, budget.classes));
-  const groups = (['random', 'searched', 'early', '2d'] as const)
+  const groups = (['random', 'searched', 'early', '2d', 'strategy'] as const)
     .filter((g) => vs.some((v) => v.group === g))
     .map((group) => {
       const of = vs.filter((v) => v.group === group);
@@ -196,5 +231,5 @@ export function collectResults(name: string, c: AblationConfig, dirs: AblationDi
       valAcc: stat(of.map((s) => s.valAcc)),
     };
   });
-  return { format: 'pvnas-ablation/1', name, config: c, budget, searches, variants: vs, groups, schedules };
+  return { format: 'pvnas-ablation/1', name, config: c, budget, searches, variants: vs, groups, schedules, strategies: strategyResults(c, dirs, vs) };
 }

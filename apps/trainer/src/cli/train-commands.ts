@@ -149,6 +149,14 @@ function exitFor(status: 'done' | 'stopped'): void {
   if (status === 'stopped') process.exitCode = stopExitCode();
 }
 
+/** `--strategies darts,sampling`: names of search strategies, each checked. */
+function strategyList(v: string): string[] {
+  const names = v.split(',').map((x) => x.trim());
+  const bad = names.filter((n) => !(SEARCH_STRATEGIES as readonly string[]).includes(n));
+  if (bad.length || !names.length) throw new InvalidArgumentError(`--strategies takes ${SEARCH_STRATEGIES.join(', ')}, comma-separated; got "${v}"`);
+  return names;
+}
+
 function intList(name: string) {
   return (v: string): number[] => {
     const out = v.split(',').map((x) => Number(x.trim()));
@@ -329,6 +337,15 @@ export function addTrainCommands(cli: Command): void {
       .addOption(new Option('--search-epochs <n>', 'budget: epochs of each search (sample preset 9)').argParser(intArg('--search-epochs', 1)))
       .addOption(new Option('--retrain-epochs <n>', 'budget: epochs of each retraining (default 12)').argParser(intArg('--retrain-epochs', 1)))
       .addOption(new Option('--clips <n>', 'budget: test clips a video (x 3 crops; default 10)').argParser(intArg('--clips', 1)))
+      .addOption(
+        new Option(
+          '--strategies <list>',
+          `search strategies to compare at the same wall-clock budget (${SEARCH_STRATEGIES.join(', ')}; default none)`,
+        ).argParser(strategyList),
+      )
+      .addOption(
+        new Option('--strategy-minutes <m>', 'wall-clock minutes of search each strategy gets (default 3)').argParser(positiveNumber('--strategy-minutes')),
+      )
       .option('--dry-run', 'print the resolved ablation config, its folder and its runs as JSON and exit'),
   ).action(
     async (
@@ -340,10 +357,14 @@ export function addTrainCommands(cli: Command): void {
         searchEpochs?: number;
         retrainEpochs?: number;
         clips?: number;
+        strategies?: string[];
+        strategyMinutes?: number;
         dryRun?: boolean;
       },
     ) => {
       const o = commandLineOverrides(f.set ?? [], {
+        strategies: f.strategies,
+        strategyMinutes: f.strategyMinutes,
         name: f.name,
         runsDir: f.runsDir,
         dataset: f.dataset,

@@ -14,7 +14,7 @@ import type { SearchConfig } from '../config/schema';
 import { renderRunPlots } from '../plots/render-run';
 import { writeReport } from '../run/report';
 import { budgetSection, genotypeMs } from './search-budget';
-import { stopOnSignal, type Session } from './session';
+import { searchClock, stopOnSignal, type Session } from './session';
 
 export const CANDIDATES_FILE = 'candidates.jsonl';
 
@@ -89,12 +89,17 @@ export async function runCandidateSearch(
   if (done.length) log(`continuing after ${scored().length} scored candidates`);
   log(`search (${c.strategy}): ${runner.describe}; run folder ${s.run.dir}`);
   const max = c.budget.maxGflops;
+  const clock = searchClock(s, c.timeBudgetMin);
   const stop = stopOnSignal(log, 'finishing this candidate');
   let status: 'done' | 'stopped' = 'done';
   try {
     for (let i = done.length; scored().length < wanted; i++) {
       if (stop.requested()) {
         status = 'stopped';
+        break;
+      }
+      if (clock.timeUp?.() && scored().length > 0) {
+        log(`time budget reached after ${scored().length} of ${wanted} candidates: the search ends here`);
         break;
       }
       if (i >= wanted * MAX_DRAWS_PER_CANDIDATE)
@@ -131,7 +136,7 @@ export async function runCandidateSearch(
     stop.release();
     await runner.close();
   }
-  s.run.update({ status, ended: new Date().toISOString() });
+  s.run.update({ status, ended: new Date().toISOString(), ...clock.record() });
   const ranked = scored();
   const order = runner.order(ranked);
   const rank = new Map(order.map((k, r) => [k, r]));

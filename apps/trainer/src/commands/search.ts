@@ -21,7 +21,7 @@ import { writeReport } from '../run/report';
 import { budgetSection, targetLatency } from './search-budget';
 import { trainedRunner, trainingFreeRunner } from './candidate-runners';
 import { runCandidateSearch } from './search-candidates';
-import { openSession, train, type SessionFlags } from './session';
+import { openSession, searchClock, train, type SessionFlags } from './session';
 import { singleViewAccuracy, validationLoader } from './view-scores';
 
 const alphasFile = (epoch: number) => path.join('alphas', `epoch-${String(epoch).padStart(3, '0')}.json`);
@@ -106,9 +106,11 @@ export async function runSearch(flags: SessionFlags): Promise<{ status: 'done' |
         tensors: () => trainer.checkpointTensors(),
         state: () => trainer.checkpointState(),
         averageBuffers: () => trainer.averageBuffers(),
+        timeUp: searchClock(s, c.timeBudgetMin).timeUp,
       },
       flags.log,
     );
+    if (s.primary) s.run.update(searchClock(s, c.timeBudgetMin).record());
     let genotype: Genotype | undefined;
     let verdict: SearchVerdict | undefined;
     if (!s.primary) return { status, run: s.run.dir }; // rank 0 writes the results

@@ -280,6 +280,8 @@ export interface TrainHooks {
   state(): Record<string, unknown>;
   /** Data parallel: the BN running statistics (per process) averaged over the ranks, before validation and checkpoints. */
   averageBuffers?(): void;
+  /** Checked at each epoch's end: true ends the run there, `done` (a wall-clock budget ran out). */
+  timeUp?(): boolean;
 }
 
 /**
@@ -325,6 +327,7 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
   const start: LoopState = s.resumeFrom?.state ?? { epoch: 0, cursor: 0, step: 0, totals: emptyTotals() };
   const metrics = s.run.path('metrics.jsonl');
   const stop = stopOnSignal(log, 'finishing this step and writing a checkpoint');
+  let timeUp = false;
   const progress = s.primary ? createTrainProgress(s.run.meta.name, h.epochs * batches, start.step) : quiet;
   let failuresSeen = s.loader.failures.length;
   try {
@@ -366,6 +369,10 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
         });
       },
       onEpochEnd: async (e) => {
+        if (h.timeUp?.() && e.epoch + 1 < h.epochs) {
+          timeUp = true;
+          log(`time budget reached after epoch ${e.epoch + 1} of ${h.epochs}: the search ends here`);
+        }
         h.averageBuffers?.();
         const extra = (await h.epochEnd?.(e)) ?? {};
         // data parallel: every rank's bad clips (bad-clips.json lists rank 0's)
@@ -400,11 +407,13 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
         await saveCheckpoint(s.run.path('checkpoints'), `step-${String(state.step).padStart(6, '0')}`, state, { loop: state, ...h.state() }, h.tensors());
       },
       // a signal may reach one rank only: the group stops together, at the same step
-      stopRequested: () => (s.worldSize > 1 ? anyRank(stop.requested()) : stop.requested()),
+      stopRequested: () => (s.worldSize > 1 ? anyRank(stop.requested() || timeUp) : stop.requested() || timeUp),
     });
     progress.stop();
-    s.run.update({ status: r.status, ended: new Date().toISOString() });
-    return r.status;
+    // a spent time budget ends the run as done, not as stopped
+    const status = r.status === 'stopped' && timeUp && !stop.requested() ? 'done' : r.status;
+    s.run.update({ status, ended: new Date().toISOString() });
+    return status;
   } catch (e) {
     progress.stop();
     s.run.update({ status: 'failed', error: (e as Error).message, ended: new Date().toISOString() });
@@ -416,4 +425,25 @@ export async function train<C>(s: Session<C>, h: TrainHooks, log: (line: string)
     if (failures.length > 0) fs.writeFileSync(s.run.path('bad-clips.json'), JSON.stringify(failures, null, 1) + '\n');
     await s.loader.close();
   }
+}
+
+const clocks = new WeakMap<object, { t0: number; before: number }>();
+
+/**
+ * A search's clock: the seconds of earlier attempts (run.json `searchSeconds`) plus this process's; `timeUp` once
+ * they pass the budget; `record()` the fields run.json keeps at the end (with the peak resident memory).
+ */
+export function searchClock(
+  s: { run: { meta: { searchSeconds?: number } } },
+  budgetMin: number | null,
+): { timeUp?: () => boolean; record: () => { searchSeconds: number; peakRssMiB: number } } {
+  let c = clocks.get(s);
+  if (!c) clocks.set(s, (c = { t0: performance.now(), before: s.run.meta.searchSeconds ?? 0 }));
+  const { t0, before } = c;
+  const seconds = () => before + (performance.now() - t0) / 1000;
+  return {
+    ...(budgetMin !== null && { timeUp: () => seconds() >= budgetMin * 60 }),
+    // maxRSS: kibibytes on every platform Node runs on
+    record: () => ({ searchSeconds: seconds(), peakRssMiB: process.resourceUsage().maxRSS / 1024 }),
+  };
 }

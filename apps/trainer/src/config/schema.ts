@@ -120,6 +120,11 @@ export const searchConfigSchema = z.strictObject({
   evolution: evolutionSchema.prefault({}),
   /** A GFLOPs budget for the derived network the search is for (libs/nas/src/search/budget.ts), every strategy. */
   budget: budgetSchema.prefault({}),
+  /**
+   * Wall-clock minutes the search may run (null: no limit): a supernet search ends at the end of the epoch in which
+   * they run out, a candidate search after the candidate; either way it ends `done`, with the genotype it has.
+   */
+  timeBudgetMin: z.number().positive().nullable().default(null),
   /** Alpha softmax in a step record every this many steps (a multiple of logEvery; 8.4 KB each). */
   alphasEvery: z.number().int().min(1).default(100),
   /** The supernet's single-view validation accuracy every this many epochs, when a validation split exists (0: never). */
@@ -189,6 +194,12 @@ export const ablationConfigSchema = z.strictObject({
   jobs: z.number().int().min(1).optional(),
   /** The cosine schedule's final learning rate (its first is the step schedule's). */
   cosineMinimum: z.number().nonnegative().default(1e-4),
+  /**
+   * Search strategies to compare (the strategies table): each searches once (the first seed) under the same wall-clock
+   * budget, `strategyMinutes`, and its genotype is retrained and evaluated as the others. Default: none.
+   */
+  strategies: z.array(z.enum(SEARCH_STRATEGIES)).default([]),
+  strategyMinutes: z.number().positive().default(3),
   search: overrides.default({}),
   /** Over ABLATION_RETRAIN (below), key by key. */
   retrain: overrides.default({}),

@@ -36,6 +36,10 @@ const runMetaSchema = z.object({
   verdict: z.object({ informative: z.boolean(), reason: z.string() }).optional(),
   /** Data parallel: processes, their collectives' backend (null alone) and nodes (absent in runs made before it: 1 process). */
   distributed: z.object({ worldSize: z.number().int().min(1), backend: z.string().nullable(), nodes: z.number().int().min(1) }).optional(),
+  /** Peak resident memory of the (rank 0) process, MiB (VmHWM, Linux), recorded when a search ends. */
+  peakRssMiB: z.number().min(0).optional(),
+  /** Seconds the search ran, over all its resumptions. */
+  searchSeconds: z.number().min(0).optional(),
 });
 export type RunMeta = z.infer<typeof runMetaSchema>;
 
