@@ -221,13 +221,20 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
   }, 300_000);
 
   it("--strategy sampling: one drawn path a step; killed and resumed, it ends with the uninterrupted run's genotype and alphas", async () => {
-    const sampling = ['search', '--config', configFile, '--strategy', 'sampling'];
+    const sampling = ['search', '--config', configFile, '--strategy', 'sampling', '--max-gflops', '40'];
     const whole = path.join(tmp.dir, 'runs', 'sampling-whole');
     const w = await run([...sampling, '--name', 'sampling-whole']);
     expect(w.code).toBe(0);
     expect(w.stderr).toContain('search (sampling): ');
     expect(json(path.join(whole, 'config.json'))).toMatchObject({ strategy: 'sampling', sampling: { tauMax: 10, tauMin: 0.1 } });
     expect(fs.readFileSync(path.join(whole, 'report.md'), 'utf8')).toContain('| strategy | `"sampling"` |');
+    // a loose budget: the cost term never acts, the expected GFLOPs are logged and the genotype keeps it
+    expect(
+      lines(path.join(whole, 'metrics.jsonl'))
+        .filter((r) => r.kind === 'epoch')
+        .every((e) => e.expectedGflops < 40),
+    ).toBe(true);
+    expect(fs.readFileSync(path.join(whole, 'report.md'), 'utf8')).toMatch(/## Budget\n\nKept: /);
     const dir = path.join(tmp.dir, 'runs', 'sampling-killed');
     const child = startCli(PVNAS_BIN, [...sampling, '--name', 'sampling-killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
     await waitFor(
@@ -280,28 +287,24 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
   }, 300_000);
 
   it('--strategy evolution and random: candidates trained briefly and scored on held-out videos; evolution mutates the fittest, resumes where it stopped', async () => {
+    // under a GFLOPs budget: every scored candidate keeps it (random cells make PV-NAS-L cost 18-32 GFLOPs)
     const evo = [
-      'search',
-      '--config',
-      configFile,
-      '--strategy',
-      'evolution',
-      '--set',
-      'evolution.candidates=4',
-      '--set',
-      'evolution.population=2',
-      '--set',
-      'evolution.sample=2',
+      ...['search', '--config', configFile, '--strategy', 'evolution', '--max-gflops', '24'],
+      ...['--set', 'evolution.candidates=4', '--set', 'evolution.population=2', '--set', 'evolution.sample=2'],
     ];
     const w = await run([...evo, '--name', 'evo-whole']);
     expect(w.code).toBe(0);
     expect(w.stderr).toMatch(/evolution: candidates train on \d+ videos and are scored on \d+ held out/);
     const whole = lines(path.join(tmp.dir, 'runs', 'evo-whole', 'candidates.jsonl'));
-    expect(whole.map((c) => c.index)).toEqual([0, 1, 2, 3]);
-    expect(whole.slice(0, 2).every((c) => c.parent === undefined)).toBe(true); // the first population is random
-    expect(whole.slice(2).every((c) => [0, 1, 2].includes(c.parent))).toBe(true);
-    for (const c of whole) expect(c.scores.heldOutAcc).toBeGreaterThanOrEqual(0);
-    const best = [...whole].sort((a, b) => b.scores.heldOutAcc - a.scores.heldOutAcc || a.scores.trainLoss - b.scores.trainLoss || a.index - b.index)[0];
+    const scored = whole.filter((c) => !c.rejected);
+    expect(scored).toHaveLength(4);
+    expect(whole.filter((c) => c.rejected).every((c) => c.gflops > 24 && c.scores === undefined)).toBe(true);
+    expect(scored.slice(0, 2).every((c) => c.parent === undefined)).toBe(true); // the first population is random
+    expect(scored.slice(2).every((c) => scored.some((p) => p.index === c.parent && p.index < c.index))).toBe(true);
+    for (const c of scored) expect(c.scores.heldOutAcc).toBeGreaterThanOrEqual(0);
+    for (const c of scored) expect(c.gflops).toBeLessThanOrEqual(24);
+    expect(fs.readFileSync(path.join(tmp.dir, 'runs', 'evo-whole', 'report.md'), 'utf8')).toMatch(/## Budget\n\nKept: /);
+    const best = [...scored].sort((a, b) => b.scores.heldOutAcc - a.scores.heldOutAcc || a.scores.trainLoss - b.scores.trainLoss || a.index - b.index)[0];
     expect(json(path.join(tmp.dir, 'runs', 'evo-whole', 'genotype.json'))).toMatchObject({
       cells: best.genotype.cells,
       source: { from: 'evolution', seed: best.index },
