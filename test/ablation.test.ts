@@ -144,14 +144,8 @@ describe('pvnas ablation (smoke size)', () => {
     expect(lr('search-step-s1').at(-1)).toBe(lr('search-step-s1')[0]);
     expect(lr('search-cosine-s1').at(-1)).toBeLessThan(0.6 * lr('search-cosine-s1')[0]);
     expect(lr('search-cosine-s1')[0]).toBe(lr('search-step-s1')[0]);
-    expect(res.variants.map((v: { variant: string }) => v.variant)).toEqual([
-      'random-r1',
-      'searched-s1',
-      'early-e1',
-      '2d',
-      'strategy-sampling',
-      'strategy-training-free',
-    ]);
+    const variantIds = ['random-r1', 'searched-s1', 'early-e1', '2d', 'strategy-sampling', 'strategy-training-free'];
+    expect(res.variants.map((v: { variant: string }) => v.variant)).toEqual(variantIds);
     for (const v of res.variants) {
       expect(v).toMatchObject({ top1: expect.any(Number), top5: 1, shuffledTop1: expect.any(Number), params: expect.any(Number), paramsL: expect.any(Number) });
     }
@@ -195,14 +189,7 @@ describe('pvnas ablation (smoke size)', () => {
     const ind = await runCli(PVNAS_BIN, ['indicators', '--ablation', dir, '--seeds', '1'], { cwd: tmp.dir, timeoutMs: 120_000 });
     expect(ind.code).toBe(0);
     const report = json(path.join(dir, 'indicators.json'));
-    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual([
-      'random-r1',
-      'searched-s1',
-      'early-e1',
-      '2d',
-      'strategy-sampling',
-      'strategy-training-free',
-    ]);
+    expect(report.rows.map((r: { variant: string }) => r.variant)).toEqual(variantIds);
     for (const r of report.rows) {
       expect(r.top1).toBe(res.variants.find((v: { variant: string }) => v.variant === r.variant).top1);
       expect(r.ntkCondition === null || r.ntkCondition >= 1).toBe(true);

@@ -86,6 +86,16 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
   }, 120_000);
   afterAll(() => tmp.remove());
 
+  /** Starts `pvnas ...args`, SIGKILLs it once `ready()` holds (checked every 5 ms); resolves with how it ended. */
+  async function killWhen(args: string[], what: string, ready: () => boolean): Promise<{ signal: NodeJS.Signals | null }> {
+    const child = startCli(PVNAS_BIN, args, { cwd: tmp.dir, timeoutMs: 120_000 });
+    await waitFor(what, () => (ready() ? true : undefined), 100_000, 5);
+    killTree(child.child, 'SIGKILL');
+    return child.done;
+  }
+  const hasCheckpoint = (dir: string, step: number) => fs.existsSync(path.join(dir, 'checkpoints', `step-${String(step).padStart(6, '0')}`, 'checkpoint.json'));
+  const linesIn = (file: string) => (fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/\n/g)?.length ?? 0) : 0);
+
   it('search writes the whole run folder, skips the bad clip and ends with the genotype; retrain and 30-view evaluate follow', async () => {
     const s = await run(['search', '--config', configFile, '--name', 'whole']);
     expect(s.stderr).toMatch(/genotype: .*whole\/genotype\.json/);
@@ -186,16 +196,8 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     const whole = path.join(tmp.dir, 'runs', 'whole');
     if (!fs.existsSync(path.join(whole, 'genotype.json'))) expect((await run(['search', '--config', configFile, '--name', 'whole'])).code).toBe(0);
     const dir = path.join(tmp.dir, 'runs', 'killed');
-    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
     // kill it mid-epoch 0, after its second checkpoint
-    await waitFor(
-      'the second checkpoint',
-      () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000002', 'checkpoint.json')) ? true : undefined),
-      100_000,
-      20,
-    );
-    killTree(child.child, 'SIGKILL');
-    const killed = await child.done;
+    const killed = await killWhen(['search', '--config', configFile, '--name', 'killed'], 'the second checkpoint', () => hasCheckpoint(dir, 2));
     expect(killed.signal).toBe('SIGKILL');
     expect(fs.existsSync(path.join(dir, 'genotype.json'))).toBe(false);
     expect(json(path.join(dir, 'run.json')).status).toBe('running');
@@ -236,15 +238,7 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     ).toBe(true);
     expect(fs.readFileSync(path.join(whole, 'report.md'), 'utf8')).toMatch(/## Budget\n\nKept: /);
     const dir = path.join(tmp.dir, 'runs', 'sampling-killed');
-    const child = startCli(PVNAS_BIN, [...sampling, '--name', 'sampling-killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
-    await waitFor(
-      'the second checkpoint',
-      () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000002', 'checkpoint.json')) ? true : undefined),
-      100_000,
-      20,
-    );
-    killTree(child.child, 'SIGKILL');
-    expect((await child.done).signal).toBe('SIGKILL');
+    expect((await killWhen([...sampling, '--name', 'sampling-killed'], 'the second checkpoint', () => hasCheckpoint(dir, 2))).signal).toBe('SIGKILL');
     const r = await run(['search', '--resume', 'sampling-killed']);
     expect(r.code).toBe(0);
     expect(json(path.join(dir, 'genotype.json')).cells).toEqual(json(path.join(whole, 'genotype.json')).cells);
@@ -274,11 +268,12 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
 
     const dir = path.join(tmp.dir, 'runs', 'free-killed');
     const file = path.join(dir, 'candidates.jsonl');
-    const child = startCli(PVNAS_BIN, [...free, '--set', 'trainingFree.regionSamples=256', '--name', 'free-killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
-    const written = () => (fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/\n/g)?.length ?? 0) : 0);
-    await waitFor('two scored candidates', () => (written() >= 2 ? true : undefined), 100_000, 5);
-    killTree(child.child, 'SIGKILL');
-    expect((await child.done).signal).toBe('SIGKILL');
+    const killed = await killWhen(
+      [...free, '--set', 'trainingFree.regionSamples=256', '--name', 'free-killed'],
+      'two scored candidates',
+      () => linesIn(file) >= 2,
+    );
+    expect(killed.signal).toBe('SIGKILL');
     const r = await run(['search', '--resume', 'free-killed']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/continuing after \d scored candidates/);
@@ -312,11 +307,7 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
 
     const dir = path.join(tmp.dir, 'runs', 'evo-killed');
     const file = path.join(dir, 'candidates.jsonl');
-    const child = startCli(PVNAS_BIN, [...evo, '--name', 'evo-killed'], { cwd: tmp.dir, timeoutMs: 120_000 });
-    const written = () => (fs.existsSync(file) ? (fs.readFileSync(file, 'utf8').match(/\n/g)?.length ?? 0) : 0);
-    await waitFor('a scored candidate', () => (written() >= 1 ? true : undefined), 100_000, 5);
-    killTree(child.child, 'SIGKILL');
-    await child.done;
+    await killWhen([...evo, '--name', 'evo-killed'], 'a scored candidate', () => linesIn(file) >= 1);
     expect((await run(['search', '--resume', 'evo-killed'])).code).toBe(0);
     expect(lines(file).map(({ seconds: _, ...c }) => c)).toEqual(whole.map(({ seconds: _, ...c }) => c));
 
@@ -416,15 +407,7 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
     const whole = path.join(tmp.dir, 'runs', 'whole');
     if (!fs.existsSync(path.join(whole, 'genotype.json'))) expect((await run(['search', '--config', configFile, '--name', 'whole'])).code).toBe(0);
     const dir = path.join(tmp.dir, 'runs', 'damaged');
-    const child = startCli(PVNAS_BIN, ['search', '--config', configFile, '--name', 'damaged'], { cwd: tmp.dir, timeoutMs: 120_000 });
-    await waitFor(
-      'the third checkpoint',
-      () => (fs.existsSync(path.join(dir, 'checkpoints', 'step-000003', 'checkpoint.json')) ? true : undefined),
-      100_000,
-      20,
-    );
-    killTree(child.child, 'SIGKILL');
-    await child.done;
+    await killWhen(['search', '--config', configFile, '--name', 'damaged'], 'the third checkpoint', () => hasCheckpoint(dir, 3));
     const newest = json(path.join(dir, 'checkpoints', 'latest.json')).label as string;
     fs.truncateSync(path.join(dir, 'checkpoints', newest, 'tensors.bin'), 1000); // a disk that filled up
     const r = await run(['search', '--resume', 'damaged']);
