@@ -8,9 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { stringify } from 'yaml';
-import { generateSampleDataset } from '@pvnas/sample';
 import { killTree, PVNAS_BIN, runCli, startCli, waitFor } from './support/cli';
-import { makeTempDir } from './support/datasets';
+import { makeTempDir, tinyKinetics } from './support/datasets';
 
 const RUN_FILES = ['config.json', 'run.json', 'metrics.jsonl', 'report.md'];
 const json = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -30,20 +29,7 @@ describe('pvnas search -> retrain -> evaluate on a tiny generated set', () => {
 
   beforeAll(async () => {
     tmp = makeTempDir('e2e-trainer');
-    const root = path.join(tmp.dir, 'tiny');
-    await generateSampleDataset({
-      root,
-      classes: 2,
-      trainPerClass: 4,
-      valPerClass: 1,
-      width: 64,
-      height: 48,
-      seconds: [1.2, 1.5],
-      layouts: ['kinetics'],
-      log: null,
-    });
-    const k = path.join(root, 'kinetics');
-    const csv = (f: string) => path.join(k, 'annotations', f);
+    const { k, csv } = await tinyKinetics(path.join(tmp.dir, 'tiny'), { train: 4, val: 1 });
     // one train video replaced by garbage: it must be skipped, counted and listed, not fatal
     const firstTrain = fs.readFileSync(csv('train.csv'), 'utf8').trim().split('\n')[1].split(',');
     const dir = path.join(k, 'train', firstTrain[0].replace(/ /g, '_'));
